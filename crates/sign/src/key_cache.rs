@@ -1,0 +1,73 @@
+//! A cache of derived TC3 keys, so a hot loop does not redo the HMAC chain per request.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+use crate::tc3::SigningKey;
+
+/// Derived keys by (secret key, date, service). The key changes once a day per secret, so a
+/// small map is enough; it is emptied when it grows past `capacity` rather than tracking age.
+#[derive(Debug)]
+pub struct KeyCache {
+    // The secret is held as its SHA-256 so the map never stores a secret in the clear.
+    entries: Mutex<HashMap<([u8; 32], String, String), SigningKey>>,
+    capacity: usize,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        Self::with_capacity(256)
+    }
+}
+
+impl KeyCache {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            entries: Mutex::new(HashMap::new()),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// The signing key for (secret, date, service), derived on first use.
+    pub fn signing_key(&self, secret_key: &str, date: &str, service: &str) -> SigningKey {
+        let id: [u8; 32] = Sha256::digest(secret_key.as_bytes()).into();
+        let lookup = (id, date.to_string(), service.to_string());
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(key) = entries.get(&lookup) {
+            return key.clone();
+        }
+        let key = SigningKey::derive(secret_key, date, service);
+        if entries.len() >= self.capacity {
+            entries.clear();
+        }
+        entries.insert(lookup, key.clone());
+        key
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_key_equals_fresh_key_and_is_reused() {
+        let cache = KeyCache::with_capacity(2);
+        let a = cache.signing_key("k", "2024-01-01", "organization");
+        assert_eq!(a, SigningKey::derive("k", "2024-01-01", "organization"));
+        cache.signing_key("k", "2024-01-01", "organization");
+        assert_eq!(cache.len(), 1);
+        cache.signing_key("k", "2024-01-02", "organization");
+        cache.signing_key("other", "2024-01-02", "organization");
+        assert!(cache.len() <= 2, "capacity bounds the cache");
+    }
+}

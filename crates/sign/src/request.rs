@@ -1,0 +1,320 @@
+//! The whole request the official SDK would send for one call: URL, headers, body, signature.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::params::{flatten, python_json, urlencode};
+use crate::tc3::{self, CanonicalInput, Payload, ValueCase};
+use crate::v1::{self, V1Method};
+use crate::{Credentials, KeyCache};
+
+/// The three signature methods the API accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignMethod {
+    Tc3HmacSha256,
+    HmacSha1,
+    HmacSha256,
+}
+
+impl SignMethod {
+    pub const ALL: [SignMethod; 3] = [
+        SignMethod::Tc3HmacSha256,
+        SignMethod::HmacSha1,
+        SignMethod::HmacSha256,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignMethod::Tc3HmacSha256 => tc3::ALGORITHM,
+            SignMethod::HmacSha1 => V1Method::HmacSha1.as_str(),
+            SignMethod::HmacSha256 => V1Method::HmacSha256.as_str(),
+        }
+    }
+
+    fn v1(self) -> Option<V1Method> {
+        match self {
+            SignMethod::Tc3HmacSha256 => None,
+            SignMethod::HmacSha1 => Some(V1Method::HmacSha1),
+            SignMethod::HmacSha256 => Some(V1Method::HmacSha256),
+        }
+    }
+}
+
+impl std::str::FromStr for SignMethod {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        SignMethod::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown sign method {s:?} (expected TC3-HMAC-SHA256, HmacSHA256 or HmacSHA1)"
+                )
+            })
+    }
+}
+
+impl fmt::Display for SignMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    Get,
+    Post,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
+impl std::str::FromStr for HttpMethod {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_uppercase().as_str() {
+            "GET" => Ok(HttpMethod::Get),
+            "POST" => Ok(HttpMethod::Post),
+            _ => Err(format!(
+                "unsupported HTTP method {s:?} (expected GET or POST)"
+            )),
+        }
+    }
+}
+
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// Everything that decides the bytes of one API call.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestSpec<'a> {
+    pub sign_method: SignMethod,
+    pub http_method: HttpMethod,
+    /// The Host header value, with `:port` when not the scheme's default.
+    pub host: &'a str,
+    pub service: &'a str,
+    pub action: &'a str,
+    pub version: &'a str,
+    pub region: Option<&'a str>,
+    pub language: Option<&'a str>,
+    /// Unix seconds; the caller's clock, so tests can pin it.
+    pub timestamp: i64,
+    /// The v1 `Nonce`; unused by TC3.
+    pub nonce: u64,
+    /// TC3 only: send `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` and leave the body unsigned.
+    pub unsigned_payload: bool,
+    /// `X-TC-RequestClient` / `RequestClient`: who is calling.
+    pub request_client: &'a str,
+    /// The action's parameters: a JSON object (nested values flatten for GET and forms).
+    pub params: &'a Value,
+}
+
+/// A request ready for the wire.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    pub method: HttpMethod,
+    /// `/` for POST, `/?query` for GET.
+    pub path_and_query: String,
+    /// In the order the official SDK sets them.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl SignedRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Names of headers and parameters whose values must never be printed by accident.
+pub const SENSITIVE: &[&str] = &[
+    "authorization",
+    "x-tc-token",
+    "token",
+    "signature",
+    "secretkey",
+];
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let sensitive = SENSITIVE.contains(&n.to_ascii_lowercase().as_str());
+                (
+                    n.as_str(),
+                    if sensitive { "<redacted>" } else { v.as_str() },
+                )
+            })
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field(
+                "path_and_query",
+                &"<query may hold a v1 signature; omitted>",
+            )
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// Builds and signs the request, as the official SDK does for the same inputs.
+pub fn build(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> SignedRequest {
+    match spec.sign_method.v1() {
+        None => build_tc3(spec, creds, keys),
+        Some(m) => build_v1(spec, creds, m),
+    }
+}
+
+/// The SDK upper-cases the first letter of the action; so do we.
+fn action_name(action: &str) -> String {
+    let mut chars = action.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> SignedRequest {
+    let (content_type, query, body) = match spec.http_method {
+        HttpMethod::Get => (
+            FORM_CONTENT_TYPE,
+            urlencode(&flatten(spec.params)),
+            Vec::new(),
+        ),
+        HttpMethod::Post => (
+            JSON_CONTENT_TYPE,
+            String::new(),
+            python_json(spec.params).into_bytes(),
+        ),
+    };
+    let payload = if spec.unsigned_payload {
+        Payload::Unsigned
+    } else {
+        Payload::Bytes(&body)
+    };
+    let input = CanonicalInput {
+        method: spec.http_method.as_str(),
+        path: "/",
+        query: &query,
+        headers: &[("content-type", content_type), ("host", spec.host)],
+        payload,
+        value_case: ValueCase::Lower,
+    };
+    let date = crate::utc_date(spec.timestamp);
+    let key = keys.signing_key(creds.secret_key(), &date, spec.service);
+    let sig = tc3::sign_with_key(
+        &input,
+        spec.timestamp,
+        spec.service,
+        creds.secret_id(),
+        &key,
+    );
+
+    let mut headers = vec![
+        ("Content-Type".to_string(), content_type.to_string()),
+        ("Host".to_string(), spec.host.to_string()),
+        ("X-TC-Action".to_string(), action_name(spec.action)),
+        (
+            "X-TC-RequestClient".to_string(),
+            spec.request_client.to_string(),
+        ),
+        ("X-TC-Timestamp".to_string(), spec.timestamp.to_string()),
+        ("X-TC-Version".to_string(), spec.version.to_string()),
+    ];
+    let optional = [
+        (
+            "X-TC-Content-SHA256",
+            spec.unsigned_payload.then_some(tc3::UNSIGNED_PAYLOAD),
+        ),
+        ("X-TC-Region", spec.region),
+        ("X-TC-Token", creds.token()),
+        ("X-TC-Language", spec.language),
+    ];
+    headers.extend(
+        optional
+            .into_iter()
+            .filter_map(|(n, v)| v.map(|v| (n.to_string(), v.to_string()))),
+    );
+    headers.push(("Authorization".to_string(), sig.authorization));
+    let path_and_query = path_and_query(spec.http_method, &query);
+    SignedRequest {
+        method: spec.http_method,
+        path_and_query,
+        headers,
+        body,
+    }
+}
+
+/// `/?query` for GET; a GET without parameters goes out as plain `/`, as with the SDK.
+fn path_and_query(method: HttpMethod, query: &str) -> String {
+    match method {
+        HttpMethod::Get if !query.is_empty() => format!("/?{query}"),
+        _ => "/".to_string(),
+    }
+}
+
+/// Sets `key` in place if present (as a Python dict assignment does), else appends it.
+fn set_param(params: &mut Vec<(String, String)>, key: &str, value: String) {
+    match params.iter_mut().find(|(k, _)| k == key) {
+        Some(slot) => slot.1 = value,
+        None => params.push((key.to_string(), value)),
+    }
+}
+
+fn build_v1(spec: &RequestSpec<'_>, creds: &Credentials, method: V1Method) -> SignedRequest {
+    let mut params = flatten(spec.params);
+    set_param(&mut params, "Action", action_name(spec.action));
+    set_param(
+        &mut params,
+        "RequestClient",
+        spec.request_client.to_string(),
+    );
+    set_param(&mut params, "Nonce", spec.nonce.to_string());
+    set_param(&mut params, "Timestamp", spec.timestamp.to_string());
+    set_param(&mut params, "Version", spec.version.to_string());
+    let optional = [("Region", spec.region), ("Token", creds.token())];
+    for (k, v) in optional {
+        if let Some(v) = v {
+            set_param(&mut params, k, v.to_string());
+        }
+    }
+    set_param(&mut params, "SecretId", creds.secret_id().to_string());
+    set_param(&mut params, "SignatureMethod", method.as_str().to_string());
+    if let Some(lang) = spec.language {
+        set_param(&mut params, "Language", lang.to_string());
+    }
+    let sts = v1::string_to_sign(spec.http_method.as_str(), spec.host, "/", &params);
+    set_param(
+        &mut params,
+        "Signature",
+        v1::sign(method, creds.secret_key(), &sts),
+    );
+
+    let encoded = urlencode(&params);
+    let (path_and_query, body) = match spec.http_method {
+        HttpMethod::Get => (path_and_query(HttpMethod::Get, &encoded), Vec::new()),
+        HttpMethod::Post => ("/".to_string(), encoded.into_bytes()),
+    };
+    SignedRequest {
+        method: spec.http_method,
+        path_and_query,
+        headers: vec![
+            ("Content-Type".to_string(), FORM_CONTENT_TYPE.to_string()),
+            ("Host".to_string(), spec.host.to_string()),
+        ],
+        body,
+    }
+}

@@ -1,0 +1,352 @@
+//! The server's side of signing: check an incoming request and name what is wrong with it.
+
+use std::collections::HashMap;
+
+use thiserror::Error;
+
+use crate::params::urldecode;
+use crate::request::{SignMethod, FORM_CONTENT_TYPE};
+use crate::tc3::{self, CanonicalInput, Payload, ValueCase};
+use crate::v1::{self, V1Method};
+use crate::{utc_date, Credentials, KeyCache};
+
+/// The documented tolerance between the request timestamp and the server clock, in seconds.
+pub const MAX_CLOCK_SKEW: i64 = 300;
+
+/// A request as it arrived, before anything was parsed out of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    /// The raw query string, without `?`.
+    pub query: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: &'a [u8],
+}
+
+impl<'a> Incoming<'a> {
+    /// First header of that name, case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+
+    /// The v1 parameters: query string, plus the body when it is a form.
+    pub fn form_params(&self) -> Vec<(String, String)> {
+        let mut params = urldecode(self.query);
+        let is_form = self.header("content-type").is_some_and(|ct| {
+            ct.trim()
+                .to_ascii_lowercase()
+                .starts_with(FORM_CONTENT_TYPE)
+        });
+        if is_form {
+            params.extend(urldecode(&String::from_utf8_lossy(self.body)));
+        }
+        params
+    }
+}
+
+/// Where the verifier finds the credentials behind a SecretId.
+pub trait CredentialStore {
+    fn find(&self, secret_id: &str) -> Option<Credentials>;
+}
+
+impl CredentialStore for [Credentials] {
+    fn find(&self, secret_id: &str) -> Option<Credentials> {
+        self.iter().find(|c| c.secret_id() == secret_id).cloned()
+    }
+}
+
+impl CredentialStore for Vec<Credentials> {
+    fn find(&self, secret_id: &str) -> Option<Credentials> {
+        self.as_slice().find(secret_id)
+    }
+}
+
+impl CredentialStore for HashMap<String, Credentials> {
+    fn find(&self, secret_id: &str) -> Option<Credentials> {
+        self.get(secret_id).cloned()
+    }
+}
+
+/// Why a request was refused; each maps to one documented error code.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AuthError {
+    #[error("the request carries no signature")]
+    Unsigned,
+    #[error("the Authorization header is malformed: {0}")]
+    InvalidAuthorization(String),
+    #[error("the request is missing {0}")]
+    MissingParameter(&'static str),
+    #[error("{name} is not valid: {reason}")]
+    InvalidParameter { name: &'static str, reason: String },
+    #[error("the SecretId is not known")]
+    SecretIdNotFound,
+    #[error("the request timestamp is {skew} s away from server time (limit {MAX_CLOCK_SKEW} s)")]
+    SignatureExpire { skew: i64 },
+    #[error("the signature does not match: {0}")]
+    SignatureFailure(String),
+    #[error("the token is missing, unexpected or wrong")]
+    TokenFailure,
+}
+
+impl AuthError {
+    /// The error code the API answers with.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuthError::Unsigned | AuthError::InvalidAuthorization(_) => {
+                "AuthFailure.InvalidAuthorization"
+            }
+            AuthError::MissingParameter(_) => "MissingParameter",
+            AuthError::InvalidParameter { .. } => "InvalidParameter",
+            AuthError::SecretIdNotFound => "AuthFailure.SecretIdNotFound",
+            AuthError::SignatureExpire { .. } => "AuthFailure.SignatureExpire",
+            AuthError::SignatureFailure(_) => "AuthFailure.SignatureFailure",
+            AuthError::TokenFailure => "AuthFailure.TokenFailure",
+        }
+    }
+}
+
+/// Who signed an accepted request, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub secret_id: String,
+    pub method: SignMethod,
+    pub timestamp: i64,
+}
+
+/// Verifies TC3 and v1 signatures against a credential store, with the clock passed in.
+#[derive(Debug)]
+pub struct Verifier<S> {
+    store: S,
+    service: String,
+    keys: KeyCache,
+}
+
+impl<S: CredentialStore> Verifier<S> {
+    pub fn new(store: S, service: impl Into<String>) -> Self {
+        Self {
+            store,
+            service: service.into(),
+            keys: KeyCache::default(),
+        }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Checks `req` as the service would at Unix time `now`.
+    pub fn verify(&self, req: &Incoming<'_>, now: i64) -> Result<Verified, AuthError> {
+        match req.header("authorization") {
+            Some(auth) => self.verify_tc3(req, auth, now),
+            None => self.verify_v1(req, now),
+        }
+    }
+
+    fn verify_tc3(&self, req: &Incoming<'_>, auth: &str, now: i64) -> Result<Verified, AuthError> {
+        let auth = ParsedAuthorization::parse(auth)?;
+        let creds = self
+            .store
+            .find(auth.secret_id)
+            .ok_or(AuthError::SecretIdNotFound)?;
+        let timestamp = parse_timestamp(req.header("x-tc-timestamp"), "X-TC-Timestamp")?;
+        check_skew(timestamp, now)?;
+        if auth.date != utc_date(timestamp) {
+            return Err(AuthError::SignatureFailure(
+                "the credential date is not the date of X-TC-Timestamp".into(),
+            ));
+        }
+        if auth.service != self.service {
+            return Err(AuthError::SignatureFailure(format!(
+                "the credential scope names service {:?}",
+                auth.service
+            )));
+        }
+        let signed = signed_header_values(req, &auth.signed_headers)?;
+        let unsigned = req
+            .header("x-tc-content-sha256")
+            .is_some_and(|v| v.trim() == tc3::UNSIGNED_PAYLOAD);
+        let (path, query) = (req.path, req.query);
+        let key = self
+            .keys
+            .signing_key(creds.secret_key(), auth.date, &self.service);
+        let matches = |value_case| {
+            let input = CanonicalInput {
+                method: req.method,
+                path,
+                query,
+                headers: &signed,
+                payload: if unsigned {
+                    Payload::Unsigned
+                } else {
+                    Payload::Bytes(req.body)
+                },
+                value_case,
+            };
+            let canonical = tc3::canonical_request(&input);
+            let scope = tc3::credential_scope(auth.date, auth.service);
+            let sts = tc3::string_to_sign(timestamp, &scope, &canonical.text);
+            key.verify(&sts, auth.signature)
+        };
+        // The documented canonical form first; then the values as sent, which is what an
+        // official SDK signs when configured with an upper-case host.
+        if !matches(ValueCase::Lower) && !matches(ValueCase::AsSent) {
+            return Err(AuthError::SignatureFailure(
+                "recomputed signature differs".into(),
+            ));
+        }
+        check_token(&creds, req.header("x-tc-token"))?;
+        Ok(Verified {
+            secret_id: creds.secret_id().to_string(),
+            method: SignMethod::Tc3HmacSha256,
+            timestamp,
+        })
+    }
+
+    fn verify_v1(&self, req: &Incoming<'_>, now: i64) -> Result<Verified, AuthError> {
+        let params = req.form_params();
+        let get = |name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let signature = get("Signature").ok_or(AuthError::Unsigned)?;
+        let secret_id = get("SecretId").ok_or(AuthError::MissingParameter("SecretId"))?;
+        let method = match get("SignatureMethod") {
+            None => V1Method::HmacSha1,
+            Some(m) => V1Method::parse(m).ok_or_else(|| {
+                AuthError::InvalidAuthorization(format!("unsupported SignatureMethod {m:?}"))
+            })?,
+        };
+        get("Nonce").ok_or(AuthError::MissingParameter("Nonce"))?;
+        let creds = self
+            .store
+            .find(secret_id)
+            .ok_or(AuthError::SecretIdNotFound)?;
+        let timestamp = parse_timestamp(get("Timestamp"), "Timestamp")?;
+        check_skew(timestamp, now)?;
+        let host = req
+            .header("host")
+            .ok_or(AuthError::MissingParameter("Host"))?;
+        let sts = v1::string_to_sign(req.method, host.trim(), req.path, &params);
+        if !v1::verify(method, creds.secret_key(), &sts, signature) {
+            return Err(AuthError::SignatureFailure(
+                "recomputed signature differs".into(),
+            ));
+        }
+        check_token(&creds, get("Token"))?;
+        Ok(Verified {
+            secret_id: creds.secret_id().to_string(),
+            method: match method {
+                V1Method::HmacSha1 => SignMethod::HmacSha1,
+                V1Method::HmacSha256 => SignMethod::HmacSha256,
+            },
+            timestamp,
+        })
+    }
+}
+
+/// The parts of `TC3-HMAC-SHA256 Credential=id/date/service/tc3_request, SignedHeaders=a;b, Signature=hex`.
+#[derive(Debug)]
+struct ParsedAuthorization<'a> {
+    secret_id: &'a str,
+    date: &'a str,
+    service: &'a str,
+    signed_headers: Vec<&'a str>,
+    signature: &'a str,
+}
+
+impl<'a> ParsedAuthorization<'a> {
+    fn parse(header: &'a str) -> Result<Self, AuthError> {
+        let bad = |why: &str| AuthError::InvalidAuthorization(why.to_string());
+        let (algorithm, rest) = header
+            .trim()
+            .split_once(' ')
+            .ok_or_else(|| bad("expected '<algorithm> Credential=…'"))?;
+        if algorithm != tc3::ALGORITHM {
+            return Err(bad("unsupported algorithm"));
+        }
+        let mut fields: HashMap<&str, &str> = HashMap::new();
+        for part in rest.split(',') {
+            let (k, v) = part
+                .trim()
+                .split_once('=')
+                .ok_or_else(|| bad("a field lacks '='"))?;
+            fields.insert(k.trim(), v.trim());
+        }
+        let field = |name: &str| {
+            fields
+                .get(name)
+                .copied()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| bad(&format!("{name} is missing")))
+        };
+        let credential = field("Credential")?;
+        let scope: Vec<&str> = credential.split('/').collect();
+        let [secret_id, date, service, terminator] = scope[..] else {
+            return Err(bad("Credential must be SecretId/date/service/tc3_request"));
+        };
+        if terminator != "tc3_request" || secret_id.is_empty() {
+            return Err(bad("Credential must be SecretId/date/service/tc3_request"));
+        }
+        let signed_headers: Vec<&str> = field("SignedHeaders")?.split(';').collect();
+        for required in ["content-type", "host"] {
+            if !signed_headers.contains(&required) {
+                return Err(bad(&format!("SignedHeaders must include {required}")));
+            }
+        }
+        Ok(Self {
+            secret_id,
+            date,
+            service,
+            signed_headers,
+            signature: field("Signature")?,
+        })
+    }
+}
+
+fn signed_header_values<'r>(
+    req: &Incoming<'r>,
+    names: &[&'r str],
+) -> Result<Vec<(&'r str, &'r str)>, AuthError> {
+    names
+        .iter()
+        .map(|name| {
+            req.header(name).map(|v| (*name, v)).ok_or_else(|| {
+                AuthError::SignatureFailure(format!("signed header {name} is not in the request"))
+            })
+        })
+        .collect()
+}
+
+fn parse_timestamp(raw: Option<&str>, name: &'static str) -> Result<i64, AuthError> {
+    let raw = raw.ok_or(AuthError::MissingParameter(name))?;
+    raw.trim()
+        .parse::<i64>()
+        .map_err(|_| AuthError::InvalidParameter {
+            name,
+            reason: "expected Unix seconds".into(),
+        })
+}
+
+fn check_skew(timestamp: i64, now: i64) -> Result<(), AuthError> {
+    let skew = now.saturating_sub(timestamp);
+    if skew.saturating_abs() > MAX_CLOCK_SKEW {
+        return Err(AuthError::SignatureExpire { skew });
+    }
+    Ok(())
+}
+
+/// Temporary credentials must present their token; long-term ones must not present any.
+fn check_token(creds: &Credentials, presented: Option<&str>) -> Result<(), AuthError> {
+    let presented = presented.filter(|t| !t.is_empty());
+    match (creds.token(), presented) {
+        (None, None) => Ok(()),
+        (Some(expected), Some(given)) if expected == given => Ok(()),
+        _ => Err(AuthError::TokenFailure),
+    }
+}
