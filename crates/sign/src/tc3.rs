@@ -123,9 +123,7 @@ pub struct SigningKey([u8; 32]);
 
 impl SigningKey {
     pub fn derive(secret_key: &str, date: &str, service: &str) -> Self {
-        let k_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
-        let k_service = hmac_sha256(&k_date, service.as_bytes());
-        Self(hmac_sha256(&k_service, b"tc3_request"))
+        Self(key_chain(secret_key, date, service)[2])
     }
 
     /// Hex signature of a string to sign.
@@ -152,6 +150,15 @@ impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SigningKey(<redacted>)")
     }
+}
+
+/// The three links of the key derivation: `SecretDate`, `SecretService`, `SecretSigning`.
+/// Published examples print each, so they are exposed for tests.
+pub fn key_chain(secret_key: &str, date: &str, service: &str) -> [[u8; 32]; 3] {
+    let k_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
+    let k_service = hmac_sha256(&k_date, service.as_bytes());
+    let k_signing = hmac_sha256(&k_service, b"tc3_request");
+    [k_date, k_service, k_signing]
 }
 
 pub(crate) fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
