@@ -1,0 +1,252 @@
+//! `tco-harness sign`: the exact request the harness would send, as JSON, for debugging a
+//! signature with curl and for checking the signer from outside.
+
+use std::io::Write;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::Args;
+use serde_json::{json, Map, Value};
+use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
+use tco_spec::Version;
+use url::Url;
+
+use crate::error::CliError;
+
+pub const DEFAULT_ENDPOINT: &str = "https://organization.intl.tencentcloudapi.com";
+const SERVICE: &str = "organization";
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The API action, e.g. CreateOrganization.
+    #[arg(long)]
+    action: String,
+    /// API version; defaults to the newest version that has the action.
+    #[arg(long)]
+    version: Option<String>,
+    /// The action's parameters as a JSON object.
+    #[arg(long, default_value = "{}")]
+    params: String,
+    /// Where the request goes: scheme, host and optional port.
+    #[arg(long, default_value = DEFAULT_ENDPOINT)]
+    endpoint: String,
+    /// HTTP method: POST (JSON body, or form for v1) or GET (query string).
+    #[arg(long, default_value = "POST")]
+    method: String,
+    /// TC3-HMAC-SHA256, HmacSHA256 or HmacSHA1.
+    #[arg(long, default_value = "TC3-HMAC-SHA256")]
+    sign_method: String,
+    #[arg(long)]
+    region: Option<String>,
+    /// Unix seconds; defaults to now. Pin it to reproduce a signature.
+    #[arg(long)]
+    timestamp: Option<i64>,
+    /// The v1 nonce; defaults to a random number.
+    #[arg(long)]
+    nonce: Option<u64>,
+    /// Temporary-credential token (sent as X-TC-Token or Token).
+    #[arg(long, env = "TENCENTCLOUD_SESSION_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// en-US or zh-CN.
+    #[arg(long)]
+    language: Option<String>,
+    #[arg(long, env = "TENCENTCLOUD_SECRET_ID")]
+    secret_id: Option<String>,
+    #[arg(long, env = "TENCENTCLOUD_SECRET_KEY", hide_env_values = true)]
+    secret_key: Option<String>,
+    /// TC3 only: leave the body out of the signature (X-TC-Content-SHA256: UNSIGNED-PAYLOAD).
+    #[arg(long)]
+    unsigned_payload: bool,
+    /// The X-TC-RequestClient / RequestClient value; set it to an SDK's to reproduce its request.
+    #[arg(long, default_value = concat!("tco-harness/", env!("CARGO_PKG_VERSION")))]
+    request_client: String,
+    /// Sign the parameters as given even if they do not match the action's request shape.
+    #[arg(long)]
+    skip_validation: bool,
+}
+
+pub fn run(args: SignArgs) -> Result<(), CliError> {
+    let request = SignInput::from_args(&args)?;
+    let printed = request.sign();
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &printed).map_err(std::io::Error::from)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The arguments, checked against the contract and resolved to concrete values.
+struct SignInput {
+    version: Version,
+    action: String,
+    params: Value,
+    endpoint: Endpoint,
+    http_method: HttpMethod,
+    sign_method: SignMethod,
+    creds: Credentials,
+    timestamp: i64,
+    nonce: u64,
+    args_region: Option<String>,
+    args_language: Option<String>,
+    unsigned_payload: bool,
+    request_client: String,
+}
+
+impl SignInput {
+    fn from_args(args: &SignArgs) -> Result<Self, CliError> {
+        let version = resolve_version(&args.action, args.version.as_deref())?;
+        let params = parse_params(&args.params)?;
+        if !args.skip_validation {
+            check_params(version, &args.action, &params)?;
+        }
+        let sign_method: SignMethod = args.sign_method.parse().map_err(CliError::usage)?;
+        if args.unsigned_payload && sign_method != SignMethod::Tc3HmacSha256 {
+            return Err(CliError::usage("--unsigned-payload applies to TC3-HMAC-SHA256 only"));
+        }
+        Ok(Self {
+            version,
+            action: args.action.clone(),
+            params,
+            endpoint: Endpoint::parse(&args.endpoint)?,
+            http_method: args.method.parse().map_err(CliError::usage)?,
+            sign_method,
+            creds: credentials(args)?,
+            timestamp: args.timestamp.unwrap_or_else(now),
+            nonce: args.nonce.unwrap_or_else(random_nonce),
+            args_region: args.region.clone(),
+            args_language: args.language.clone(),
+            unsigned_payload: args.unsigned_payload,
+            request_client: args.request_client.clone(),
+        })
+    }
+
+    fn sign(&self) -> Value {
+        let spec = RequestSpec {
+            sign_method: self.sign_method,
+            http_method: self.http_method,
+            host: &self.endpoint.host,
+            service: SERVICE,
+            action: &self.action,
+            version: self.version.as_str(),
+            region: self.args_region.as_deref(),
+            language: self.args_language.as_deref(),
+            timestamp: self.timestamp,
+            nonce: self.nonce,
+            unsigned_payload: self.unsigned_payload,
+            request_client: &self.request_client,
+            params: &self.params,
+        };
+        let signed = build(&spec, &self.creds, &KeyCache::default());
+        let headers: Map<String, Value> = signed
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), Value::from(v.as_str())))
+            .collect();
+        json!({
+            "method": signed.method.as_str(),
+            "url": format!("{}{}", self.endpoint.origin, signed.path_and_query),
+            "headers": headers,
+            "body": String::from_utf8_lossy(&signed.body),
+        })
+    }
+}
+
+fn resolve_version(action: &str, version: Option<&str>) -> Result<Version, CliError> {
+    let version = match version {
+        Some(v) => v.parse().map_err(|e: tco_spec::UnknownVersion| CliError::usage(e.to_string()))?,
+        None => tco_spec::newest_version_with(action)
+            .ok_or_else(|| CliError::usage(format!("unknown action {action:?} in any API version")))?,
+    };
+    if tco_spec::action(version, action).is_none() {
+        return Err(CliError::usage(format!(
+            "unknown action {action:?} for version {version}"
+        )));
+    }
+    Ok(version)
+}
+
+fn parse_params(text: &str) -> Result<Value, CliError> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| CliError::usage(format!("--params is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(CliError::usage("--params must be a JSON object"));
+    }
+    Ok(value)
+}
+
+fn check_params(version: Version, action: &str, params: &Value) -> Result<(), CliError> {
+    let action = tco_spec::action(version, action).expect("resolved above");
+    let violations = action.validate_request(params);
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    Err(CliError::usage(format!(
+        "--params do not match {} {}: {}",
+        action.name,
+        action.input,
+        listed.join("; ")
+    )))
+}
+
+fn credentials(args: &SignArgs) -> Result<Credentials, CliError> {
+    let (Some(id), Some(key)) = (&args.secret_id, &args.secret_key) else {
+        return Err(CliError::usage(
+            "no credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or pass --secret-id and --secret-key",
+        ));
+    };
+    if id.is_empty() || key.is_empty() {
+        return Err(CliError::usage("the SecretId and SecretKey must not be empty"));
+    }
+    let creds = Credentials::new(id, key);
+    Ok(match &args.token {
+        Some(t) if !t.is_empty() => creds.with_token(t),
+        _ => creds,
+    })
+}
+
+/// The endpoint split into what the URL starts with and what the Host header says.
+struct Endpoint {
+    /// `scheme://host[:port]`, without a trailing slash.
+    origin: String,
+    /// Host with `:port` when the port is not the scheme's default.
+    host: String,
+}
+
+impl Endpoint {
+    fn parse(text: &str) -> Result<Self, CliError> {
+        let url = Url::parse(text)
+            .map_err(|e| CliError::usage(format!("--endpoint {text:?} is not a URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(CliError::usage(format!("--endpoint {text:?} must be http or https")));
+        }
+        if url.path() != "/" || url.query().is_some() {
+            return Err(CliError::usage(format!(
+                "--endpoint {text:?} must not have a path or query: the API is served at /"
+            )));
+        }
+        let name = url
+            .host_str()
+            .ok_or_else(|| CliError::usage(format!("--endpoint {text:?} has no host")))?;
+        let host = match url.port() {
+            Some(port) => format!("{name}:{port}"),
+            None => name.to_string(),
+        };
+        Ok(Self {
+            origin: format!("{}://{host}", url.scheme()),
+            host,
+        })
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// A nonce that differs per call; it need not be unpredictable, only unrepeated.
+fn random_nonce() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    let n = RandomState::new().hash_one(now()) & (i64::MAX as u64);
+    n.max(1)
+}
