@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-
 /// Contract-test and load-test harness for the Tencent Cloud Organization API.
 #[derive(Debug, Parser)]
 #[command(name = "tco-harness", version, about)]

@@ -99,7 +99,9 @@ impl SignInput {
         }
         let sign_method: SignMethod = args.sign_method.parse().map_err(CliError::usage)?;
         if args.unsigned_payload && sign_method != SignMethod::Tc3HmacSha256 {
-            return Err(CliError::usage("--unsigned-payload applies to TC3-HMAC-SHA256 only"));
+            return Err(CliError::usage(
+                "--unsigned-payload applies to TC3-HMAC-SHA256 only",
+            ));
         }
         Ok(Self {
             version,
@@ -151,9 +153,12 @@ impl SignInput {
 
 fn resolve_version(action: &str, version: Option<&str>) -> Result<Version, CliError> {
     let version = match version {
-        Some(v) => v.parse().map_err(|e: tco_spec::UnknownVersion| CliError::usage(e.to_string()))?,
-        None => tco_spec::newest_version_with(action)
-            .ok_or_else(|| CliError::usage(format!("unknown action {action:?} in any API version")))?,
+        Some(v) => v
+            .parse()
+            .map_err(|e: tco_spec::UnknownVersion| CliError::usage(e.to_string()))?,
+        None => tco_spec::newest_version_with(action).ok_or_else(|| {
+            CliError::usage(format!("unknown action {action:?} in any API version"))
+        })?,
     };
     if tco_spec::action(version, action).is_none() {
         return Err(CliError::usage(format!(
@@ -194,7 +199,9 @@ fn credentials(args: &SignArgs) -> Result<Credentials, CliError> {
         ));
     };
     if id.is_empty() || key.is_empty() {
-        return Err(CliError::usage("the SecretId and SecretKey must not be empty"));
+        return Err(CliError::usage(
+            "the SecretId and SecretKey must not be empty",
+        ));
     }
     let creds = Credentials::new(id, key);
     Ok(match &args.token {
@@ -216,7 +223,9 @@ impl Endpoint {
         let url = Url::parse(text)
             .map_err(|e| CliError::usage(format!("--endpoint {text:?} is not a URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(CliError::usage(format!("--endpoint {text:?} must be http or https")));
+            return Err(CliError::usage(format!(
+                "--endpoint {text:?} must be http or https"
+            )));
         }
         if url.path() != "/" || url.query().is_some() {
             return Err(CliError::usage(format!(

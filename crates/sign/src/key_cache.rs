@@ -7,12 +7,15 @@ use sha2::{Digest, Sha256};
 
 use crate::tc3::SigningKey;
 
+/// (SHA-256 of the secret key, date, service).
+type CacheKey = ([u8; 32], String, String);
+
 /// Derived keys by (secret key, date, service). The key changes once a day per secret, so a
 /// small map is enough; it is emptied when it grows past `capacity` rather than tracking age.
 #[derive(Debug)]
 pub struct KeyCache {
     // The secret is held as its SHA-256 so the map never stores a secret in the clear.
-    entries: Mutex<HashMap<([u8; 32], String, String), SigningKey>>,
+    entries: Mutex<HashMap<CacheKey, SigningKey>>,
     capacity: usize,
 }
 
@@ -23,15 +26,23 @@ impl Default for KeyCache {
 }
 
 impl KeyCache {
+    /// A cache that never stores: every call derives afresh (for benchmarks and comparisons).
+    pub fn disabled() -> Self {
+        Self::with_capacity(0)
+    }
+
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             entries: Mutex::new(HashMap::new()),
-            capacity: capacity.max(1),
+            capacity,
         }
     }
 
     /// The signing key for (secret, date, service), derived on first use.
     pub fn signing_key(&self, secret_key: &str, date: &str, service: &str) -> SigningKey {
+        if self.capacity == 0 {
+            return SigningKey::derive(secret_key, date, service);
+        }
         let id: [u8; 32] = Sha256::digest(secret_key.as_bytes()).into();
         let lookup = (id, date.to_string(), service.to_string());
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());

@@ -134,6 +134,12 @@ impl<S: CredentialStore> Verifier<S> {
         }
     }
 
+    /// Replaces the key cache (e.g. with [`KeyCache::disabled`] to measure its effect).
+    pub fn with_key_cache(mut self, keys: KeyCache) -> Self {
+        self.keys = keys;
+        self
+    }
+
     pub fn store(&self) -> &S {
         &self.store
     }
