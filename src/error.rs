@@ -7,6 +7,10 @@ use thiserror::Error;
 /// Exit status 2: the user asked for something that cannot be done as asked.
 pub const USAGE: u8 = 2;
 
+/// Exit status 1: the command ran and what it checked does not hold (an API error for `call`,
+/// contract violations for `contract`, a rate-limit mismatch for `load`).
+pub const CHECK_FAILED: u8 = 1;
+
 #[derive(Debug, Error)]
 pub enum CliError {
     /// Bad arguments, unknown names, inputs that do not match the contract, missing credentials.
@@ -14,6 +18,19 @@ pub enum CliError {
     Usage(String),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    /// The command ran and found what it looks for (contract violations): exit status 1.
+    #[error("{0}")]
+    Violations(String),
+    /// The API answered with an error envelope (exit 1), printed as the API gave it.
+    #[error("{code}: {message} (RequestId: {request_id})")]
+    Api {
+        code: String,
+        message: String,
+        request_id: String,
+    },
+    /// The call did not complete: network, TLS, timeout, an undecodable answer (exit 2).
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl CliError {
@@ -21,10 +38,30 @@ impl CliError {
         CliError::Usage(message.into())
     }
 
+    pub fn violations(message: impl Into<String>) -> Self {
+        CliError::Violations(message.into())
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        CliError::Failed(message.into())
+    }
+
+    /// The documented exit status of this error.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            CliError::Api { .. } | CliError::Violations(_) => CHECK_FAILED,
+            CliError::Usage(_) | CliError::Output(_) | CliError::Failed(_) => USAGE,
+        }
+    }
+
     /// Prints the error as one line and returns its exit status.
     pub fn report(&self) -> ExitCode {
-        eprintln!("tco-harness: {}", one_line(&self.to_string()));
-        ExitCode::from(USAGE)
+        match self {
+            // `Code: Message (RequestId: ...)`, unprefixed, so scripts can parse it.
+            CliError::Api { .. } => eprintln!("{}", one_line(&self.to_string())),
+            _ => eprintln!("tco-harness: {}", one_line(&self.to_string())),
+        }
+        ExitCode::from(self.exit_status())
     }
 }
 

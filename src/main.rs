@@ -1,7 +1,12 @@
 //! `tco-harness`: the command line. Each subcommand lives in its own module; this file only
 //! parses arguments, dispatches, and turns errors into one line and an exit status.
 
+mod call;
+mod contract;
 mod error;
+mod load;
+mod mock;
+mod run;
 mod sign;
 
 use std::process::ExitCode;
@@ -20,6 +25,18 @@ struct Cli {
 enum Command {
     /// Print, as JSON, the exact signed request the harness would send for one call.
     Sign(sign::SignArgs),
+    /// Check an endpoint (or the in-process mock) against the contract; `contract validate`
+    /// checks one JSON document.
+    Contract(contract::ContractArgs),
+    /// Call one API action through the reference client and print the `Response` object.
+    Call(call::CallArgs),
+    /// The main job: the contract suite, then the rate-limit conformance set, against the
+    /// in-process mock (default) or --endpoint; one report directory, one exit status.
+    Run(run::RunArgs),
+    /// Serve the mock Organization API until SIGINT/SIGTERM (prints `listening on http://HOST:PORT`).
+    Mock(mock::MockArgs),
+    /// Rate-limit runs: the conformance set on the in-process mock, or `load rate-limit`.
+    Load(load::LoadArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,7 +45,12 @@ fn main() -> ExitCode {
         Err(e) => return error::clap_exit(e),
     };
     let outcome = match cli.command {
+        Command::Load(args) => return load::run(args),
         Command::Sign(args) => sign::run(args),
+        Command::Mock(args) => mock::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Call(args) => call::run(args),
+        Command::Contract(args) => contract::run_cli(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

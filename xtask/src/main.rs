@@ -1,8 +1,9 @@
 //! `cargo xtask`: the project's generators and their drift checks.
 //!
-//! `main` only parses arguments and dispatches; each generator lives in its own module so that
-//! more of them (e.g. typed models from `spec/`) can be added beside `spec` without touching it.
+//! `main` only parses arguments and dispatches; each generator lives in its own module:
+//! `spec` (the contract from the reference data) and `models` (typed client models from `spec/`).
 
+mod models;
 mod spec;
 
 use std::path::PathBuf;
@@ -28,7 +29,16 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Fail when regenerating spec/ would change any committed file.
+    /// Generate the typed client models in crates/client/src/models/ from spec/.
+    GenModels {
+        /// Contract directory (default: spec/ in the workspace root).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Output directory (default: crates/client/src/models/ in the workspace root).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Fail when regenerating spec/ or the client models would change any committed file.
     CheckSpec {
         /// Reference data directory (default: ../shared/reference from the workspace root).
         #[arg(long)]
@@ -42,10 +52,11 @@ fn main() -> ExitCode {
             &reference.unwrap_or_else(default_reference),
             &out.unwrap_or_else(default_spec_dir),
         ),
-        Command::CheckSpec { reference } => spec::check(
-            &reference.unwrap_or_else(default_reference),
-            &default_spec_dir(),
+        Command::GenModels { spec, out } => models::generate(
+            &spec.unwrap_or_else(default_spec_dir),
+            &out.unwrap_or_else(default_models_dir),
         ),
+        Command::CheckSpec { reference } => check_all(&reference.unwrap_or_else(default_reference)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -53,6 +64,28 @@ fn main() -> ExitCode {
             eprintln!("error: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The drift check CI runs: the contract against the reference data, then the models against
+/// the committed contract. Both are checked (and all drift named) before failing.
+fn check_all(reference: &std::path::Path) -> Result<(), spec::Error> {
+    let spec_result = spec::check(reference, &default_spec_dir());
+    let models_dir = default_models_dir();
+    let models_result = models::stale(&default_spec_dir(), &models_dir).and_then(|stale| {
+        if stale.is_empty() {
+            println!("crates/client/src/models/ is up to date");
+            return Ok(());
+        }
+        for name in &stale {
+            eprintln!("differs: {}", models_dir.join(name).display());
+        }
+        Err("the client models are out of date; run `cargo xtask gen-models`".into())
+    });
+    match (spec_result, models_result) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Err(e), Ok(())) | (Ok(()), Err(e)) => Err(e),
+        (Err(a), Err(b)) => Err(format!("{a}; {b}").into()),
     }
 }
 
@@ -68,4 +101,8 @@ fn default_reference() -> PathBuf {
 
 fn default_spec_dir() -> PathBuf {
     workspace_root().join("spec")
+}
+
+fn default_models_dir() -> PathBuf {
+    workspace_root().join("crates/client/src/models")
 }

@@ -1,0 +1,337 @@
+//! Requests on the wire: a probe described as data, signed with `tco-sign` exactly as the
+//! official SDK would (or deliberately not), sent with `reqwest`, and the raw answer kept.
+//!
+//! The suite does not go through the reference client: it needs requests the client refuses to
+//! make (bad signatures, stale timestamps, missing parameters) and answers the client would
+//! retry or hide (throttling, malformed envelopes).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value};
+use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
+
+/// The service name in TC3 credential scopes.
+pub const SERVICE: &str = "organization";
+
+/// A SecretId no endpoint should know.
+pub const UNKNOWN_SECRET_ID: &str = "AKIDtcoContractUnknownSecretId0000000000";
+
+/// Which credentials sign a probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// The target's credentials.
+    Valid,
+    /// The right SecretId with a wrong SecretKey: the signature cannot match.
+    WrongSecretKey,
+    /// A SecretId the endpoint does not know.
+    UnknownSecretId,
+}
+
+/// One request, as data: what to call, how to sign it and how to spoil it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub action: String,
+    pub version: String,
+    /// The parameters: a JSON object.
+    pub params: Value,
+    pub sign: SignMethod,
+    pub method: HttpMethod,
+    /// Added to the clock's time for the timestamp (negative: in the past).
+    pub timestamp_offset: i64,
+    pub key: Key,
+}
+
+impl Probe {
+    /// A valid TC3 POST of these parameters.
+    pub fn new(action: impl Into<String>, version: impl Into<String>, params: Value) -> Self {
+        Probe {
+            action: action.into(),
+            version: version.into(),
+            params,
+            sign: SignMethod::Tc3HmacSha256,
+            method: HttpMethod::Post,
+            timestamp_offset: 0,
+            key: Key::Valid,
+        }
+    }
+
+    pub fn signed_with(mut self, sign: SignMethod) -> Self {
+        self.sign = sign;
+        self
+    }
+
+    pub fn key(mut self, key: Key) -> Self {
+        self.key = key;
+        self
+    }
+
+    pub fn timestamp_offset(mut self, seconds: i64) -> Self {
+        self.timestamp_offset = seconds;
+        self
+    }
+}
+
+/// An answer as it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+    /// The body parsed as JSON, when it is JSON.
+    pub json: Option<Value>,
+}
+
+/// What an answer said, at the level probes judge it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    Success,
+    Error(String),
+    /// Not a readable envelope (the envelope check says why).
+    Unreadable,
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Success => f.write_str("success"),
+            Outcome::Error(code) => f.write_str(code),
+            Outcome::Unreadable => f.write_str("an unreadable answer"),
+        }
+    }
+}
+
+impl Exchange {
+    /// Builds an exchange from its parts, parsing the body.
+    pub fn new(status: u16, content_type: Option<String>, body: Vec<u8>) -> Self {
+        let json = serde_json::from_slice(&body).ok();
+        Exchange {
+            status,
+            content_type,
+            body,
+            json,
+        }
+    }
+
+    /// A JSON answer with the right content type and status 200 (for tests and `validate`).
+    pub fn from_json(body: &Value) -> Self {
+        Exchange::new(
+            200,
+            Some("application/json".into()),
+            serde_json::to_vec(body).expect("JSON values serialize"),
+        )
+    }
+
+    /// The `Response` object.
+    pub fn response(&self) -> Option<&Map<String, Value>> {
+        self.json.as_ref()?.get("Response")?.as_object()
+    }
+
+    /// The `Error` member of `Response`, if the answer is an error.
+    pub fn error(&self) -> Option<&Value> {
+        self.response()?.get("Error")
+    }
+
+    pub fn error_code(&self) -> Option<&str> {
+        self.error()?.get("Code")?.as_str()
+    }
+
+    pub fn error_message(&self) -> Option<&str> {
+        self.error()?.get("Message")?.as_str()
+    }
+
+    /// `RequestId`, when it is a string.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response()?.get("RequestId")?.as_str()
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        match (self.response(), self.error()) {
+            (None, _) => Outcome::Unreadable,
+            (Some(_), None) => Outcome::Success,
+            (Some(_), Some(_)) => match self.error_code() {
+                Some(code) => Outcome::Error(code.to_owned()),
+                None => Outcome::Unreadable,
+            },
+        }
+    }
+
+    /// `CODE (message)`, or `success`, for details.
+    pub fn describe(&self) -> String {
+        match self.outcome() {
+            Outcome::Error(code) => match self.error_message() {
+                Some(m) if !m.is_empty() => format!("{code} ({m})"),
+                _ => code,
+            },
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Why a request got no answer at all.
+#[derive(Debug, thiserror::Error)]
+#[error("{url}: {source}")]
+pub struct TransportError {
+    pub url: String,
+    #[source]
+    pub source: reqwest::Error,
+}
+
+/// The clock that stamps requests: Unix seconds.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    })
+}
+
+/// An endpoint and the credentials that call it.
+#[derive(Clone)]
+pub struct Endpoint {
+    /// `scheme://host[:port]`, no trailing slash.
+    base: String,
+    /// The Host header value that gets signed.
+    host: String,
+    credentials: Credentials,
+    http: reqwest::Client,
+    keys: Arc<KeyCache>,
+    clock: Clock,
+    nonce: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("base", &self.base)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A URL the suite cannot call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid endpoint {url:?}: {reason}")]
+pub struct BadEndpoint {
+    pub url: String,
+    pub reason: String,
+}
+
+impl Endpoint {
+    /// `url` is `http(s)://host[:port]` (a path, if any, is ignored: the API lives at `/`).
+    pub fn new(
+        url: &str,
+        credentials: Credentials,
+        timeout: Duration,
+        clock: Clock,
+    ) -> Result<Self, BadEndpoint> {
+        let bad = |reason: &str| BadEndpoint {
+            url: url.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(bad("the scheme must be http or https"));
+        }
+        let host_name = parsed.host_str().ok_or_else(|| bad("no host"))?;
+        let host = match parsed.port() {
+            Some(port) => format!("{host_name}:{port}"),
+            None => host_name.to_owned(),
+        };
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|e| bad(&e.to_string()))?;
+        let seed = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
+        Ok(Endpoint {
+            base: format!("{}://{host}", parsed.scheme()),
+            host,
+            credentials,
+            http,
+            keys: Arc::new(KeyCache::default()),
+            clock,
+            nonce: Arc::new(AtomicU64::new(seed % 1_000_000_007)),
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// The signed request for a probe, exactly as it will be sent.
+    pub fn sign(&self, probe: &Probe) -> tco_sign::SignedRequest {
+        let creds = match probe.key {
+            Key::Valid => self.credentials.clone(),
+            Key::WrongSecretKey => {
+                let mut wrong = format!("{}-not-the-key", self.credentials.secret_key());
+                wrong.insert(0, 'x');
+                Credentials::new(self.credentials.secret_id(), wrong)
+            }
+            Key::UnknownSecretId => {
+                Credentials::new(UNKNOWN_SECRET_ID, self.credentials.secret_key())
+            }
+        };
+        let spec = RequestSpec {
+            sign_method: probe.sign,
+            http_method: probe.method,
+            host: &self.host,
+            service: SERVICE,
+            action: &probe.action,
+            version: &probe.version,
+            region: None,
+            language: None,
+            timestamp: self.now() + probe.timestamp_offset,
+            nonce: self.nonce.fetch_add(7919, Ordering::Relaxed) % 1_000_000_000 + 1,
+            unsigned_payload: false,
+            request_client: "tco-contract",
+            params: &probe.params,
+        };
+        build(&spec, &creds, &self.keys)
+    }
+
+    /// Signs and sends a probe; the answer whatever it is, or why there was none.
+    pub async fn send(&self, probe: &Probe) -> Result<Exchange, TransportError> {
+        let signed = self.sign(probe);
+        let url = format!("{}{}", self.base, signed.path_and_query);
+        let method = match signed.method {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+        };
+        let mut request = self.http.request(method, &url);
+        for (name, value) in &signed.headers {
+            // reqwest writes Host from the URL: the same `host[:port]` that was signed.
+            if !name.eq_ignore_ascii_case("host") {
+                request = request.header(name, value);
+            }
+        }
+        let fail = |source| TransportError {
+            url: self.base.clone(),
+            source,
+        };
+        let response = request.body(signed.body).send().await.map_err(fail)?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(fail)?.to_vec();
+        Ok(Exchange::new(status, content_type, body))
+    }
+}

@@ -1,0 +1,292 @@
+//! The admin surface, for users outside the process (the CLI's mock, a CI job, another
+//! language's tests), under `/_mock/`: the Organization API is only ever `POST /` or `GET /`,
+//! so nothing there can collide with it.
+//!
+//! | request | what it does |
+//! |---|---|
+//! | `GET /_mock/health` | `{"status": "ok"}` |
+//! | `POST /_mock/reset` | forgets all state, rate-limit counters and the journal |
+//! | `GET /_mock/journal?limit=N` | the newest N journal entries (default: all kept), oldest first |
+//! | `GET /_mock/limits` | algorithm, overrides, and the effective limit of every action |
+//! | `PUT /_mock/limits` | `{"default": N}`, `{"actions": {"Name": N}}` (`null` removes), `{"algorithm": "token-bucket", "burst": 5}` |
+//!
+//! Listening on loopback, it is open: only this machine can reach it. On any other address it
+//! requires `X-Mock-Admin-Token` to match `[admin] token`, and without a configured token it
+//! does not exist (404), so that a mock reachable from a network cannot be reset or
+//! reconfigured by whoever finds it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Map, Value};
+use tco_spec::{all_actions, Version};
+
+use crate::app::App;
+use crate::envelope::json_response;
+use crate::limiter::Algorithm;
+
+/// The header carrying the admin token.
+pub const ADMIN_TOKEN_HEADER: &str = "x-mock-admin-token";
+
+/// Who may use the admin surface.
+#[derive(Clone, PartialEq, Eq)]
+pub enum AdminAccess {
+    /// Anyone who can connect (the mock listens on loopback).
+    Open,
+    /// Requests presenting this token.
+    Token(String),
+    /// No one: the surface answers 404.
+    Disabled,
+}
+
+impl std::fmt::Debug for AdminAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AdminAccess::Open => f.write_str("Open"),
+            AdminAccess::Token(_) => f.write_str("Token(<redacted>)"),
+            AdminAccess::Disabled => f.write_str("Disabled"),
+        }
+    }
+}
+
+impl AdminAccess {
+    /// The access rule for a mock listening on `addr`.
+    pub fn for_listener(addr: &SocketAddr, token: Option<&str>) -> Self {
+        match token {
+            _ if addr.ip().is_loopback() => AdminAccess::Open,
+            Some(token) if !token.is_empty() => AdminAccess::Token(token.to_string()),
+            _ => AdminAccess::Disabled,
+        }
+    }
+}
+
+pub(crate) fn routes(app: Arc<App>) -> Router<Arc<App>> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/reset", post(reset))
+        .route("/journal", get(journal))
+        .route("/limits", get(limits).put(set_limits))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(app, guard))
+}
+
+async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    match &app.admin {
+        AdminAccess::Open => next.run(req).await,
+        AdminAccess::Disabled => not_found().await,
+        AdminAccess::Token(expected) => {
+            let given = req
+                .headers()
+                .get(ADMIN_TOKEN_HEADER)
+                .map(|v| v.as_bytes())
+                .unwrap_or_default();
+            if constant_time_eq(given, expected.as_bytes()) {
+                next.run(req).await
+            } else {
+                error(
+                    StatusCode::UNAUTHORIZED,
+                    "missing or wrong X-Mock-Admin-Token",
+                )
+            }
+        }
+    }
+}
+
+/// Compares without an early exit, so the time taken does not reveal how much of a guessed
+/// token was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    json_response(status, &json!({ "error": message }))
+}
+
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "no such admin endpoint")
+}
+
+async fn health() -> Response {
+    json_response(StatusCode::OK, &json!({"status": "ok"}))
+}
+
+async fn reset(State(app): State<Arc<App>>) -> Response {
+    app.reset();
+    json_response(StatusCode::OK, &json!({"reset": true}))
+}
+
+async fn journal(State(app): State<Arc<App>>, uri: Uri) -> Response {
+    let limit = match journal_limit(uri.query().unwrap_or_default()) {
+        Ok(limit) => limit,
+        Err(message) => return error(StatusCode::BAD_REQUEST, &message),
+    };
+    let entries = app.journal.newest(limit.unwrap_or(usize::MAX));
+    json_response(StatusCode::OK, &json!({ "entries": entries }))
+}
+
+fn journal_limit(query: &str) -> Result<Option<usize>, String> {
+    let pairs = tco_sign::params::urldecode(query);
+    match pairs.iter().find(|(k, _)| k == "limit") {
+        None => Ok(None),
+        Some((_, v)) => v
+            .parse::<usize>()
+            .map(Some)
+            .map_err(|_| format!("limit must be a non-negative integer, not {v:?}")),
+    }
+}
+
+async fn limits(State(app): State<Arc<App>>) -> Response {
+    json_response(StatusCode::OK, &limits_view(&app))
+}
+
+fn limits_view(app: &App) -> Value {
+    let algorithm = app.limiter.algorithm();
+    let overrides = app.limiter.overrides();
+    let effective: Vec<Value> = all_actions()
+        .map(|a| {
+            json!({
+                "version": a.version.as_str(),
+                "action": a.name,
+                "documented": a.rate_limit,
+                "limit": overrides.resolve(&a.name, a.rate_limit),
+            })
+        })
+        .collect();
+    json!({
+        "algorithm": algorithm.name(),
+        "burst": match algorithm { Algorithm::TokenBucket { burst } if burst > 0 => Some(burst), _ => None },
+        "default": overrides.default,
+        "actions": overrides.actions,
+        "effective": effective,
+    })
+}
+
+async fn set_limits(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    match apply_limits(&app, &body) {
+        Ok(()) => json_response(StatusCode::OK, &limits_view(&app)),
+        Err(message) => error(StatusCode::BAD_REQUEST, &message),
+    }
+}
+
+/// Checks the whole change before applying any of it.
+fn apply_limits(app: &App, body: &[u8]) -> Result<(), String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let Value::Object(change) = value else {
+        return Err("expected a JSON object".into());
+    };
+    if let Some(key) = change
+        .keys()
+        .find(|k| !["default", "actions", "algorithm", "burst"].contains(&k.as_str()))
+    {
+        return Err(format!("unknown field {key:?}"));
+    }
+    let algorithm = parse_algorithm(&change)?;
+    let default = change.get("default").map(limit_value).transpose()?;
+    let actions = match change.get("actions") {
+        None => Vec::new(),
+        Some(Value::Object(actions)) => parse_actions(actions)?,
+        Some(_) => return Err("actions must be an object of name: limit".into()),
+    };
+    if let Some(algorithm) = algorithm {
+        app.limiter.set_algorithm(algorithm);
+    }
+    if let Some(default) = default {
+        app.limiter.set_default(default);
+    }
+    for (name, limit) in actions {
+        app.limiter.set_action(&name, limit);
+    }
+    Ok(())
+}
+
+fn parse_algorithm(change: &Map<String, Value>) -> Result<Option<Algorithm>, String> {
+    let burst = match change.get("burst") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(limit_value(v)?.ok_or("burst must be a number")?),
+    };
+    match change.get("algorithm") {
+        None if burst.is_some() => Err("burst needs \"algorithm\": \"token-bucket\"".into()),
+        None => Ok(None),
+        Some(Value::String(name)) => Algorithm::from_name(name, burst)
+            .map(Some)
+            .map_err(|e| e.to_string()),
+        Some(_) => Err("algorithm must be a string".into()),
+    }
+}
+
+/// A limit: a non-negative integer, or `null` for "no override".
+fn limit_value(value: &Value) -> Result<Option<u32>, String> {
+    match value {
+        Value::Null => Ok(None),
+        v => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("{v} is not a limit (a non-negative integer or null)")),
+    }
+}
+
+fn parse_actions(actions: &Map<String, Value>) -> Result<Vec<(String, Option<u32>)>, String> {
+    actions
+        .iter()
+        .map(|(name, limit)| {
+            let known = Version::ALL
+                .into_iter()
+                .any(|v| tco_spec::action(v, name).is_some());
+            if !known {
+                return Err(format!("{name:?} is not an action of any API version"));
+            }
+            Ok((name.clone(), limit_value(limit)?))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_is_open_elsewhere_a_token_is_needed() {
+        let lo: SocketAddr = "127.0.0.1:9000".parse().unwrap();
+        let lo6: SocketAddr = "[::1]:9000".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:9000".parse().unwrap();
+        assert_eq!(AdminAccess::for_listener(&lo, None), AdminAccess::Open);
+        assert_eq!(
+            AdminAccess::for_listener(&lo6, Some("t")),
+            AdminAccess::Open
+        );
+        assert_eq!(AdminAccess::for_listener(&any, None), AdminAccess::Disabled);
+        assert_eq!(
+            AdminAccess::for_listener(&any, Some("t")),
+            AdminAccess::Token("t".into())
+        );
+        assert_eq!(
+            format!("{:?}", AdminAccess::Token("secret".into())),
+            "Token(<redacted>)"
+        );
+    }
+
+    #[test]
+    fn token_comparison() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+    }
+
+    #[test]
+    fn journal_limit_parsing() {
+        assert_eq!(journal_limit(""), Ok(None));
+        assert_eq!(journal_limit("limit=5"), Ok(Some(5)));
+        assert!(journal_limit("limit=-1").is_err());
+    }
+}

@@ -1,0 +1,85 @@
+//! Everything one running mock holds, shared by its connections behind an `Arc`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tco_sign::{AuthError, Credentials, Verified, Verifier};
+
+use crate::admin::AdminAccess;
+use crate::clock::Clock;
+use crate::config::{Account, Config};
+use crate::faults::Faults;
+use crate::journal::Journal;
+use crate::limiter::Limiter;
+use crate::request::RawRequest;
+use crate::state::World;
+
+/// The service name in TC3 credential scopes.
+pub const SERVICE: &str = "organization";
+
+pub(crate) struct App {
+    pub clock: Arc<dyn Clock>,
+    pub accounts: Vec<Account>,
+    verifier: Verifier<HashMap<String, Credentials>>,
+    uins: HashMap<String, u64>,
+    pub limiter: Limiter,
+    pub world: World,
+    pub faults: Faults,
+    pub journal: Journal,
+    pub admin: AdminAccess,
+}
+
+impl App {
+    /// Builds the mock from a checked config.
+    pub fn new(config: &Config, clock: Arc<dyn Clock>, admin: AdminAccess) -> Self {
+        let accounts = config.effective_accounts();
+        let credentials = accounts
+            .iter()
+            .map(|a| (a.secret_id.clone(), a.credentials()))
+            .collect();
+        let uins = accounts
+            .iter()
+            .map(|a| (a.secret_id.clone(), a.uin))
+            .collect();
+        let app = Self {
+            limiter: Limiter::new(clock.clone(), config.algorithm, config.limits.clone()),
+            clock,
+            verifier: Verifier::new(credentials, SERVICE),
+            uins,
+            world: World::new(),
+            faults: Faults::new(config.faults.clone(), config.seed),
+            journal: Journal::new(config.journal_capacity),
+            admin,
+            accounts,
+        };
+        app.register_accounts();
+        app
+    }
+
+    fn register_accounts(&self) {
+        for account in &self.accounts {
+            self.world
+                .register_account(account.uin, &account.display_name());
+        }
+    }
+
+    /// Back to a fresh start: no organizations, no rate-limit counters, an empty journal.
+    /// Accounts, limits and faults stay as configured.
+    pub fn reset(&self) {
+        self.world.reset();
+        self.register_accounts();
+        self.limiter.reset();
+        self.journal.clear();
+    }
+
+    /// Gate step 2: the signature, on the mock's clock.
+    pub fn authenticate(&self, raw: &RawRequest) -> Result<Verified, AuthError> {
+        let now = self.clock.now_secs();
+        raw.with_incoming(|incoming| self.verifier.verify(incoming, now))
+    }
+
+    /// The uin behind a SecretId the verifier accepted (so one of ours).
+    pub fn uin_of(&self, secret_id: &str) -> u64 {
+        self.uins.get(secret_id).copied().unwrap_or_default()
+    }
+}

@@ -1,0 +1,538 @@
+//! The mock's configuration: accounts, rate limits, faults, the admin token and the journal
+//! size, from code or from a TOML file.
+//!
+//! ```toml
+//! [[accounts]]
+//! uin = 100000000002
+//! secret_id = "AKIDSecondAccount"
+//! secret_key = "second-secret"
+//! # token = "…"                # temporary credentials: X-TC-Token / Token must match
+//! # name = "audit"
+//!
+//! [rate_limits]
+//! default = 20                  # replaces every documented limit
+//! algorithm = "fixed-window"    # or "sliding-window", "token-bucket" (with burst), "unlimited"
+//! # burst = 5
+//! [rate_limits.actions]
+//! DescribeOrganization = 40     # per action name, both versions; wins over `default`
+//!
+//! [[faults]]
+//! action = "CreateOrganization" # or "*"
+//! probability = 0.1
+//! error = "InternalError"       # and/or latency_ms = 200, drop_connection = true
+//!
+//! [admin]
+//! token = "…"                   # required for the admin surface off loopback
+//!
+//! journal_capacity = 1000
+//! seed = 42                     # makes fault rolls repeatable
+//! ```
+//!
+//! Besides the accounts declared, there is always a default account (uin [`DEFAULT_UIN`]):
+//! its credentials are `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` when both are set,
+//! so the mock and a client share one environment, else the built-in [`DEFAULT_SECRET_ID`] /
+//! [`DEFAULT_SECRET_KEY`]. Declaring an account with the default uin replaces it.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use tco_sign::Credentials;
+use tco_spec::{contract, Version};
+
+use crate::faults::{FaultRule, ANY_ACTION};
+use crate::journal::DEFAULT_JOURNAL_CAPACITY;
+use crate::limiter::{Algorithm, LimitOverrides, UnknownAlgorithm};
+
+/// The default account's uin.
+pub const DEFAULT_UIN: u64 = 100_000_000_001;
+/// The built-in test account's SecretId (when the environment gives none). Not a secret.
+pub const DEFAULT_SECRET_ID: &str = "AKIDMockDefaultAccount00000000000000";
+/// The built-in test account's SecretKey. Published on purpose: it guards nothing but a mock.
+pub const DEFAULT_SECRET_KEY: &str = "tco-harness-mock-default-secret-key";
+/// The built-in account's display name.
+pub const DEFAULT_ACCOUNT_NAME: &str = "mock-default";
+
+/// The environment variables the official SDKs read credentials from.
+pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+
+/// An account the mock knows: who it is and the credentials that sign as it.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub uin: u64,
+    pub secret_id: String,
+    secret_key: String,
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("uin", &self.uin)
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"<redacted>")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl Account {
+    pub fn new(uin: u64, secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Self {
+            uin,
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            token: None,
+            name: None,
+        }
+    }
+
+    /// Temporary credentials: requests must carry this token.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The built-in test account.
+    pub fn builtin() -> Self {
+        Self::new(DEFAULT_UIN, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+            .with_name(DEFAULT_ACCOUNT_NAME)
+    }
+
+    /// The default account: the environment's credentials when both variables are set and
+    /// non-empty, else [`Account::builtin`].
+    pub fn default_account() -> Self {
+        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        match (var(ENV_SECRET_ID), var(ENV_SECRET_KEY)) {
+            (Some(id), Some(key)) => {
+                Self::new(DEFAULT_UIN, id, key).with_name(DEFAULT_ACCOUNT_NAME)
+            }
+            _ => Self::builtin(),
+        }
+    }
+
+    /// The name the state knows the account by.
+    pub fn display_name(&self) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| format!("account-{}", self.uin))
+    }
+
+    /// The credentials a client signs with as this account.
+    pub fn credentials(&self) -> Credentials {
+        let creds = Credentials::new(&self.secret_id, &self.secret_key);
+        match &self.token {
+            Some(token) => creds.with_token(token),
+            None => creds,
+        }
+    }
+}
+
+/// Everything the mock can be configured with. `Config::default()` is the default account,
+/// the documented limits with Tencent's fixed window, no faults, no admin token.
+#[derive(Clone, PartialEq)]
+pub struct Config {
+    /// Accounts besides the default one (see [`Config::effective_accounts`]).
+    pub accounts: Vec<Account>,
+    pub limits: LimitOverrides,
+    pub algorithm: Algorithm,
+    pub faults: Vec<FaultRule>,
+    /// Seeds the fault rolls; `None` seeds from the OS.
+    pub seed: Option<u64>,
+    pub admin_token: Option<String>,
+    pub journal_capacity: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            accounts: Vec::new(),
+            limits: LimitOverrides::default(),
+            algorithm: Algorithm::FixedWindow,
+            faults: Vec::new(),
+            seed: None,
+            admin_token: None,
+            journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("accounts", &self.accounts)
+            .field("limits", &self.limits)
+            .field("algorithm", &self.algorithm)
+            .field("faults", &self.faults)
+            .field("seed", &self.seed)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("journal_capacity", &self.journal_capacity)
+            .finish()
+    }
+}
+
+/// Why a configuration was refused; each names the offending entry.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config {path} is not valid: {source}")]
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    #[error("accounts[{index}]: {field} must not be empty")]
+    EmptyField { index: usize, field: &'static str },
+    #[error("accounts[{index}]: SecretId {secret_id:?} is used by another account")]
+    DuplicateSecretId { index: usize, secret_id: String },
+    #[error("accounts[{index}]: uin {uin} is declared twice")]
+    DuplicateUin { index: usize, uin: u64 },
+    #[error("rate_limits.actions: {0:?} is not an action of any API version")]
+    UnknownLimitAction(String),
+    #[error("rate_limits: {0}")]
+    UnknownAlgorithm(#[from] UnknownAlgorithm),
+    #[error("rate_limits: burst is only meaningful with algorithm = \"token-bucket\"")]
+    BurstWithoutBucket,
+    #[error("faults[{index}]: {action:?} is not an action of any API version (or \"*\")")]
+    UnknownFaultAction { index: usize, action: String },
+    #[error("faults[{index}]: probability {value} is not between 0.0 and 1.0")]
+    Probability { index: usize, value: f64 },
+    #[error("faults[{index}]: error code {code:?} is not documented by either API version")]
+    UnknownErrorCode { index: usize, code: String },
+    #[error("faults[{index}]: the rule sets no error, latency_ms or drop_connection")]
+    EmptyFault { index: usize },
+    #[error(
+        "admin.token must not be empty (leave it out to disable the admin surface off loopback)"
+    )]
+    EmptyAdminToken,
+}
+
+impl Config {
+    /// Reads and checks a TOML file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse_named(&text, path)
+    }
+
+    /// Parses and checks TOML text.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        Self::parse_named(text, Path::new("<string>"))
+    }
+
+    fn parse_named(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|source| ConfigError::Parse {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        })?;
+        let config = raw.into_config()?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what the types cannot: names exist in the contract, values are in range,
+    /// accounts do not collide. Configs built in code are checked when the server starts.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.validate_accounts()?;
+        if let Some(name) = self.limits.actions.keys().find(|a| !is_known_action(a)) {
+            return Err(ConfigError::UnknownLimitAction(name.clone()));
+        }
+        for (index, rule) in self.faults.iter().enumerate() {
+            validate_fault(index, rule)?;
+        }
+        if self.admin_token.as_deref() == Some("") {
+            return Err(ConfigError::EmptyAdminToken);
+        }
+        Ok(())
+    }
+
+    fn validate_accounts(&self) -> Result<(), ConfigError> {
+        let mut ids = HashSet::new();
+        let mut uins = HashSet::new();
+        if !self.accounts.iter().any(|a| a.uin == DEFAULT_UIN) {
+            ids.insert(Account::default_account().secret_id);
+            uins.insert(DEFAULT_UIN);
+        }
+        for (index, account) in self.accounts.iter().enumerate() {
+            if account.secret_id.is_empty() {
+                return Err(ConfigError::EmptyField {
+                    index,
+                    field: "secret_id",
+                });
+            }
+            if account.secret_key.is_empty() {
+                return Err(ConfigError::EmptyField {
+                    index,
+                    field: "secret_key",
+                });
+            }
+            if !ids.insert(account.secret_id.clone()) {
+                let secret_id = account.secret_id.clone();
+                return Err(ConfigError::DuplicateSecretId { index, secret_id });
+            }
+            if !uins.insert(account.uin) {
+                return Err(ConfigError::DuplicateUin {
+                    index,
+                    uin: account.uin,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The accounts the mock serves: the default account first (unless an account declared
+    /// with its uin replaces it), then the declared ones.
+    pub fn effective_accounts(&self) -> Vec<Account> {
+        let replaced = self.accounts.iter().any(|a| a.uin == DEFAULT_UIN);
+        let default = (!replaced).then(Account::default_account);
+        default
+            .into_iter()
+            .chain(self.accounts.iter().cloned())
+            .collect()
+    }
+}
+
+fn is_known_action(name: &str) -> bool {
+    Version::ALL
+        .into_iter()
+        .any(|v| contract(v).action(name).is_some())
+}
+
+fn is_known_code(code: &str) -> bool {
+    Version::ALL
+        .into_iter()
+        .any(|v| contract(v).error_code(code).is_some())
+}
+
+fn validate_fault(index: usize, rule: &FaultRule) -> Result<(), ConfigError> {
+    if rule.action != ANY_ACTION && !is_known_action(&rule.action) {
+        let action = rule.action.clone();
+        return Err(ConfigError::UnknownFaultAction { index, action });
+    }
+    if !(0.0..=1.0).contains(&rule.probability) {
+        let value = rule.probability;
+        return Err(ConfigError::Probability { index, value });
+    }
+    if let Some(code) = rule.error.as_ref().filter(|c| !is_known_code(c)) {
+        let code = code.clone();
+        return Err(ConfigError::UnknownErrorCode { index, code });
+    }
+    if rule.error.is_none() && rule.latency.is_none() && !rule.drop_connection {
+        return Err(ConfigError::EmptyFault { index });
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    accounts: Vec<Account>,
+    #[serde(default)]
+    rate_limits: RawRateLimits,
+    #[serde(default)]
+    faults: Vec<RawFault>,
+    #[serde(default)]
+    admin: RawAdmin,
+    journal_capacity: Option<usize>,
+    seed: Option<u64>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRateLimits {
+    default: Option<u32>,
+    #[serde(default)]
+    actions: BTreeMap<String, u32>,
+    algorithm: Option<String>,
+    burst: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFault {
+    action: String,
+    #[serde(default = "always")]
+    probability: f64,
+    error: Option<String>,
+    latency_ms: Option<u64>,
+    #[serde(default)]
+    drop_connection: bool,
+}
+
+fn always() -> f64 {
+    1.0
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdmin {
+    token: Option<String>,
+}
+
+impl RawConfig {
+    fn into_config(self) -> Result<Config, ConfigError> {
+        let limits = self.rate_limits;
+        let algorithm_name = limits.algorithm.as_deref().unwrap_or("fixed-window");
+        let algorithm = Algorithm::from_name(algorithm_name, limits.burst)?;
+        if limits.burst.is_some() && !matches!(algorithm, Algorithm::TokenBucket { .. }) {
+            return Err(ConfigError::BurstWithoutBucket);
+        }
+        Ok(Config {
+            accounts: self.accounts,
+            limits: LimitOverrides {
+                default: limits.default,
+                actions: limits.actions,
+            },
+            algorithm,
+            faults: self.faults.into_iter().map(RawFault::into_rule).collect(),
+            seed: self.seed,
+            admin_token: self.admin.token,
+            journal_capacity: self.journal_capacity.unwrap_or(DEFAULT_JOURNAL_CAPACITY),
+        })
+    }
+}
+
+impl RawFault {
+    fn into_rule(self) -> FaultRule {
+        FaultRule {
+            action: self.action,
+            probability: self.probability,
+            error: self.error,
+            latency: self.latency_ms.map(Duration::from_millis),
+            drop_connection: self.drop_connection,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"
+        journal_capacity = 50
+        seed = 42
+        [[accounts]]
+        uin = 100000000002
+        secret_id = "AKIDSecond"
+        secret_key = "second-key"
+        token = "tok"
+        name = "second"
+        [rate_limits]
+        default = 10
+        algorithm = "token-bucket"
+        burst = 3
+        [rate_limits.actions]
+        DescribeOrganization = 40
+        [[faults]]
+        action = "CreateOrganization"
+        probability = 0.5
+        error = "InternalError"
+        latency_ms = 20
+        [[faults]]
+        action = "*"
+        drop_connection = true
+        probability = 0.01
+        [admin]
+        token = "admin-secret"
+    "#;
+
+    #[test]
+    fn parses_every_section() {
+        let c = Config::from_toml(FULL).unwrap();
+        assert_eq!(c.journal_capacity, 50);
+        assert_eq!(c.seed, Some(42));
+        assert_eq!(c.accounts.len(), 1);
+        assert_eq!(c.accounts[0].credentials().token(), Some("tok"));
+        assert_eq!(c.limits.default, Some(10));
+        assert_eq!(c.limits.actions["DescribeOrganization"], 40);
+        assert_eq!(c.algorithm, Algorithm::TokenBucket { burst: 3 });
+        assert_eq!(c.faults[0].latency, Some(Duration::from_millis(20)));
+        assert!(c.faults[1].drop_connection);
+        assert_eq!(c.admin_token.as_deref(), Some("admin-secret"));
+        assert_eq!(c.effective_accounts().len(), 2);
+        assert_eq!(c.effective_accounts()[0].uin, DEFAULT_UIN);
+    }
+
+    #[test]
+    fn empty_text_is_the_default() {
+        assert_eq!(Config::from_toml("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn declaring_the_default_uin_replaces_the_default_account() {
+        let c = Config::from_toml(
+            "[[accounts]]\nuin = 100000000001\nsecret_id = \"AKIDmine\"\nsecret_key = \"k\"\n",
+        )
+        .unwrap();
+        let accounts = c.effective_accounts();
+        assert_eq!(accounts.len(), 1);
+        assert_eq!(accounts[0].secret_id, "AKIDmine");
+    }
+
+    fn error_of(text: &str) -> String {
+        Config::from_toml(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let cases = [
+            ("[rate_limits]\nalgorithm = \"leaky\"", "leaky"),
+            ("[rate_limits]\nburst = 3", "burst"),
+            ("[rate_limits.actions]\nNoSuchThing = 3", "NoSuchThing"),
+            ("[[faults]]\naction = \"Nope\"\nerror = \"InternalError\"", "faults[0]"),
+            ("[[faults]]\naction = \"*\"\nprobability = 1.5\nerror = \"InternalError\"", "1.5"),
+            ("[[faults]]\naction = \"*\"\nerror = \"Made.Up\"", "Made.Up"),
+            ("[[faults]]\naction = \"*\"", "no error"),
+            ("[admin]\ntoken = \"\"", "admin.token"),
+            ("colour = \"blue\"", "colour"),
+            ("[rate_limits]\ndefault = -1", "default"),
+            (
+                "[[accounts]]\nuin = 1\nsecret_id = \"A\"\nsecret_key = \"k\"\n[[accounts]]\nuin = 2\nsecret_id = \"A\"\nsecret_key = \"k\"",
+                "accounts[1]",
+            ),
+            ("[[accounts]]\nuin = 1\nsecret_id = \"\"\nsecret_key = \"k\"", "secret_id"),
+        ];
+        for (text, needle) in cases {
+            let message = error_of(text);
+            assert!(message.contains(needle), "{text:?} gave {message:?}");
+        }
+    }
+
+    #[test]
+    fn unreadable_file_names_the_path() {
+        let err = Config::load("/nonexistent/mock.toml").unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/mock.toml"));
+    }
+
+    #[test]
+    fn debug_redacts_keys_and_tokens() {
+        let shown = format!("{:?}", Config::from_toml(FULL).unwrap());
+        assert!(!shown.contains("second-key"));
+        assert!(!shown.contains("\"tok\""));
+        assert!(!shown.contains("admin-secret"));
+        assert!(shown.contains("AKIDSecond"));
+    }
+}

@@ -1,0 +1,302 @@
+//! Gate step 1, HTTP: what the API accepts on the wire, read without trusting its size.
+//!
+//! - `POST` with `application/json` (signed with TC3) or `application/x-www-form-urlencoded`
+//!   (signed with v1); `GET` with the parameters in the query (either signature).
+//! - Any other method: `UnsupportedProtocol`. Any other path than `/`: `UnsupportedProtocol`
+//!   too: the API is one endpoint, and a client that posts elsewhere is misconfigured in
+//!   the same way as one that uses another method.
+//! - Any other body type, `multipart/form-data` included: `UnsupportedProtocol`. Tencent
+//!   accepts multipart only for TC3 calls of actions that upload files, and the Organization
+//!   API has none; the fix is on the client's transport side, not in a parameter, hence this
+//!   code rather than `InvalidParameter`.
+//! - Size limits as documented (query 32 KB, v1 body 1 MB, TC3 body 10 MB):
+//!   `RequestSizeLimitExceeded`, decided from `Content-Length` when given and otherwise by
+//!   reading at most the limit (plus one byte), never the whole body.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request};
+use bytes::Bytes;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use tco_sign::{Incoming, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE};
+
+use crate::envelope::ApiError;
+
+/// The documented limit of a GET request's query string.
+pub const MAX_QUERY_BYTES: usize = 32 * 1024;
+/// The documented limit of a v1 (form) POST body.
+pub const MAX_FORM_BODY_BYTES: usize = 1024 * 1024;
+/// The documented limit of a TC3 (JSON) POST body.
+pub const MAX_JSON_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// How the parameters travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// A JSON object in the body.
+    Json,
+    /// A urlencoded form in the body (and possibly the query).
+    Form,
+    /// GET: the query only.
+    Query,
+}
+
+/// A request that passed step 1: its parts owned, its body read within the limit.
+#[derive(Debug)]
+pub struct RawRequest {
+    pub method: &'static str,
+    pub path: String,
+    pub query: String,
+    /// Header values that are not UTF-8 are left out: nothing the API reads can be in them,
+    /// and a signature covering one then fails as it should.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    pub kind: BodyKind,
+}
+
+impl RawRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Runs `f` with the request borrowed as the verifier wants it.
+    pub fn with_incoming<T>(&self, f: impl FnOnce(&Incoming<'_>) -> T) -> T {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let incoming = Incoming {
+            method: self.method,
+            path: &self.path,
+            query: &self.query,
+            headers: &headers,
+            body: &self.body,
+        };
+        f(&incoming)
+    }
+
+    /// Query and form parameters, decoded, in the order sent.
+    pub fn form_params(&self) -> Vec<(String, String)> {
+        self.with_incoming(|incoming| incoming.form_params())
+    }
+}
+
+/// The method the method/path check leaves in: the verifier wants a `&str`.
+fn method_name(method: &Method) -> Option<&'static str> {
+    match *method {
+        Method::GET => Some("GET"),
+        Method::POST => Some("POST"),
+        _ => None,
+    }
+}
+
+/// Step 1: checks method, path, content type and size, and reads the body.
+pub async fn read(req: Request<Body>) -> Result<RawRequest, ApiError> {
+    let (parts, body) = req.into_parts();
+    let method = method_name(&parts.method).ok_or_else(|| {
+        ApiError::new(
+            "UnsupportedProtocol",
+            format!("Method {} is not accepted; use POST or GET.", parts.method),
+        )
+    })?;
+    if parts.uri.path() != "/" {
+        return Err(ApiError::new(
+            "UnsupportedProtocol",
+            "The API is served at path / only.",
+        ));
+    }
+    let query = parts.uri.query().unwrap_or_default().to_string();
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(too_large("query string", MAX_QUERY_BYTES));
+    }
+    let headers = collect_headers(&parts);
+    let (kind, body) = if method == "GET" {
+        // A GET's parameters are in its query; a body, if any, is neither read nor signed.
+        (BodyKind::Query, Bytes::new())
+    } else {
+        let kind = post_kind(&parts.headers)?;
+        let limit = match kind {
+            BodyKind::Json => MAX_JSON_BODY_BYTES,
+            _ => MAX_FORM_BODY_BYTES,
+        };
+        (kind, read_body(&parts.headers, body, limit).await?)
+    };
+    Ok(RawRequest {
+        method,
+        path: parts.uri.path().to_string(),
+        query,
+        headers,
+        body,
+        kind,
+    })
+}
+
+/// Headers as UTF-8 pairs, plus `host` from the URI's authority when the request has no Host
+/// header (HTTP/2 carries it as `:authority`), since signatures cover it.
+fn collect_headers(parts: &axum::http::request::Parts) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .filter_map(|(name, value)| {
+            let value = std::str::from_utf8(value.as_bytes()).ok()?;
+            Some((name.as_str().to_string(), value.to_string()))
+        })
+        .collect();
+    let has_host = headers.iter().any(|(n, _)| n == "host");
+    if let (false, Some(authority)) = (has_host, parts.uri.authority()) {
+        headers.push(("host".into(), authority.as_str().to_string()));
+    }
+    headers
+}
+
+/// The body type of a POST, from the media type of its `Content-Type`.
+fn post_kind(headers: &axum::http::HeaderMap) -> Result<BodyKind, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match media_type.as_str() {
+        JSON_CONTENT_TYPE => Ok(BodyKind::Json),
+        FORM_CONTENT_TYPE => Ok(BodyKind::Form),
+        "multipart/form-data" => Err(ApiError::new(
+            "UnsupportedProtocol",
+            "Multipart bodies are not accepted: no action of this API takes a file. Send application/json (TC3) or application/x-www-form-urlencoded (v1).",
+        )),
+        "" => Err(ApiError::new(
+            "UnsupportedProtocol",
+            "A POST needs Content-Type application/json (TC3) or application/x-www-form-urlencoded (v1).",
+        )),
+        other => Err(ApiError::new(
+            "UnsupportedProtocol",
+            format!(
+                "Content-Type {other:?} is not accepted; send application/json (TC3) or application/x-www-form-urlencoded (v1)."
+            ),
+        )),
+    }
+}
+
+/// Reads at most `limit` bytes: an announced `Content-Length` over it is refused before a byte
+/// is read, and a body without one is cut off as soon as it passes the limit.
+pub async fn read_body(
+    headers: &axum::http::HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large("body", limit));
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large("body", limit)),
+        Err(e) => Err(ApiError::new(
+            "InvalidRequest",
+            format!("The body could not be read: {e}."),
+        )),
+    }
+}
+
+fn too_large(what: &str, limit: usize) -> ApiError {
+    ApiError::new(
+        "RequestSizeLimitExceeded",
+        format!("The {what} is over the limit of {} KB.", limit / 1024),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+    use futures_util::stream;
+
+    fn chunked(chunks: usize, size: usize) -> Body {
+        let stream = stream::iter(
+            (0..chunks).map(move |_| Ok::<_, std::io::Error>(Bytes::from(vec![b'a'; size]))),
+        );
+        Body::from_stream(stream)
+    }
+
+    #[tokio::test]
+    async fn a_body_without_length_is_cut_at_the_limit() {
+        let err = read_body(&HeaderMap::new(), chunked(20, 1024), 16 * 1024)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "RequestSizeLimitExceeded");
+        let ok = read_body(&HeaderMap::new(), chunked(16, 1024), 16 * 1024)
+            .await
+            .unwrap();
+        assert_eq!(ok.len(), 16 * 1024);
+    }
+
+    #[tokio::test]
+    async fn an_announced_length_over_the_limit_is_refused_unread() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_LENGTH, "20000000".parse().unwrap());
+        // The body would never end: refusing must not wait for it.
+        let endless = Body::from_stream(stream::pending::<Result<Bytes, std::io::Error>>());
+        let err = read_body(&headers, endless, MAX_JSON_BODY_BYTES)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "RequestSizeLimitExceeded");
+    }
+
+    #[tokio::test]
+    async fn a_broken_body_is_an_invalid_request() {
+        let broken = Body::from_stream(stream::iter(vec![Err::<Bytes, _>(std::io::Error::other(
+            "reset",
+        ))]));
+        let err = read_body(&HeaderMap::new(), broken, 1024)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "InvalidRequest");
+    }
+
+    fn post(content_type: &str) -> Request<Body> {
+        Request::post("/")
+            .header("content-type", content_type)
+            .body(Body::from("{}"))
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn content_types() {
+        let json = read(post("application/json; charset=utf-8")).await.unwrap();
+        assert_eq!(json.kind, BodyKind::Json);
+        let form = read(post("Application/X-WWW-Form-Urlencoded"))
+            .await
+            .unwrap();
+        assert_eq!(form.kind, BodyKind::Form);
+        for refused in ["multipart/form-data; boundary=x", "text/plain", ""] {
+            let err = read(post(refused)).await.unwrap_err();
+            assert_eq!(err.code, "UnsupportedProtocol", "{refused}");
+        }
+    }
+
+    #[tokio::test]
+    async fn methods_and_paths() {
+        let put = Request::put("/").body(Body::empty()).unwrap();
+        assert_eq!(read(put).await.unwrap_err().code, "UnsupportedProtocol");
+        let elsewhere = Request::get("/v1").body(Body::empty()).unwrap();
+        assert_eq!(
+            read(elsewhere).await.unwrap_err().code,
+            "UnsupportedProtocol"
+        );
+        let long = format!("/?A={}", "x".repeat(MAX_QUERY_BYTES));
+        let get = Request::get(long).body(Body::empty()).unwrap();
+        assert_eq!(
+            read(get).await.unwrap_err().code,
+            "RequestSizeLimitExceeded"
+        );
+    }
+}

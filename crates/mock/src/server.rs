@@ -1,0 +1,430 @@
+//! Serving: the axum app, the accept loop, the in-process [`MockServer`] and the standalone
+//! [`serve`].
+//!
+//! The accept loop is our own (hyper-util's connection builder) rather than `axum::serve`, for
+//! one reason: a fault rule may drop a connection without answering, which needs a handle on
+//! the connection from inside the request handler.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, Notify};
+use tokio::task::JoinHandle;
+use tower::ServiceExt;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::admin::{self, AdminAccess};
+use crate::app::App;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Account, Config};
+use crate::envelope::{failure, new_request_id, respond, success, ApiError};
+use crate::faults::FaultRule;
+use crate::gate::{self, Facts, Reply};
+use crate::journal::{JournalEntry, STATUS_DROPPED};
+use crate::limiter::{Algorithm, LimitOverrides};
+use crate::state::World;
+
+/// How long a stopping server waits for requests in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// How long a client may take to send its request headers.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The application: the admin surface under `/_mock/`, the API everywhere else (the gate
+/// refuses paths other than `/` with the envelope), and a panic turned into `InternalError`.
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .nest("/_mock", admin::routes(app.clone()))
+        .fallback(api)
+        .with_state(app)
+        .layer(CatchPanicLayer::custom(panic_response))
+}
+
+/// A panic anywhere in a handler still answers with the envelope.
+fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked; answered InternalError");
+    let error = ApiError::new("InternalError", "The mock hit an unexpected condition.");
+    respond(&failure(&error, &new_request_id()))
+}
+
+/// One API request: through the gate, into the journal, out as the envelope.
+async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
+    let started = Instant::now();
+    let at_millis = app.clock.now_millis();
+    let request_id = new_request_id();
+    let connection = req.extensions().get::<ConnectionHandle>().cloned();
+    let mut facts = Facts {
+        method: req.method().as_str().to_string(),
+        arrived_millis: at_millis,
+        ..Facts::default()
+    };
+    let outcome = gate::run(&app, req, &mut facts).await;
+    let (status, body) = match outcome {
+        Ok(Reply::Success(members)) => ("OK".to_string(), success(members, &request_id)),
+        Err(error) => (error.code.clone(), failure(&error, &request_id)),
+        Ok(Reply::Drop) => {
+            let entry = journal_entry(facts, at_millis, STATUS_DROPPED, request_id, started);
+            app.journal.record(entry);
+            return drop_connection(connection).await;
+        }
+    };
+    app.journal.record(journal_entry(
+        facts, at_millis, &status, request_id, started,
+    ));
+    respond(&body)
+}
+
+fn journal_entry(
+    facts: Facts,
+    at_millis: i64,
+    status: &str,
+    request_id: String,
+    started: Instant,
+) -> JournalEntry {
+    JournalEntry {
+        at_millis,
+        method: facts.method,
+        action: facts.action,
+        version: facts.version,
+        region: facts.region,
+        secret_id: facts.secret_id,
+        sign_method: facts.sign_method,
+        status: status.to_string(),
+        request_id,
+        latency_micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+    }
+}
+
+/// Lets a request close its own connection without an answer.
+#[derive(Clone)]
+struct ConnectionHandle(Arc<Notify>);
+
+/// Closes the connection: the connection task drops it, which drops this future too. Without
+/// a handle (not served by our loop), a body that fails makes hyper abort the connection.
+async fn drop_connection(connection: Option<ConnectionHandle>) -> Response {
+    match connection {
+        Some(ConnectionHandle(kill)) => {
+            kill.notify_one();
+            std::future::pending().await
+        }
+        None => {
+            let failing = futures_util::stream::once(async {
+                Err::<bytes::Bytes, io::Error>(io::Error::other("fault: connection dropped"))
+            });
+            Response::new(Body::from_stream(failing))
+        }
+    }
+}
+
+/// Accepts connections until `shutdown` resolves, then lets requests in flight finish.
+async fn run(
+    listener: TcpListener,
+    app: Arc<App>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let router = router(app);
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let builder = Arc::new(builder);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => serve_connection(stream, &router, &builder, &graceful),
+                // Out of file descriptors and the like: wait a little rather than spin.
+                Err(e) => {
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            },
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
+    }
+    Ok(())
+}
+
+fn serve_connection(
+    stream: tokio::net::TcpStream,
+    router: &Router,
+    builder: &Arc<auto::Builder<TokioExecutor>>,
+    graceful: &GracefulShutdown,
+) {
+    let _ = stream.set_nodelay(true);
+    let kill = Arc::new(Notify::new());
+    let handle = ConnectionHandle(kill.clone());
+    let router = router.clone();
+    let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(handle.clone());
+        router.clone().oneshot(req.map(Body::new))
+    });
+    let builder = builder.clone();
+    let watcher = graceful.watcher();
+    tokio::spawn(async move {
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = watcher.watch(connection.into_owned());
+        // Dropping the connection future closes the socket without writing anything.
+        tokio::select! {
+            _ = connection => {}
+            () = kill.notified() => {}
+        }
+    });
+}
+
+/// Serves the mock on `listener` until `shutdown` resolves (the CLI passes SIGINT/SIGTERM),
+/// with the system clock. The admin surface is open when the listener is on loopback, else it
+/// needs the config's admin token (and is off without one).
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    config
+        .validate()
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+    let addr = listener.local_addr()?;
+    let admin = AdminAccess::for_listener(&addr, config.admin_token.as_deref());
+    let app = Arc::new(App::new(&config, Arc::new(SystemClock), admin));
+    run(listener, app, shutdown).await
+}
+
+/// A mock Organization API running inside the test process, in the style of `wiremock`.
+///
+/// Listens on `127.0.0.1` at a free port; stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    app: Arc<App>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .finish()
+    }
+}
+
+impl MockServer {
+    /// Starts a mock with the default configuration.
+    pub async fn start() -> Self {
+        Self::builder().start().await
+    }
+
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `127.0.0.1:PORT`: the Host header a client signs.
+    pub fn host(&self) -> String {
+        self.addr.to_string()
+    }
+
+    /// The accounts the mock serves, the default one first.
+    pub fn accounts(&self) -> &[Account] {
+        &self.app.accounts
+    }
+
+    /// The default account's credentials (see [`crate::config`] for where they come from).
+    pub fn default_credentials(&self) -> tco_sign::Credentials {
+        self.app.accounts[0].credentials()
+    }
+
+    /// The requests received so far (the newest ones, up to the journal capacity), oldest first.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.app.journal.entries()
+    }
+
+    /// Forgets all state, rate-limit counters and the journal; configuration stays.
+    pub fn reset(&self) {
+        self.app.reset();
+    }
+
+    /// The stateful world, to arrange or inspect state directly.
+    pub fn world(&self) -> &World {
+        &self.app.world
+    }
+
+    /// Sets (or with `None` removes) the limit of one action name, in every version.
+    pub fn set_rate_limit(&self, action: &str, limit: Option<u32>) {
+        self.app.limiter.set_action(action, limit);
+    }
+
+    /// Sets (or with `None` removes) the limit that replaces every documented one.
+    pub fn set_rate_limit_default(&self, limit: Option<u32>) {
+        self.app.limiter.set_default(limit);
+    }
+
+    pub fn set_algorithm(&self, algorithm: Algorithm) {
+        self.app.limiter.set_algorithm(algorithm);
+    }
+
+    pub fn rate_limits(&self) -> LimitOverrides {
+        self.app.limiter.overrides()
+    }
+
+    /// Replaces the fault rules.
+    pub fn set_faults(&self, rules: Vec<FaultRule>) {
+        self.app.faults.set_rules(rules);
+    }
+
+    /// Stops accepting and waits for requests in flight (up to a few seconds).
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Configures a [`MockServer`] before it starts.
+#[derive(Default)]
+pub struct MockServerBuilder {
+    config: Config,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl MockServerBuilder {
+    /// Starts from a whole configuration (e.g. one loaded from TOML).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Adds an account (one with the default uin replaces the default account).
+    pub fn account(mut self, account: Account) -> Self {
+        self.config.accounts.push(account);
+        self
+    }
+
+    /// Replaces every documented limit with `limit` requests per second.
+    pub fn rate_limit_default(mut self, limit: u32) -> Self {
+        self.config.limits.default = Some(limit);
+        self
+    }
+
+    /// The limit of one action name, in every version.
+    pub fn rate_limit(mut self, action: &str, limit: u32) -> Self {
+        self.config.limits.actions.insert(action.to_string(), limit);
+        self
+    }
+
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.config.algorithm = algorithm;
+        self
+    }
+
+    /// The clock for signatures' skew window, the limiter and the journal.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.config.faults.push(rule);
+        self
+    }
+
+    /// Makes fault rolls repeatable.
+    pub fn fault_seed(mut self, seed: u64) -> Self {
+        self.config.seed = Some(seed);
+        self
+    }
+
+    pub fn journal_capacity(mut self, capacity: usize) -> Self {
+        self.config.journal_capacity = capacity;
+        self
+    }
+
+    /// Starts the mock on `127.0.0.1` at a free port.
+    ///
+    /// # Panics
+    /// When the configuration is invalid (the message names the problem) or no port can be
+    /// bound: in a test, both are defects of the test setup.
+    pub async fn start(self) -> MockServer {
+        if let Err(e) = self.config.validate() {
+            panic!("invalid mock configuration: {e}");
+        }
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap_or_else(|e| panic!("cannot bind a port for the mock: {e}"));
+        let addr = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("cannot read the mock's address: {e}"));
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let app = Arc::new(App::new(&self.config, clock, AdminAccess::Open));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(run(listener, app.clone(), async move {
+            let _ = stopped.await;
+        }));
+        MockServer {
+            addr,
+            app,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use http_body_util::BodyExt;
+
+    #[tokio::test]
+    async fn a_panicking_handler_still_answers_with_the_envelope() {
+        async fn boom() -> Response {
+            panic!("handler defect")
+        }
+        let app = Router::new()
+            .route("/", get(boom))
+            .layer(CatchPanicLayer::custom(panic_response));
+        let request = Request::get("/").body(Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/json");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["Response"]["Error"]["Code"], "InternalError");
+        assert!(body["Response"]["RequestId"].is_string());
+    }
+}

@@ -1,0 +1,444 @@
+//! The data of the world and the queries every handler shares.
+//!
+//! One [`Inner`] lives behind the world's single lock, so each action sees and leaves a
+//! consistent world. Handlers check everything before they change anything: an action that
+//! fails changes nothing.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+/// At most this many levels of units, the root being level 1.
+pub(crate) const MAX_NODE_DEPTH: usize = 5;
+/// At most this many units in one organization, the root included.
+pub(crate) const MAX_NODES: usize = 1000;
+/// At most this many members in one organization, pending invitations included.
+pub(crate) const MAX_MEMBERS: usize = 1000;
+/// An invitation is pending for this long (the contract's example shows three hours).
+pub(crate) const INVITATION_TTL_SECS: i64 = 3 * 3600;
+/// Tags per unit or member.
+pub(crate) const MAX_TAGS: usize = 10;
+/// Longest member name, in characters.
+pub(crate) const MAX_MEMBER_NAME: usize = 25;
+/// Longest unit name, in characters.
+pub(crate) const MAX_NODE_NAME: usize = 40;
+/// The name of every organization's root unit.
+pub(crate) const ROOT_NAME: &str = "Root";
+
+/// First IDs handed out after creation or a reset (IDs are never reused until a reset).
+pub(crate) const FIRST_ORG_ID: u64 = 10_001;
+pub(crate) const FIRST_NODE_ID: u64 = 100_001;
+pub(crate) const FIRST_INVITATION_ID: u64 = 1_001;
+pub(crate) const FIRST_CREATED_UIN: u64 = 200_000_000_001;
+pub(crate) const FIRST_BIND_ID: u64 = 1;
+
+/// The only relationship policy, and its display name.
+pub(crate) const POLICY_FINANCIAL: &str = "Financial";
+pub(crate) const POLICY_FINANCIAL_NAME: &str = "Financial management";
+
+/// Financial permissions a member may grant, by ID.
+pub(crate) const PERMISSIONS: [(u64, &str); 10] = [
+    (1, "View bills"),
+    (2, "View balance"),
+    (3, "Allocate funds"),
+    (4, "Consolidate bills"),
+    (5, "Issue invoices"),
+    (6, "Inherit discounts"),
+    (7, "Pay on behalf"),
+    (8, "Analyze costs"),
+    (9, "Budget management"),
+    (10, "Credit limit setting"),
+];
+/// Permissions every member must hold.
+pub(crate) const MANDATORY_PERMISSIONS: [u64; 2] = [1, 2];
+/// The permission that makes PayUin mandatory.
+pub(crate) const PAY_ON_BEHALF: u64 = 7;
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub accounts: BTreeMap<u64, Account>,
+    pub orgs: BTreeMap<u64, Org>,
+    pub invitations: BTreeMap<u64, Invitation>,
+    pub next_org: u64,
+    pub next_node: u64,
+    pub next_invitation: u64,
+    pub next_uin: u64,
+    pub next_bind: u64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Account {
+    pub name: String,
+    /// A configured caller of the mock (kept across resets), as opposed to an account created
+    /// by CreateOrganizationMember or seen for the first time as a caller.
+    pub registered: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Org {
+    pub id: u64,
+    pub host_uin: u64,
+    pub org_type: u64,
+    pub create_time: i64,
+    pub root: u64,
+    pub nodes: BTreeMap<u64, Node>,
+    /// Members by UIN; the manager is not one of them.
+    pub members: BTreeMap<u64, Member>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub id: u64,
+    pub name: String,
+    /// `None` for the root only.
+    pub parent: Option<u64>,
+    pub remark: String,
+    pub tags: Vec<Tag>,
+    pub create_time: i64,
+    pub update_time: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MemberKind {
+    /// Created by the organization (CreateOrganizationMember).
+    Created,
+    /// Joined by accepting an invitation.
+    Invited,
+}
+
+impl MemberKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberKind::Created => "Create",
+            MemberKind::Invited => "Invite",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Member {
+    pub uin: u64,
+    pub name: String,
+    pub remark: String,
+    /// The one unit the member is in.
+    pub node: u64,
+    pub kind: MemberKind,
+    pub policy_type: String,
+    pub permissions: Vec<u64>,
+    pub allow_quit: bool,
+    pub pay_uin: String,
+    pub identity_ids: Vec<u64>,
+    pub tags: Vec<Tag>,
+    pub join_time: i64,
+    pub update_time: i64,
+    pub email: Option<EmailBind>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct EmailBind {
+    pub id: u64,
+    pub email: String,
+    pub country_code: String,
+    pub phone: String,
+    pub apply_time: i64,
+    pub bind_time: i64,
+}
+
+/// Invitation status as the 2018 contract numbers it (its `-1`, expired, does not fit the
+/// unsigned member type, so an expired invitation is listed as invalid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InvitationStatus {
+    Pending = 0,
+    Accepted = 1,
+    Invalid = 2,
+    Cancelled = 3,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Invitation {
+    pub id: u64,
+    pub org_id: u64,
+    pub host_uin: u64,
+    pub invitee: u64,
+    pub name: String,
+    pub remark: String,
+    pub status: InvitationStatus,
+    pub invite_time: i64,
+    pub expire_time: i64,
+    /// Where the invitee lands on accepting (2021 invitations name a unit; 2018 ones the root).
+    pub node: Option<u64>,
+    pub policy_type: String,
+    pub permissions: Vec<u64>,
+    pub allow_quit: bool,
+    pub pay_uin: String,
+    pub tags: Vec<Tag>,
+}
+
+impl Invitation {
+    pub fn is_pending(&self, now: i64) -> bool {
+        self.status == InvitationStatus::Pending && now < self.expire_time
+    }
+
+    /// The status to show at `now`.
+    pub fn status_at(&self, now: i64) -> InvitationStatus {
+        match self.status {
+            InvitationStatus::Pending if now >= self.expire_time => InvitationStatus::Invalid,
+            status => status,
+        }
+    }
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Inner {
+            accounts: BTreeMap::new(),
+            orgs: BTreeMap::new(),
+            invitations: BTreeMap::new(),
+            next_org: FIRST_ORG_ID,
+            next_node: FIRST_NODE_ID,
+            next_invitation: FIRST_INVITATION_ID,
+            next_uin: FIRST_CREATED_UIN,
+            next_bind: FIRST_BIND_ID,
+        }
+    }
+}
+
+/// Where an account stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Standing {
+    None,
+    Manager(u64),
+    Member(u64),
+}
+
+impl Inner {
+    /// Makes sure the caller is an account (a caller that passed authentication exists).
+    pub fn ensure_account(&mut self, uin: u64) {
+        self.accounts.entry(uin).or_insert_with(|| Account {
+            name: uin.to_string(),
+            registered: false,
+        });
+    }
+
+    pub fn account_name(&self, uin: u64) -> String {
+        self.accounts
+            .get(&uin)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| uin.to_string())
+    }
+
+    pub fn standing(&self, uin: u64) -> Standing {
+        for org in self.orgs.values() {
+            if org.host_uin == uin {
+                return Standing::Manager(org.id);
+            }
+            if org.members.contains_key(&uin) {
+                return Standing::Member(org.id);
+            }
+        }
+        Standing::None
+    }
+
+    /// The organization the caller manages.
+    pub fn managed_org_id(&self, uin: u64) -> Option<u64> {
+        match self.standing(uin) {
+            Standing::Manager(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The organization the caller manages or belongs to.
+    pub fn org_id_of(&self, uin: u64) -> Option<u64> {
+        match self.standing(uin) {
+            Standing::Manager(id) | Standing::Member(id) => Some(id),
+            Standing::None => None,
+        }
+    }
+
+    pub fn alloc_node(&mut self) -> u64 {
+        let id = self.next_node;
+        self.next_node += 1;
+        id
+    }
+
+    /// A fresh 12-digit UIN that no account has.
+    pub fn alloc_uin(&mut self) -> u64 {
+        while self.accounts.contains_key(&self.next_uin) {
+            self.next_uin += 1;
+        }
+        let uin = self.next_uin;
+        self.next_uin += 1;
+        uin
+    }
+
+    /// Pending invitations of an organization at `now`.
+    pub fn pending_of_org(&self, org_id: u64, now: i64) -> impl Iterator<Item = &Invitation> {
+        self.invitations
+            .values()
+            .filter(move |i| i.org_id == org_id && i.is_pending(now))
+    }
+
+    /// Members plus pending invitations: what the member limit counts.
+    pub fn member_load(&self, org_id: u64, now: i64) -> usize {
+        let members = self.orgs.get(&org_id).map_or(0, |o| o.members.len());
+        members + self.pending_of_org(org_id, now).count()
+    }
+
+    /// Whether a member name is taken in the organization (by a member other than `except`, or
+    /// by a pending invitation).
+    pub fn member_name_taken(
+        &self,
+        org_id: u64,
+        name: &str,
+        except: Option<u64>,
+        now: i64,
+    ) -> bool {
+        let by_member = self.orgs.get(&org_id).is_some_and(|org| {
+            org.members
+                .values()
+                .any(|m| m.name == name && Some(m.uin) != except)
+        });
+        by_member || self.pending_of_org(org_id, now).any(|i| i.name == name)
+    }
+
+    /// Whether any member of any organization other than `except` has bound this email.
+    pub fn email_taken(&self, email: &str, except: u64) -> bool {
+        self.orgs
+            .values()
+            .flat_map(|o| o.members.values())
+            .any(|m| {
+                m.uin != except
+                    && m.email
+                        .as_ref()
+                        .is_some_and(|e| e.email.eq_ignore_ascii_case(email))
+            })
+    }
+
+    /// Removes an organization and everything in it, its invitations included.
+    pub fn remove_org(&mut self, org_id: u64) {
+        self.orgs.remove(&org_id);
+        self.invitations.retain(|_, i| i.org_id != org_id);
+    }
+}
+
+impl Org {
+    /// Level of a node: the root is 1.
+    pub fn depth(&self, node: u64) -> usize {
+        let mut depth = 0;
+        let mut cursor = Some(node);
+        while let Some(id) = cursor {
+            depth += 1;
+            cursor = self.nodes.get(&id).and_then(|n| n.parent);
+            if depth > self.nodes.len() {
+                break; // never happens: the tree has no cycles
+            }
+        }
+        depth
+    }
+
+    /// How many levels the subtree under (and including) `node` spans.
+    pub fn height(&self, node: u64) -> usize {
+        1 + self
+            .children(node)
+            .map(|c| self.height(c))
+            .max()
+            .unwrap_or(0)
+    }
+
+    pub fn children(&self, node: u64) -> impl Iterator<Item = u64> + '_ {
+        self.nodes
+            .values()
+            .filter(move |n| n.parent == Some(node))
+            .map(|n| n.id)
+    }
+
+    /// Whether `node` is `ancestor` or lies under it.
+    pub fn is_within(&self, node: u64, ancestor: u64) -> bool {
+        let mut cursor = Some(node);
+        let mut steps = 0;
+        while let Some(id) = cursor {
+            if id == ancestor {
+                return true;
+            }
+            cursor = self.nodes.get(&id).and_then(|n| n.parent);
+            steps += 1;
+            if steps > self.nodes.len() {
+                break;
+            }
+        }
+        false
+    }
+
+    /// Whether a child of `parent` other than `except` has this name.
+    pub fn sibling_name_taken(&self, parent: u64, name: &str, except: Option<u64>) -> bool {
+        self.nodes
+            .values()
+            .any(|n| n.parent == Some(parent) && n.name == name && Some(n.id) != except)
+    }
+
+    pub fn node_name(&self, node: u64) -> String {
+        self.nodes
+            .get(&node)
+            .map(|n| n.name.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn members_in(&self, node: u64) -> impl Iterator<Item = &Member> {
+        self.members.values().filter(move |m| m.node == node)
+    }
+}
+
+pub(crate) fn tags_json(tags: &[Tag]) -> Value {
+    Value::Array(
+        tags.iter()
+            .map(|t| json!({"TagKey": t.key, "TagValue": t.value}))
+            .collect(),
+    )
+}
+
+pub(crate) fn permissions_json(ids: &[u64]) -> Value {
+    Value::Array(
+        ids.iter()
+            .filter_map(|id| PERMISSIONS.iter().find(|(p, _)| p == id))
+            .map(|(id, name)| json!({"Id": id, "Name": name}))
+            .collect(),
+    )
+}
+
+pub(crate) fn policy_name(policy_type: &str) -> &'static str {
+    if policy_type == POLICY_FINANCIAL {
+        POLICY_FINANCIAL_NAME
+    } else {
+        ""
+    }
+}
+
+/// `2021-04-16 11:49:39`, UTC, as the contract's examples write times. Out-of-range clocks
+/// clamp to the epoch rather than fail.
+pub(crate) fn format_time(unix: i64) -> String {
+    let t =
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let (h, m, s) = t.to_hms();
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        h,
+        m,
+        s
+    )
+}
+
+/// A masked mailbox for an account, in the style of the contract's examples (`23***@qq.com`);
+/// the mock knows no real addresses.
+pub(crate) fn masked_mail(uin: u64) -> String {
+    let digits = uin.to_string();
+    format!("{}***@example.com", &digits[..digits.len().min(2)])
+}

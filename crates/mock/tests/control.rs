@@ -1,0 +1,302 @@
+//! The control side: journal, admin surface, faults, the standalone server.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{json, Value};
+use tco_mock::config::Config;
+use tco_mock::faults::FaultRule;
+use tco_mock::limiter::Algorithm;
+use tco_sign::{HttpMethod, SignMethod};
+
+fn describe() -> CallSpec {
+    call("DescribeOrganization", V2021)
+}
+
+async fn admin(
+    h: &Harness,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = h
+        .http
+        .request(method, format!("{}/_mock/{path}", h.mock.uri()));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_journal_records_each_call_without_secrets() {
+    let h = Harness::new().await;
+    h.call(&describe().region("ap-guangzhou")).await;
+    h.call(&describe().signed_with(SignMethod::HmacSha256, HttpMethod::Post))
+        .await;
+    h.call(&call("Nope", V2021)).await;
+    let journal = h.mock.journal();
+    assert_eq!(journal.len(), 3);
+    let first = &journal[0];
+    assert_eq!(first.method, "POST");
+    assert_eq!(first.action, "DescribeOrganization");
+    assert_eq!(first.version, V2021);
+    assert_eq!(first.region, "ap-guangzhou");
+    assert_eq!(first.sign_method, "TC3-HMAC-SHA256");
+    assert_eq!(first.secret_id, h.mock.default_credentials().secret_id());
+    assert_eq!(first.at_millis, T0 * 1000);
+    assert_eq!(journal[1].sign_method, "HmacSHA256");
+    assert_eq!(journal[2].status, "InvalidAction");
+
+    let (status, body) = admin(&h, reqwest::Method::GET, "journal?limit=2", None).await;
+    assert_eq!(status, 200);
+    let entries = body["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["status"], "InvalidAction");
+    let text = body.to_string();
+    let creds = h.mock.default_credentials();
+    assert!(!text.contains(creds.secret_key()));
+    assert!(!text.contains("Signature"));
+    assert!(!text.contains("Authorization"));
+}
+
+#[tokio::test]
+async fn the_journal_is_bounded() {
+    let h = Harness::with(|b| b.journal_capacity(5).rate_limit_default(1000)).await;
+    for _ in 0..12 {
+        h.call(&describe()).await;
+    }
+    assert_eq!(h.mock.journal().len(), 5);
+}
+
+#[tokio::test]
+async fn health_reset_and_limits() {
+    let h = Harness::with(|b| b.rate_limit("DescribeOrganization", 1)).await;
+    let (status, body) = admin(&h, reqwest::Method::GET, "health", None).await;
+    assert_eq!((status, body), (200, json!({"status": "ok"})));
+
+    assert_passed(&h.code(&describe()).await);
+    assert_eq!(h.code(&describe()).await, "RequestLimitExceeded");
+    let (status, _) = admin(&h, reqwest::Method::POST, "reset", None).await;
+    assert_eq!(status, 200);
+    assert!(h.mock.journal().is_empty());
+    assert_passed(&h.code(&describe()).await);
+
+    let (_, limits) = admin(&h, reqwest::Method::GET, "limits", None).await;
+    assert_eq!(limits["algorithm"], "fixed-window");
+    assert_eq!(limits["actions"]["DescribeOrganization"], 1);
+    assert_eq!(limits["effective"].as_array().unwrap().len(), 146);
+
+    let change = json!({"default": 2, "actions": {"DescribeOrganization": null}});
+    let (status, limits) = admin(&h, reqwest::Method::PUT, "limits", Some(change)).await;
+    assert_eq!(status, 200, "{limits}");
+    assert_eq!(limits["default"], 2);
+    assert_eq!(h.mock.rate_limits().default, Some(2));
+    assert!(h.mock.rate_limits().actions.is_empty());
+    assert_passed(&h.code(&describe()).await);
+    assert_passed(&h.code(&describe()).await);
+    assert_eq!(h.code(&describe()).await, "RequestLimitExceeded");
+
+    let bucket = json!({"algorithm": "token-bucket", "burst": 1});
+    let (status, limits) = admin(&h, reqwest::Method::PUT, "limits", Some(bucket)).await;
+    assert_eq!(
+        (status, limits["algorithm"].clone(), limits["burst"].clone()),
+        (200, json!("token-bucket"), json!(1))
+    );
+
+    for bad in [
+        json!({"actions": {"NoSuchAction": 1}}),
+        json!({"default": -1}),
+        json!({"colour": 1}),
+        json!({"burst": 3}),
+        json!({"algorithm": "leaky"}),
+        json!([1]),
+    ] {
+        let (status, body) = admin(&h, reqwest::Method::PUT, "limits", Some(bad.clone())).await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(body["error"].is_string());
+    }
+    let (status, _) = admin(&h, reqwest::Method::GET, "nothing-here", None).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn in_process_controls() {
+    let h = Harness::with(|b| b.algorithm(Algorithm::SlidingWindow)).await;
+    h.mock.set_rate_limit_default(Some(1));
+    assert_passed(&h.code(&describe()).await);
+    assert_eq!(h.code(&describe()).await, "RequestLimitExceeded");
+    // Sliding: 999 ms later (a new calendar second) is still within the window.
+    h.clock.advance(Duration::from_millis(999));
+    assert_eq!(h.code(&describe()).await, "RequestLimitExceeded");
+    h.mock.set_algorithm(Algorithm::FixedWindow);
+    assert_passed(&h.code(&describe()).await);
+    h.mock.reset();
+    assert!(h.mock.journal().is_empty());
+}
+
+/// A standalone mock on all interfaces, reached over loopback.
+async fn standalone(
+    config: Config,
+) -> (
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(tco_mock::serve(listener, config, async move {
+        let _ = stopped.await;
+    }));
+    (format!("http://127.0.0.1:{port}"), stop, task)
+}
+
+#[tokio::test]
+async fn off_loopback_the_admin_surface_needs_its_token() {
+    let http = reqwest::Client::new();
+    let config = Config::from_toml("[admin]\ntoken = \"let-me-in\"").unwrap();
+    let (uri, stop, task) = standalone(config).await;
+    let health = format!("{uri}/_mock/health");
+    assert_eq!(http.get(&health).send().await.unwrap().status(), 401);
+    let wrong = http
+        .get(&health)
+        .header("X-Mock-Admin-Token", "guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let right = http
+        .get(&health)
+        .header("X-Mock-Admin-Token", "let-me-in")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), 200);
+    let reset = http
+        .post(format!("{uri}/_mock/reset"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 401);
+    stop.send(()).unwrap();
+    task.await.unwrap().unwrap();
+
+    let (uri, stop, task) = standalone(Config::default()).await;
+    let disabled = http
+        .get(format!("{uri}/_mock/health"))
+        .header("X-Mock-Admin-Token", "anything")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), 404);
+    // The API itself still answers.
+    let api = http
+        .post(&uri)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    let (status, ct, body) = into_parts(api).await;
+    assert_eq!(
+        assert_envelope(status, &ct, &body),
+        "AuthFailure.InvalidAuthorization"
+    );
+    stop.send(()).unwrap();
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn serve_refuses_an_invalid_config() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut config = Config::default();
+    config
+        .faults
+        .push(FaultRule::new("NoSuchAction").error("InternalError"));
+    let err = tco_mock::serve(listener, config, std::future::ready(()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("NoSuchAction"));
+}
+
+#[tokio::test]
+async fn an_error_fault_answers_its_code_and_changes_nothing() {
+    let h = Harness::with(|b| b.fault(FaultRule::new("CreateOrganization").error("InternalError")))
+        .await;
+    let create = call("CreateOrganization", V2021);
+    let response = h.call(&create).await;
+    assert_eq!(code_of(&response), "InternalError");
+    assert!(response["Error"]["Message"]
+        .as_str()
+        .unwrap()
+        .contains("fault"));
+    // Other actions are unaffected; with the rule gone, the create goes through.
+    assert_passed(&h.code(&describe()).await);
+    h.mock.set_faults(vec![]);
+    assert_eq!(h.code(&create).await, "OK");
+}
+
+#[tokio::test]
+async fn a_latency_fault_delays_the_answer() {
+    let rule = FaultRule::new("DescribeOrganization").latency(Duration::from_millis(300));
+    let h = Harness::with(|b| b.fault(rule)).await;
+    let started = Instant::now();
+    assert_passed(&h.code(&describe()).await);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn a_drop_fault_closes_the_connection_without_an_answer() {
+    let h =
+        Harness::with(|b| b.fault(FaultRule::new("DescribeOrganization").drop_connection())).await;
+    let signed = h.sign(&describe(), &h.mock.default_credentials());
+    let mut request = h.http.post(h.mock.uri()).body(signed.body.clone());
+    for (name, value) in &signed.headers {
+        if !name.eq_ignore_ascii_case("host") {
+            request = request.header(name, value);
+        }
+    }
+    let result = tokio::time::timeout(Duration::from_secs(5), request.send()).await;
+    let error = result.expect("no hang").expect_err("no answer");
+    assert!(
+        error.is_request() || error.is_connect() || error.to_string().contains("closed"),
+        "{error}"
+    );
+    assert_eq!(h.mock.journal()[0].status, "ConnectionDropped");
+    // The mock itself is fine.
+    h.mock.set_faults(vec![]);
+    assert_passed(&h.code(&describe()).await);
+}
+
+#[tokio::test]
+async fn seeded_faults_repeat() {
+    async fn run(seed: u64) -> Vec<String> {
+        let rule = FaultRule::new("DescribeOrganization")
+            .probability(0.5)
+            .error("InternalError");
+        let h = Harness::with(|b| b.fault(rule).fault_seed(seed).rate_limit_default(1000)).await;
+        let mut codes = Vec::new();
+        for _ in 0..20 {
+            codes.push(h.code(&describe()).await);
+        }
+        codes
+    }
+    let a = run(9).await;
+    assert_eq!(a, run(9).await);
+    let faulted = a.iter().filter(|c| *c == "InternalError").count();
+    assert!((3..=17).contains(&faulted), "{a:?}");
+}
+
+#[tokio::test]
+async fn the_server_stops_when_dropped() {
+    let h = Harness::new().await;
+    let addr = h.mock.address();
+    drop(h);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}

@@ -1,0 +1,218 @@
+//! The conformance set (under-limit, over-limit, window-edge, isolation, recovery) and the
+//! single rate-limit run, as library calls: `tco-harness load` is a thin shell over these,
+//! and the same calls serve `tco-harness run` and users' own tests.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::env::{Case, Env};
+use crate::report::{ScenarioResult, Summary};
+use crate::schedule::wall_ms;
+use crate::verdict::{Expectation, ScenarioKind};
+use crate::{isolation, over_limit, recovery, under_limit, window_edge, LoadError};
+
+/// The representative actions: one of each version, each at its documented limit.
+pub fn representative_cases() -> Result<Vec<Case>, LoadError> {
+    Ok(vec![
+        Case::from_contract("DescribeOrganization", "2021-03-31")?,
+        Case::from_contract("ListOrganizationNodes", "2018-12-25")?,
+    ])
+}
+
+/// What the conformance set runs.
+#[derive(Debug, Clone)]
+pub struct ConformanceOptions {
+    pub cases: Vec<Case>,
+    /// Length of each steady run, ms.
+    pub duration_ms: u64,
+}
+
+impl ConformanceOptions {
+    pub fn representative() -> Result<Self, LoadError> {
+        Ok(ConformanceOptions {
+            cases: representative_cases()?,
+            duration_ms: 3000,
+        })
+    }
+}
+
+/// Runs every scenario of the set, one after another (each scenario runs all cases at once),
+/// and writes `summary.json` / `summary.txt` when the env has a report directory.
+pub async fn run_conformance(
+    env: &Env,
+    options: &ConformanceOptions,
+) -> Result<Summary, LoadError> {
+    let started = wall_ms();
+    let cases = &options.cases;
+    let d = options.duration_ms;
+    let mut results: Vec<ScenarioResult> = Vec::new();
+    for f in under_limit::FACTORS {
+        results.push(under_limit::run(env, cases, f, d).await?);
+    }
+    for f in over_limit::FACTORS {
+        results.push(over_limit::run(env, cases, f, d).await?);
+    }
+    results.push(window_edge::run(env, cases).await?);
+    results.push(isolation::run(env, cases, d).await?);
+    results.push(recovery::run(env, cases).await?);
+    let summary = Summary::new(&env.label, started, results, env.report_dir.clone());
+    if let Some(dir) = &env.report_dir {
+        summary.write(dir)?;
+    }
+    Ok(summary)
+}
+
+/// One action at one rate for `duration_ms`: judged as under-limit below the expected limit
+/// and as over-limit at or above it.
+pub async fn run_rate_limit(
+    env: &Env,
+    case: &Case,
+    rate: f64,
+    duration_ms: u64,
+) -> Result<Summary, LoadError> {
+    let started = wall_ms();
+    let kind = if rate < case.limit as f64 {
+        ScenarioKind::UnderLimit
+    } else {
+        ScenarioKind::OverLimit
+    };
+    let name = format!("rate-limit {} {rate}/s", case.action);
+    let creds = env
+        .credentials(0)
+        .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
+    let stream = case.stream(creds, crate::Schedule::steady(rate, duration_ms));
+    let mut options = crate::env::aligned(&[rate]);
+    options.grace = std::time::Duration::from_secs(10);
+    let executed = crate::env::execute(env, &name, vec![stream], options).await?;
+    let e = Expectation::steady(&name, kind, case.limit, rate, duration_ms);
+    let result = crate::env::judge(env, &name, &executed, &[(case.key(creds), e)]);
+    crate::env::write(&result, &executed)?;
+    let summary = Summary::new(&env.label, started, vec![result], env.report_dir.clone());
+    if let Some(dir) = &env.report_dir {
+        summary.write(dir)?;
+    }
+    Ok(summary)
+}
+
+/// A second account for isolation runs against the mock.
+pub const SECOND_ACCOUNT: (u64, &str, &str) = (
+    100_000_000_002,
+    "AKIDloadSecondAccount0000000000000",
+    "load-second-account-secret-key-000",
+);
+
+/// Starts the in-process mock for load runs: documented limits unless `default_limit`
+/// replaces them, a second account, and a journal large enough for the arrival times.
+pub async fn start_mock(
+    default_limit: Option<u32>,
+    journal_capacity: usize,
+) -> Arc<tco_mock::MockServer> {
+    let (uin, id, key) = SECOND_ACCOUNT;
+    let mut builder = tco_mock::MockServer::builder()
+        .account(tco_mock::config::Account::new(uin, id, key))
+        .journal_capacity(journal_capacity);
+    if let Some(n) = default_limit {
+        builder = builder.rate_limit_default(n);
+    }
+    Arc::new(builder.start().await)
+}
+
+/// `tco-harness load`: the mock in-process, the conformance set on the representative cases.
+pub async fn run_conformance_on_mock(report_dir: Option<PathBuf>) -> Result<Summary, LoadError> {
+    let mock = start_mock(None, 50_000).await;
+    let env = Env::for_mock(mock).with_report_dir(report_dir);
+    crate::env::ensure_organization(&env).await?;
+    run_conformance(&env, &ConformanceOptions::representative()?).await
+}
+
+/// The default report directory: `reports/load-<UTC timestamp>`.
+pub fn default_report_dir(base: &Path) -> PathBuf {
+    let secs = wall_ms().div_euclid(1000);
+    let (y, mo, d, h, mi, s) = civil(secs);
+    base.join(format!("load-{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z"))
+}
+
+/// Unix seconds to UTC (year, month, day, hour, minute, second).
+fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    )
+}
+
+/// Runs a future on a fresh multi-threaded runtime (for the CLI, which has none).
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, LoadError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(LoadError::Io)?;
+    Ok(rt.block_on(future))
+}
+
+/// Credentials for a real endpoint: the client's chain (environment, then the profile files).
+pub async fn endpoint_credentials() -> Result<tco_sign::Credentials, LoadError> {
+    use tco_client::CredentialsProvider;
+    tco_client::credentials::ChainCredentials::default_chain()
+        .credentials()
+        .await
+        .map_err(|e| LoadError::Usage(format!("no credentials for the endpoint: {e}")))
+}
+
+/// Refuses Tencent's production hosts unless allowed: a load run there can get the account
+/// throttled for everyone using it.
+pub fn check_production(target: &crate::Target, allow: bool) -> Result<(), LoadError> {
+    let host = target.url.host_str().unwrap_or("").to_ascii_lowercase();
+    let production = host == "tencentcloudapi.com" || host.ends_with(".tencentcloudapi.com");
+    if production && !allow {
+        return Err(LoadError::Usage(format!(
+            "refusing to load {host}, a production host: a load run can get the account throttled; pass --allow-production to do it anyway"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(civil(1_551_113_065), (2019, 2, 25, 16, 44, 25));
+        assert_eq!(civil(951_782_400), (2000, 2, 29, 0, 0, 0));
+    }
+
+    #[test]
+    fn production_hosts_are_refused_unless_allowed() {
+        let prod = crate::Target::new("https://organization.intl.tencentcloudapi.com").unwrap();
+        assert!(check_production(&prod, false).is_err());
+        assert!(check_production(&prod, true).is_ok());
+        let staging = crate::Target::new("https://org.staging.example.com").unwrap();
+        assert!(check_production(&staging, false).is_ok());
+        let lookalike = crate::Target::new("https://nottencentcloudapi.com").unwrap();
+        assert!(check_production(&lookalike, false).is_ok());
+    }
+
+    #[test]
+    fn representative_cases_have_documented_limits() {
+        let cases = representative_cases().unwrap();
+        assert_eq!(cases[0].limit, 40);
+        assert_eq!(cases[1].limit, 20);
+    }
+}

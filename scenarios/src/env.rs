@@ -1,0 +1,283 @@
+//! Where a scenario runs, and the plumbing every scenario shares: run the streams through
+//! goose, put the server's arrival times on the calls, judge each key, write the reports.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tco_sign::Credentials;
+
+use crate::attack::{self, RunOptions};
+use crate::call::{Call, Key};
+use crate::report::{self, ScenarioResult};
+use crate::schedule::{Epoch, Stream, Target};
+use crate::verdict::{Expectation, Verdict};
+use crate::LoadError;
+
+/// Arrival times the server recorded: `(RequestId, Unix ms on its clock)`.
+pub type ServerTimes = Arc<dyn Fn() -> Vec<(String, i64)> + Send + Sync>;
+
+/// The endpoint, the accounts to sign with, and where reports go.
+#[derive(Clone)]
+pub struct Env {
+    pub target: Target,
+    /// The first signs every stream unless a scenario needs a second account (isolation).
+    pub accounts: Vec<Credentials>,
+    /// Set for the in-process mock (its journal): windows are then counted in its frame.
+    pub server_times: Option<ServerTimes>,
+    pub report_dir: Option<PathBuf>,
+    /// Wait between runs, so that one run's calls are out of every window of the next.
+    pub settle: Duration,
+    /// What to call the endpoint in reports.
+    pub label: String,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("target", &self.target)
+            .field(
+                "accounts",
+                &self
+                    .accounts
+                    .iter()
+                    .map(|c| c.secret_id())
+                    .collect::<Vec<_>>(),
+            )
+            .field("server_times", &self.server_times.is_some())
+            .field("report_dir", &self.report_dir)
+            .finish()
+    }
+}
+
+impl Env {
+    pub fn new(target: Target, credentials: Credentials) -> Self {
+        Env {
+            label: target.base(),
+            target,
+            accounts: vec![credentials],
+            server_times: None,
+            report_dir: None,
+            settle: Duration::from_millis(1000),
+        }
+    }
+
+    /// The in-process mock: its URL, every account it serves, its journal as the server's clock.
+    pub fn for_mock(mock: Arc<tco_mock::MockServer>) -> Self {
+        let target = Target::new(&mock.uri()).expect("the mock's URI is a valid http URL");
+        let accounts = mock.accounts().iter().map(|a| a.credentials()).collect();
+        let journal = mock.clone();
+        Env {
+            label: format!("in-process mock at {}", mock.uri()),
+            target,
+            accounts,
+            server_times: Some(Arc::new(move || {
+                journal
+                    .journal()
+                    .into_iter()
+                    .map(|e| (e.request_id, e.at_millis))
+                    .collect()
+            })),
+            report_dir: None,
+            settle: Duration::from_millis(200),
+        }
+    }
+
+    pub fn with_report_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.report_dir = dir;
+        self
+    }
+
+    pub fn credentials(&self, i: usize) -> Option<&Credentials> {
+        self.accounts.get(i)
+    }
+}
+
+/// An action under test: its name, version, the limit expected of it, and parameters that
+/// make a valid call.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub action: String,
+    pub version: String,
+    pub limit: u32,
+    pub params: Value,
+}
+
+impl Case {
+    /// The documented limit from the contract, and empty parameters.
+    pub fn from_contract(action: &str, version: &str) -> Result<Case, LoadError> {
+        let v: tco_spec::Version = version
+            .parse()
+            .map_err(|e: tco_spec::UnknownVersion| LoadError::Usage(e.to_string()))?;
+        let a = tco_spec::action(v, action).ok_or_else(|| {
+            LoadError::Usage(format!("unknown action {action:?} in version {version}"))
+        })?;
+        Ok(Case {
+            action: a.name.clone(),
+            version: version.to_string(),
+            limit: a.rate_limit,
+            params: json!({}),
+        })
+    }
+
+    pub fn with_limit(mut self, limit: u32) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    pub fn with_params(mut self, params: Value) -> Self {
+        self.params = params;
+        self
+    }
+
+    pub fn key(&self, credentials: &Credentials) -> Key {
+        Key::new(&self.action, &self.version, credentials.secret_id())
+    }
+
+    /// A stream of this case's calls.
+    pub fn stream(&self, credentials: &Credentials, schedule: crate::Schedule) -> Stream {
+        Stream::new(
+            &self.action,
+            &self.version,
+            credentials.clone(),
+            self.params.clone(),
+            schedule,
+        )
+    }
+}
+
+/// What [`execute`] returns.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    pub calls: Vec<Call>,
+    pub epoch: Epoch,
+    pub dir: Option<PathBuf>,
+}
+
+/// The report directory of a scenario.
+pub fn scenario_dir(env: &Env, name: &str) -> Option<PathBuf> {
+    env.report_dir.as_ref().map(|d| d.join(report::slug(name)))
+}
+
+/// Runs `streams` at once (after the settle time), with goose's reports under the scenario's
+/// directory, and puts the server's arrival times on the calls when the server tells them.
+pub async fn execute(
+    env: &Env,
+    name: &str,
+    streams: Vec<Stream>,
+    mut options: RunOptions,
+) -> Result<Executed, LoadError> {
+    tokio::time::sleep(env.settle).await;
+    let dir = scenario_dir(env, name);
+    if let Some(dir) = &dir {
+        std::fs::create_dir_all(dir)?;
+        options.goose_report_stem = Some(dir.join("goose"));
+    }
+    let out = attack::run(&env.target, streams, &options).await?;
+    let mut calls = out.calls;
+    if let Some(times) = &env.server_times {
+        join_server_times(&mut calls, &times());
+    }
+    Ok(Executed {
+        calls,
+        epoch: out.epoch,
+        dir,
+    })
+}
+
+/// Sets `server_ms` on each call whose RequestId the server recorded.
+pub fn join_server_times(calls: &mut [Call], times: &[(String, i64)]) {
+    let by_id: std::collections::HashMap<&str, i64> =
+        times.iter().map(|(id, t)| (id.as_str(), *t)).collect();
+    for c in calls.iter_mut() {
+        if let Some(id) = &c.request_id {
+            if let Some(t) = by_id.get(id.as_str()) {
+                c.server_ms = Some(*t);
+            }
+        }
+    }
+}
+
+/// Judges each key and writes the scenario's reports.
+pub fn judge(
+    env: &Env,
+    name: &str,
+    executed: &Executed,
+    expectations: &[(Key, Expectation)],
+) -> ScenarioResult {
+    let verdicts: Vec<Verdict> = expectations
+        .iter()
+        .map(|(key, e)| Verdict::compute(key, &executed.calls, e))
+        .collect();
+    let mut result = ScenarioResult::new(name, verdicts);
+    result.dir = executed.dir.clone();
+    let _ = env;
+    result
+}
+
+/// Writes a judged scenario's reports (when the run has a report directory).
+pub fn write(result: &ScenarioResult, executed: &Executed) -> Result<(), LoadError> {
+    if let Some(dir) = &executed.dir {
+        report::write_scenario(dir, result, &executed.calls)?;
+    }
+    Ok(())
+}
+
+/// An alignment that keeps every stream's slots away from window boundaries: half the
+/// shortest slot interval past a whole second.
+pub fn aligned(rates: &[f64]) -> RunOptions {
+    let fastest = rates.iter().copied().fold(1.0f64, f64::max);
+    let offset = (500.0 / fastest).clamp(3.0, 250.0).round() as i64;
+    RunOptions {
+        align_offset_ms: Some(offset),
+        ..RunOptions::default()
+    }
+}
+
+/// One signed call outside any run (setup and read-backs): its outcome and the `Response`.
+pub async fn call_once(
+    env: &Env,
+    credentials: &Credentials,
+    action: &str,
+    version: &str,
+    params: Value,
+) -> (crate::call::Outcome, Value) {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_default();
+    let stream = Stream::new(
+        action,
+        version,
+        credentials.clone(),
+        params,
+        crate::Schedule::default(),
+    );
+    let done =
+        crate::schedule::send_call_full(&client, &env.target, &stream, 0, 0, Duration::ZERO).await;
+    (done.0.call.outcome, done.1)
+}
+
+/// Makes sure every account of the env has an organization (the mock starts with none, and
+/// most actions answer `ResourceNotFound.OrganizationNotExist` without one). An account that
+/// already has one is left as it is.
+pub async fn ensure_organization(env: &Env) -> Result<(), LoadError> {
+    for creds in &env.accounts {
+        let (outcome, _) =
+            call_once(env, creds, "DescribeOrganization", "2021-03-31", json!({})).await;
+        if outcome.is_accepted() {
+            continue;
+        }
+        let (outcome, _) =
+            call_once(env, creds, "CreateOrganization", "2021-03-31", json!({})).await;
+        if !outcome.is_accepted() {
+            return Err(LoadError::Usage(format!(
+                "account {} has no organization and creating one failed: {:?}",
+                creds.secret_id(),
+                outcome
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! Fairness across keys: the first case on two accounts and the second case on the first
+//! account, all at twice their limits at once. Each key must get its own N; a key short of
+//! its N while the others were loaded is cross-talk, and is reported as such.
+
+use crate::env::{self, Case, Env};
+use crate::report::ScenarioResult;
+use crate::schedule::Schedule;
+use crate::verdict::{Expectation, ScenarioKind, ACCEPTED_PER_SECOND_TOLERANCE};
+use crate::LoadError;
+
+/// Load factor on every key.
+pub const FACTOR: f64 = 2.0;
+
+pub async fn run(env: &Env, cases: &[Case], duration_ms: u64) -> Result<ScenarioResult, LoadError> {
+    let name = "isolation";
+    let first = env
+        .credentials(0)
+        .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
+    let mut keys = Vec::new();
+    if let Some(c) = cases.first() {
+        keys.push((c, first));
+        if let Some(second) = env.credentials(1) {
+            keys.push((c, second));
+        }
+    }
+    for c in cases.iter().skip(1) {
+        keys.push((c, first));
+    }
+    let rates: Vec<f64> = keys.iter().map(|(c, _)| c.limit as f64 * FACTOR).collect();
+    let streams = keys
+        .iter()
+        .zip(&rates)
+        .map(|((c, cr), &r)| c.stream(cr, Schedule::steady(r, duration_ms)))
+        .collect();
+    let expectations: Vec<_> = keys
+        .iter()
+        .zip(&rates)
+        .map(|((c, cr), &r)| {
+            (
+                c.key(cr),
+                Expectation::steady(name, ScenarioKind::Isolation, c.limit, r, duration_ms),
+            )
+        })
+        .collect();
+    let executed = env::execute(env, name, streams, env::aligned(&rates)).await?;
+    let mut result = env::judge(env, name, &executed, &expectations);
+    result.violations.extend(cross_talk(&result));
+    if env.credentials(1).is_none() {
+        result
+            .notes
+            .push("only one account available: isolation across accounts not tested".into());
+    }
+    result.settle();
+    env::write(&result, &executed)?;
+    Ok(result)
+}
+
+/// Keys that got less than their own N while loaded alongside others.
+pub fn cross_talk(result: &ScenarioResult) -> Vec<String> {
+    let mut out = Vec::new();
+    if result.verdicts.len() < 2 {
+        return out;
+    }
+    let total: f64 = result.verdicts.iter().map(|v| v.accepted_per_second).sum();
+    let own: f64 = result
+        .verdicts
+        .iter()
+        .map(|v| v.expected_limit as f64)
+        .sum();
+    for v in &result.verdicts {
+        if (v.expected_limit as f64 - v.accepted_per_second) > ACCEPTED_PER_SECOND_TOLERANCE {
+            let others: Vec<String> = result
+                .verdicts
+                .iter()
+                .filter(|o| !std::ptr::eq(*o, v))
+                .map(|o| format!("{} {} ({})", o.action, o.version, o.account))
+                .collect();
+            out.push(format!(
+                "cross-talk: {} {} ({}) got {:.1}/s of its own {} while {} were loaded at the same time ({:.1}/s accepted in total, {:.0} expected)",
+                v.action,
+                v.version,
+                v.account,
+                v.accepted_per_second,
+                v.expected_limit,
+                others.join(", "),
+                total,
+                own
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,48 @@
+//! tco-scenarios: goose scenarios that measure the rate-limit behaviour of an Organization API
+//! endpoint (the in-process mock by default), and the verdicts computed from them.
+//!
+//! The layers, from the bottom:
+//! - [`call`] and [`verdict`]: pure; the verdict on a list of calls (what `verdict.json` holds);
+//! - [`schedule`]: the open-model arrival schedule and the signed call;
+//! - [`attack`]: goose embedded, one user per stream, runs serialised;
+//! - [`env`]: a target, accounts, the server's clock (the mock's journal), reports;
+//! - the scenarios, one behaviour per module: [`under_limit`], [`over_limit`],
+//!   [`window_edge`], [`isolation`], [`recovery`], [`mixed_workload`];
+//! - [`conformance`]: the set `tco-harness load` runs, and the single rate-limit run;
+//! - [`report`] and [`chart`]: `verdict.json`, `chart.svg`, `calls.csv`, the summary table.
+
+pub mod attack;
+pub mod call;
+pub mod chart;
+pub mod conformance;
+pub mod env;
+pub mod isolation;
+pub mod mixed_workload;
+pub mod over_limit;
+pub mod recovery;
+pub mod report;
+pub mod schedule;
+mod steady;
+pub mod under_limit;
+pub mod verdict;
+pub mod window_edge;
+
+pub use call::{Call, Key, Outcome};
+pub use conformance::{
+    run_conformance, run_conformance_on_mock, run_rate_limit, ConformanceOptions,
+};
+pub use env::{Case, Env};
+pub use report::{ScenarioResult, Summary};
+pub use schedule::{Schedule, Stream, Target};
+pub use verdict::{Expectation, ScenarioKind, Verdict};
+
+/// Why a load run could not be carried out (as opposed to a verdict that fails).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("goose: {0}")]
+    Goose(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write report: {0}")]
+    Io(#[from] std::io::Error),
+}

@@ -1,0 +1,390 @@
+//! What a run leaves behind, per scenario:
+//!
+//! ```text
+//! <report dir>/<scenario>/goose.html, goose.json       goose's own reports (per-second graph data)
+//! <report dir>/<scenario>/<action>-<version>[-<n>]/verdict.json, chart.svg
+//! <report dir>/<scenario>/calls.csv                    every call: times, outcome, RequestId
+//! <report dir>/summary.json, summary.txt               every scenario, and the table
+//! ```
+//!
+//! Nothing written holds a secret: calls carry the SecretId (an identifier) and never a
+//! header; goose runs without its request log, whose lines hold the `Authorization` header.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::call::{Call, Outcome};
+use crate::verdict::Verdict;
+
+/// One scenario's result: a verdict per key, and findings across keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub verdicts: Vec<Verdict>,
+    /// Failures that belong to no single key (cross-talk, state changed by refused calls).
+    pub violations: Vec<String>,
+    /// Observations that are not failures (e.g. recovery times compared).
+    pub notes: Vec<String>,
+    pub pass: bool,
+    /// Where its reports are, when written.
+    pub dir: Option<PathBuf>,
+}
+
+impl ScenarioResult {
+    pub fn new(name: impl Into<String>, verdicts: Vec<Verdict>) -> Self {
+        let mut r = ScenarioResult {
+            name: name.into(),
+            verdicts,
+            violations: Vec::new(),
+            notes: Vec::new(),
+            pass: false,
+            dir: None,
+        };
+        r.settle();
+        r
+    }
+
+    /// Recomputes `pass` after violations were added.
+    pub fn settle(&mut self) {
+        self.pass = self.violations.is_empty() && self.verdicts.iter().all(|v| v.pass);
+    }
+
+    /// Every reason it failed, with the key each belongs to.
+    pub fn all_violations(&self) -> Vec<String> {
+        let mut out = self.violations.clone();
+        for v in &self.verdicts {
+            for s in &v.violations {
+                out.push(format!("{} {} ({}): {s}", v.action, v.version, v.account));
+            }
+        }
+        out
+    }
+}
+
+/// A directory name from a label: letters, digits, `-`, `.`; the rest becomes `-`.
+pub fn slug(label: &str) -> String {
+    let s: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s.trim_matches('-').to_string()
+}
+
+/// Writes one scenario's verdicts, charts and calls under `dir` (created).
+pub fn write_scenario(dir: &Path, result: &ScenarioResult, calls: &[Call]) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let mut used = std::collections::HashSet::new();
+    for v in &result.verdicts {
+        let mut name = slug(&format!("{}-{}", v.action, v.version));
+        let mut i = 2;
+        while !used.insert(name.clone()) {
+            name = slug(&format!("{}-{}-{i}", v.action, v.version));
+            i += 1;
+        }
+        let sub = dir.join(name);
+        fs::create_dir_all(&sub)?;
+        fs::write(sub.join("verdict.json"), to_json(v))?;
+        fs::write(sub.join("chart.svg"), crate::chart::svg(v))?;
+    }
+    fs::write(dir.join("scenario.json"), to_json(result))?;
+    write_calls(&dir.join("calls.csv"), calls)?;
+    Ok(())
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    let mut s =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// Every call, one line each: what a person needs to follow one up with the server's logs.
+pub fn write_calls(path: &Path, calls: &[Call]) -> std::io::Result<()> {
+    let mut f = std::io::BufWriter::new(fs::File::create(path)?);
+    writeln!(
+        f,
+        "action,version,account,phase,sent_ms,server_ms,lag_us,latency_us,outcome,code,request_id"
+    )?;
+    let mut sorted: Vec<&Call> = calls.iter().collect();
+    sorted.sort_by_key(|c| c.sent_ms);
+    for c in sorted {
+        let (outcome, code) = match &c.outcome {
+            Outcome::Accepted => ("accepted", String::new()),
+            Outcome::Throttled => ("throttled", crate::call::THROTTLE_CODE.to_string()),
+            Outcome::OtherError(code) => ("other_error", code.clone()),
+            Outcome::Transport(kind) => ("transport", kind.clone()),
+        };
+        writeln!(
+            f,
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            csv(&c.key.action),
+            csv(&c.key.version),
+            csv(&c.key.account),
+            c.phase,
+            c.sent_ms,
+            c.server_ms.map(|t| t.to_string()).unwrap_or_default(),
+            c.lag_us,
+            c.latency_us,
+            outcome,
+            csv(&code),
+            csv(c.request_id.as_deref().unwrap_or(""))
+        )?;
+    }
+    f.flush()
+}
+
+fn csv(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The table `tco-harness load` prints: one row per verdict.
+pub fn table(results: &[ScenarioResult]) -> String {
+    let header = [
+        "scenario",
+        "action",
+        "version",
+        "limit",
+        "offered/s",
+        "accepted/s",
+        "max/sliding s",
+        "throttled",
+        "algorithm",
+        "verdict",
+    ];
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
+    for r in results {
+        for (i, v) in r.verdicts.iter().enumerate() {
+            let verdict = if v.pass && (i + 1 < r.verdicts.len() || r.violations.is_empty()) {
+                "pass".to_string()
+            } else {
+                "FAIL".to_string()
+            };
+            rows.push(vec![
+                v.scenario.clone(),
+                if r.verdicts
+                    .iter()
+                    .filter(|o| {
+                        o.scenario == v.scenario && o.action == v.action && o.version == v.version
+                    })
+                    .count()
+                    > 1
+                {
+                    format!("{} [{}]", v.action, v.account)
+                } else {
+                    v.action.clone()
+                },
+                v.version.clone(),
+                v.expected_limit.to_string(),
+                format!("{:.1}", v.offered_per_second),
+                format!("{:.1}", v.accepted_per_second),
+                v.max_accepted_in_sliding_second.to_string(),
+                v.throttled.to_string(),
+                v.algorithm_guess.to_string(),
+                verdict,
+            ]);
+        }
+        if r.verdicts.is_empty() {
+            rows.push(vec![
+                r.name.clone(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                if r.pass { "pass".into() } else { "FAIL".into() },
+            ]);
+        }
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| format!("{cell:<w$}", w = widths[c]))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+        if i == 0 {
+            out.push_str(
+                &widths
+                    .iter()
+                    .map(|w| "-".repeat(*w))
+                    .collect::<Vec<_>>()
+                    .join("  "),
+            );
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The whole run, for scripts: every scenario and the overall result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub endpoint: String,
+    pub started_ms: i64,
+    pub finished_ms: i64,
+    pub scenarios: Vec<ScenarioResult>,
+    pub pass: bool,
+    pub report_dir: Option<PathBuf>,
+}
+
+impl Summary {
+    pub fn new(
+        endpoint: impl Into<String>,
+        started_ms: i64,
+        scenarios: Vec<ScenarioResult>,
+        report_dir: Option<PathBuf>,
+    ) -> Self {
+        let pass = !scenarios.is_empty() && scenarios.iter().all(|s| s.pass);
+        Summary {
+            endpoint: endpoint.into(),
+            started_ms,
+            finished_ms: crate::schedule::wall_ms(),
+            scenarios,
+            pass,
+            report_dir,
+        }
+    }
+
+    pub fn table(&self) -> String {
+        table(&self.scenarios)
+    }
+
+    /// Every failure, one per line.
+    pub fn failures(&self) -> Vec<String> {
+        self.scenarios
+            .iter()
+            .flat_map(|s| {
+                s.all_violations()
+                    .into_iter()
+                    .map(move |v| format!("{}: {v}", s.name))
+            })
+            .collect()
+    }
+
+    /// `summary.json` and `summary.txt` in `dir`.
+    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        fs::create_dir_all(dir)?;
+        fs::write(dir.join("summary.json"), to_json(self))?;
+        let mut text = self.table();
+        let failures = self.failures();
+        if !failures.is_empty() {
+            text.push_str("\nfailures:\n");
+            for f in failures {
+                text.push_str("  ");
+                text.push_str(&f);
+                text.push('\n');
+            }
+        }
+        let notes: Vec<String> = self
+            .scenarios
+            .iter()
+            .flat_map(|s| s.notes.iter().map(move |n| format!("{}: {n}", s.name)))
+            .collect();
+        if !notes.is_empty() {
+            text.push_str("\nnotes:\n");
+            for n in notes {
+                text.push_str("  ");
+                text.push_str(&n);
+                text.push('\n');
+            }
+        }
+        fs::write(dir.join("summary.txt"), text)
+    }
+}
+
+/// Files under `dir` (recursively) that contain `needle`: the redaction check.
+pub fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = fs::read(&path) {
+                if !needle.is_empty() && bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+                {
+                    hits.push(path);
+                }
+            }
+        }
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::Key;
+    use crate::verdict::{Expectation, ScenarioKind};
+
+    #[test]
+    fn writes_verdicts_charts_and_calls_without_secrets() {
+        let dir = std::env::temp_dir().join(format!("tco-report-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let key = Key::new("DescribeOrganization", "2021-03-31", "AKIDpublic");
+        let calls: Vec<Call> = (0..10)
+            .map(|k| Call::synthetic(&key, 1_700_000_000_000 + k * 100, Outcome::Accepted))
+            .collect();
+        let e = Expectation::steady("under-limit 0.5x", ScenarioKind::UnderLimit, 20, 10.0, 1000);
+        let v = crate::Verdict::compute(&key, &calls, &e);
+        let result = ScenarioResult::new("under-limit 0.5x", vec![v]);
+        write_scenario(&dir.join("under-limit"), &result, &calls).unwrap();
+        let summary = Summary::new("mock", 0, vec![result], Some(dir.clone()));
+        summary.write(&dir).unwrap();
+        let verdict: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(
+                dir.join("under-limit/DescribeOrganization-2021-03-31/verdict.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(verdict["pass"], true);
+        assert!(dir
+            .join("under-limit/DescribeOrganization-2021-03-31/chart.svg")
+            .exists());
+        assert_eq!(
+            fs::read_to_string(dir.join("under-limit/calls.csv"))
+                .unwrap()
+                .lines()
+                .count(),
+            11
+        );
+        assert!(fs::read_to_string(dir.join("summary.txt"))
+            .unwrap()
+            .contains("under-limit 0.5x"));
+        assert!(files_containing(&dir, "AKIDpublic").len() >= 2);
+        assert!(files_containing(&dir, "no-such-secret").is_empty());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn slugs_are_path_safe() {
+        assert_eq!(slug("over-limit 1.5x"), "over-limit-1.5x");
+        assert_eq!(slug("a/b\\c"), "a-b-c");
+    }
+}

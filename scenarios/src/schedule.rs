@@ -1,0 +1,470 @@
+//! An open-model arrival schedule, driven from inside a goose user.
+//!
+//! Goose users form a closed model: each waits for an answer before sending again, so a slow
+//! answer lowers the rate actually offered (coordinated omission), and `throttle_requests` is
+//! only a ceiling. A rate-limit verdict needs the arrival rate to hold whatever the latency, so
+//! one goose user per stream sleeps until each slot (`t0 + k / rate` for a steady schedule),
+//! spawns the call on a clone of its reqwest client, and records each answer in goose's
+//! metrics with `record_custom_request_duration` as it comes back (the user records, never the
+//! spawned task: goose buffers metrics per user). Every call is also kept as a [`Call`], with
+//! how late it left its slot, so the verdict can say what was really offered.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use tco_sign::{Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
+use tokio::sync::mpsc;
+
+use crate::attack::Recorder;
+use crate::call::{Call, Key, Outcome};
+
+/// One planned call: when (ms after the schedule's start) and which phase it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slot {
+    pub at_ms: f64,
+    pub phase: u32,
+}
+
+/// When each call of a stream leaves, relative to the run's start. Sorted by time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Schedule {
+    slots: Vec<Slot>,
+}
+
+impl Schedule {
+    /// `rate` calls per second for `duration_ms`: slot k at `k * 1000 / rate` ms.
+    pub fn steady(rate: f64, duration_ms: u64) -> Self {
+        let n = crate::verdict::planned_calls(rate, duration_ms);
+        Schedule {
+            slots: (0..n)
+                .map(|k| Slot {
+                    at_ms: k as f64 * 1000.0 / rate,
+                    phase: 0,
+                })
+                .collect(),
+        }
+    }
+
+    /// `count` calls spread evenly over `spread_ms`, starting at `at_ms`.
+    pub fn burst(at_ms: f64, count: usize, spread_ms: f64) -> Self {
+        let step = if count > 1 {
+            spread_ms / (count - 1) as f64
+        } else {
+            0.0
+        };
+        Schedule {
+            slots: (0..count)
+                .map(|k| Slot {
+                    at_ms: at_ms + k as f64 * step,
+                    phase: 0,
+                })
+                .collect(),
+        }
+    }
+
+    /// The same slots, `by_ms` later.
+    pub fn delayed(mut self, by_ms: f64) -> Self {
+        self.slots.iter_mut().for_each(|s| s.at_ms += by_ms);
+        self
+    }
+
+    /// The same slots, all in `phase`.
+    pub fn in_phase(mut self, phase: u32) -> Self {
+        self.slots.iter_mut().for_each(|s| s.phase = phase);
+        self
+    }
+
+    /// Both schedules' slots, in time order.
+    pub fn merged(mut self, other: Schedule) -> Self {
+        self.slots.extend(other.slots);
+        self.slots.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        self
+    }
+
+    pub fn slots(&self) -> &[Slot] {
+        &self.slots
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// When the last slot is due, ms.
+    pub fn end_ms(&self) -> f64 {
+        self.slots.last().map(|s| s.at_ms).unwrap_or(0.0)
+    }
+
+    /// The slot times, ms (what [`crate::Expectation::from_slots`] takes).
+    pub fn times_ms(&self) -> Vec<f64> {
+        self.slots.iter().map(|s| s.at_ms).collect()
+    }
+}
+
+/// Where calls go.
+#[derive(Clone)]
+pub struct Target {
+    /// Scheme, host and port, e.g. `http://127.0.0.1:9000`; the path is always `/`.
+    pub url: reqwest::Url,
+    /// The Host header as signed: the URL's host, with `:port` when not the default.
+    pub host: String,
+    pub region: Option<String>,
+    /// Derived TC3 keys, shared by every call of the run.
+    pub keys: Arc<KeyCache>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("url", &self.url.as_str())
+            .field("region", &self.region)
+            .finish()
+    }
+}
+
+impl Target {
+    pub fn new(url: &str) -> Result<Self, String> {
+        let url = reqwest::Url::parse(url).map_err(|e| format!("invalid endpoint {url:?}: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("endpoint {url} must be http or https"));
+        }
+        let host = url
+            .host_str()
+            .ok_or_else(|| format!("endpoint {url} has no host"))?;
+        let host = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        };
+        Ok(Target {
+            url,
+            host,
+            region: None,
+            keys: Arc::new(KeyCache::default()),
+        })
+    }
+
+    pub fn with_region(mut self, region: Option<String>) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// The base URL without a trailing slash, as goose's `host` wants it.
+    pub fn base(&self) -> String {
+        self.url.as_str().trim_end_matches('/').to_string()
+    }
+}
+
+/// Parameters for call number `k` of a stream (creates need a unique name per call).
+pub type Params = Arc<dyn Fn(usize) -> Value + Send + Sync>;
+
+/// One key's calls: what to send, signed with whose credentials, and when.
+#[derive(Clone)]
+pub struct Stream {
+    pub key: Key,
+    pub credentials: Credentials,
+    pub params: Params,
+    pub schedule: Schedule,
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream")
+            .field("key", &self.key)
+            .field("calls", &self.schedule.len())
+            .finish()
+    }
+}
+
+impl Stream {
+    /// A stream for `action` of `version`, signed with `credentials`, with the same
+    /// parameters on every call.
+    pub fn new(
+        action: &str,
+        version: &str,
+        credentials: Credentials,
+        params: Value,
+        schedule: Schedule,
+    ) -> Self {
+        Stream {
+            key: Key::new(action, version, credentials.secret_id()),
+            credentials,
+            params: Arc::new(move |_| params.clone()),
+            schedule,
+        }
+    }
+
+    pub fn with_params(mut self, params: Params) -> Self {
+        self.params = params;
+        self
+    }
+}
+
+/// The common start of every stream of a run: a monotonic instant and the wall-clock time
+/// it stands for.
+#[derive(Debug, Clone, Copy)]
+pub struct Epoch {
+    pub instant: Instant,
+    pub wall_ms: i64,
+}
+
+impl Epoch {
+    /// The first wall-clock instant at least `lead` from now that is `offset_ms` past a whole
+    /// second (`offset_ms = None`: exactly `lead` from now). Aligning lets a scenario place
+    /// calls relative to the server's windows (`floor(unix_ms / 1000)`).
+    pub fn after(lead: Duration, offset_ms: Option<i64>) -> Self {
+        let now_i = Instant::now();
+        let now_ms = wall_ms();
+        let earliest = now_ms + lead.as_millis() as i64;
+        let wall = match offset_ms {
+            None => earliest,
+            Some(off) => {
+                let base = earliest.div_euclid(1000) * 1000 + off.rem_euclid(1000);
+                if base >= earliest {
+                    base
+                } else {
+                    base + 1000
+                }
+            }
+        };
+        Epoch {
+            instant: now_i + Duration::from_millis((wall - now_ms).max(0) as u64),
+            wall_ms: wall,
+        }
+    }
+
+    /// The wall-clock ms of a slot.
+    pub fn wall_at(&self, at_ms: f64) -> i64 {
+        self.wall_ms + at_ms.round() as i64
+    }
+}
+
+/// The wall clock, Unix ms.
+pub fn wall_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A finished call, as the spawned task reports it to its user.
+#[derive(Debug)]
+pub struct Done {
+    pub call: Call,
+    pub status: Option<u16>,
+    pub latency: Duration,
+}
+
+/// Sends one signed call now, on `client`, and reads the whole answer.
+pub async fn send_call(
+    client: &reqwest::Client,
+    target: &Target,
+    stream: &Stream,
+    k: usize,
+    phase: u32,
+    lag: Duration,
+) -> Done {
+    send_call_full(client, target, stream, k, phase, lag)
+        .await
+        .0
+}
+
+/// [`send_call`], also returning the answer's `Response` object (`null` when unreadable).
+pub async fn send_call_full(
+    client: &reqwest::Client,
+    target: &Target,
+    stream: &Stream,
+    k: usize,
+    phase: u32,
+    lag: Duration,
+) -> (Done, Value) {
+    let params = (stream.params)(k);
+    let sent_ms = wall_ms();
+    // Signed at send time, so the timestamp is fresh however late the run is.
+    let spec = RequestSpec {
+        sign_method: SignMethod::Tc3HmacSha256,
+        http_method: HttpMethod::Post,
+        host: &target.host,
+        service: "organization",
+        action: &stream.key.action,
+        version: &stream.key.version,
+        region: target.region.as_deref(),
+        language: None,
+        timestamp: sent_ms.div_euclid(1000),
+        nonce: 0,
+        unsigned_payload: false,
+        request_client: "tco-harness-load",
+        params: &params,
+    };
+    let signed = tco_sign::build(&spec, &stream.credentials, &target.keys);
+    let mut rb = client.post(target.url.clone());
+    for (name, value) in &signed.headers {
+        // reqwest writes Host from the URL, the same value that was signed.
+        if !name.eq_ignore_ascii_case("host") {
+            rb = rb.header(name.as_str(), value.as_str());
+        }
+    }
+    let rb = rb.body(signed.body);
+    let started = Instant::now();
+    let mut answer = Value::Null;
+    let (outcome, request_id, status) = match rb.send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            match response.bytes().await {
+                Ok(body) => {
+                    let (o, id) = Outcome::from_body(status, &body);
+                    if let Ok(mut v) = serde_json::from_slice::<Value>(&body) {
+                        answer = v["Response"].take();
+                    }
+                    (o, id, Some(status))
+                }
+                Err(e) => (Outcome::Transport(transport_kind(&e)), None, Some(status)),
+            }
+        }
+        Err(e) => (Outcome::Transport(transport_kind(&e)), None, None),
+    };
+    let latency = started.elapsed();
+    let done = Done {
+        call: Call {
+            key: stream.key.clone(),
+            phase,
+            sent_ms,
+            server_ms: None,
+            lag_us: lag.as_micros() as u64,
+            latency_us: latency.as_micros() as u64,
+            outcome,
+            request_id,
+        },
+        status,
+        latency,
+    };
+    (done, answer)
+}
+
+/// A transport failure named by kind, never by its full text (which can hold a URL).
+fn transport_kind(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_body() || e.is_decode() {
+        "body"
+    } else if e.is_request() {
+        "request"
+    } else {
+        "other"
+    }
+    .to_string()
+}
+
+/// Sends every call of `stream` at its slot after `epoch`, on clones of `client`, and hands
+/// each finished call to `recorder` (the goose user's metrics) as it arrives.
+/// Returns when every call has been answered or has timed out; it never waits past the last
+/// slot plus `grace`.
+pub async fn drive<R: Recorder>(
+    client: reqwest::Client,
+    target: Arc<Target>,
+    stream: Arc<Stream>,
+    epoch: Epoch,
+    grace: Duration,
+    recorder: &mut R,
+) -> Vec<Call> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Done>();
+    let mut calls = Vec::with_capacity(stream.schedule.len());
+    // A client that falls this far behind stops sending: the run stays bounded in time, and
+    // the verdict reports the calls it did not send.
+    let give_up =
+        epoch.instant + Duration::from_secs_f64(stream.schedule.end_ms().max(0.0) / 1000.0) + grace;
+    for (k, slot) in stream.schedule.slots().iter().copied().enumerate() {
+        if Instant::now() > give_up {
+            break;
+        }
+        let due = epoch.instant + Duration::from_secs_f64(slot.at_ms.max(0.0) / 1000.0);
+        // Record what has come back while waiting for the slot.
+        loop {
+            tokio::select! {
+                biased;
+                _ = tokio::time::sleep_until(due.into()) => break,
+                Some(done) = rx.recv() => {
+                    recorder.record(&done).await;
+                    calls.push(done.call);
+                }
+            }
+        }
+        let lag = Instant::now().saturating_duration_since(due);
+        let (client, target, stream, tx) =
+            (client.clone(), target.clone(), stream.clone(), tx.clone());
+        tokio::spawn(async move {
+            let done = send_call(&client, &target, &stream, k, slot.phase, lag).await;
+            let _ = tx.send(done);
+        });
+    }
+    drop(tx);
+    let deadline = tokio::time::Instant::now() + grace;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep_until(deadline) => break,
+            next = rx.recv() => match next {
+                Some(done) => {
+                    recorder.record(&done).await;
+                    calls.push(done.call);
+                }
+                None => break,
+            }
+        }
+    }
+    calls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steady_slots_are_k_over_rate() {
+        let s = Schedule::steady(20.0, 1000);
+        assert_eq!(s.len(), 20);
+        assert_eq!(s.slots()[1].at_ms, 50.0);
+        assert_eq!(s.end_ms(), 950.0);
+        let e =
+            crate::Expectation::from_slots("x", crate::ScenarioKind::UnderLimit, 40, &s.times_ms());
+        assert!((e.intended_rate() - 20.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bursts_merge_in_order() {
+        let s = Schedule::burst(900.0, 3, 50.0).merged(Schedule::burst(0.0, 2, 10.0).in_phase(1));
+        let at: Vec<f64> = s.times_ms();
+        assert_eq!(at, vec![0.0, 10.0, 900.0, 925.0, 950.0]);
+        assert_eq!(s.slots()[0].phase, 1);
+        assert_eq!(s.clone().delayed(5.0).slots()[0].at_ms, 5.0);
+    }
+
+    #[test]
+    fn epochs_align_to_the_requested_offset() {
+        let e = Epoch::after(Duration::from_millis(200), Some(250));
+        assert_eq!(e.wall_ms.rem_euclid(1000), 250);
+        assert!(e.wall_ms >= wall_ms() + 150);
+        let e = Epoch::after(Duration::from_millis(0), None);
+        assert!((e.wall_ms - wall_ms()).abs() < 50);
+    }
+
+    #[test]
+    fn target_host_keeps_a_non_default_port() {
+        assert_eq!(
+            Target::new("http://127.0.0.1:9000").unwrap().host,
+            "127.0.0.1:9000"
+        );
+        assert_eq!(
+            Target::new("https://organization.intl.tencentcloudapi.com")
+                .unwrap()
+                .host,
+            "organization.intl.tencentcloudapi.com"
+        );
+        assert!(Target::new("ftp://x").is_err());
+        assert!(Target::new("nope").is_err());
+    }
+}

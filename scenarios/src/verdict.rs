@@ -1,0 +1,910 @@
+//! The verdict: from the calls of one key (action, version, account) and what was expected of
+//! them, the numbers a person needs (accepted per window, the most accepted in any sliding
+//! second, throttled, other errors, latency, the rate actually offered) and whether the
+//! behaviour matches Tencent's documented rule, "each second, the first N requests pass".
+//!
+//! Windows are counted in the server's frame whenever the server tells its arrival times
+//! (the in-process mock does, through its journal): window = `floor(unix_ms / 1000)` on its
+//! clock, exactly as its fixed-window limiter counts. Against an endpoint that does not, the
+//! calls' send times are used and the window phase is unknown, so the verdict searches the
+//! phase that best explains the series as a fixed window ([`Frame::Client`]) and allows
+//! [`WINDOW_SLACK_CLIENT`] calls of slack per window for network jitter.
+//!
+//! Everything here is pure: no clock, no I/O.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::call::{Call, Key, Outcome};
+
+/// A window (and a sliding second) lasts this long, ms.
+pub const WINDOW_MS: i64 = 1000;
+/// The offered rate must be at least this share of the intended one, or the run says it could
+/// not offer what it meant to and does not pass.
+pub const OFFERED_RATIO_MIN: f64 = 0.95;
+/// ... and at most this share (a schedule that bunches up is not the intended load either).
+pub const OFFERED_RATIO_MAX: f64 = 1.05;
+/// A call that left this far behind its slot is late.
+pub const LATE_SLOT_MS: u64 = 50;
+/// More than this share of late calls means the schedule did not hold.
+pub const MAX_LATE_FRACTION: f64 = 0.01;
+/// Calls a window may be off by, in the server's frame: none, windows are exact there.
+pub const WINDOW_SLACK_SERVER: u32 = 0;
+/// Calls a window may be off by when windows are guessed from send times: a call near a
+/// boundary can land in the neighbouring window after network jitter.
+pub const WINDOW_SLACK_CLIENT: u32 = 1;
+/// In the server's frame, a call this close before a boundary may have been counted in the
+/// next window, ms: the mock journals a call's arrival before its limiter reads the clock (a
+/// few µs to a few ms later, more in a debug build under load). Such a call is placed in
+/// whichever of the two windows agrees with a fixed window; a call anywhere else never moves.
+pub const SERVER_EDGE_MS: i64 = 3;
+/// Over-limit runs must accept, on average over full windows, the limit within this many calls
+/// per second.
+pub const ACCEPTED_PER_SECOND_TOLERANCE: f64 = 1.0;
+/// Slack on the recovery bound (one window plus one probe interval), ms.
+pub const RECOVERY_SLACK_MS: i64 = 100;
+/// Throttled-to-accepted transitions per overloaded window above which acceptances are
+/// interleaved with refusals (a token bucket pacing its refill), not a block at the start.
+pub const INTERLEAVED_TRANSITIONS: f64 = 2.0;
+
+/// What a run set out to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScenarioKind {
+    /// Below the limit: nothing may be throttled.
+    UnderLimit,
+    /// Above the limit: exactly N accepted per window, the rest `RequestLimitExceeded`.
+    OverLimit,
+    /// Bursts on both sides of a window boundary: each window gets its own N.
+    WindowEdge,
+    /// Several keys loaded at once: each its own N (judged like over-limit, per key).
+    Isolation,
+    /// Overload, then probes: the first accepted call comes within a window.
+    Recovery,
+    /// A mix of actions, each below its limit: no throttling, latency per action.
+    Mixed,
+}
+
+impl ScenarioKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScenarioKind::UnderLimit => "under-limit",
+            ScenarioKind::OverLimit => "over-limit",
+            ScenarioKind::WindowEdge => "window-edge",
+            ScenarioKind::Isolation => "isolation",
+            ScenarioKind::Recovery => "recovery",
+            ScenarioKind::Mixed => "mixed-workload",
+        }
+    }
+
+    fn forbids_throttling(self) -> bool {
+        matches!(self, ScenarioKind::UnderLimit | ScenarioKind::Mixed)
+    }
+
+    fn expects_full_windows(self) -> bool {
+        matches!(self, ScenarioKind::OverLimit | ScenarioKind::Isolation)
+    }
+}
+
+/// What was expected of one key's calls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Expectation {
+    /// A label for reports, e.g. `over-limit 2x`.
+    pub scenario: String,
+    pub kind: ScenarioKind,
+    /// N: requests per second that should pass.
+    pub limit: u32,
+    /// Calls the schedule planned for this key.
+    pub planned_calls: usize,
+    /// How long the schedule meant to take, ms (`planned_calls / rate` for a steady one).
+    pub planned_span_ms: f64,
+    /// Recovery runs: when the overload ended (Unix ms, send frame).
+    pub recovery_from_ms: Option<i64>,
+    /// Recovery runs: the longest acceptable wait for the first accepted call, ms.
+    pub recovery_bound_ms: Option<i64>,
+}
+
+impl Expectation {
+    /// A steady schedule: `rate` calls per second for `duration_ms`.
+    pub fn steady(
+        scenario: impl Into<String>,
+        kind: ScenarioKind,
+        limit: u32,
+        rate: f64,
+        duration_ms: u64,
+    ) -> Self {
+        let planned_calls = planned_calls(rate, duration_ms);
+        Expectation {
+            scenario: scenario.into(),
+            kind,
+            limit,
+            planned_calls,
+            planned_span_ms: planned_calls as f64 * 1000.0 / rate,
+            recovery_from_ms: None,
+            recovery_bound_ms: None,
+        }
+    }
+
+    /// Any schedule, from its slots (ms from its start, sorted): the span is chosen so that
+    /// calls sent exactly on their slots give an offered rate equal to the intended one.
+    pub fn from_slots(
+        scenario: impl Into<String>,
+        kind: ScenarioKind,
+        limit: u32,
+        slots_ms: &[f64],
+    ) -> Self {
+        let n = slots_ms.len();
+        let span = match (slots_ms.first(), slots_ms.last()) {
+            (Some(first), Some(last)) if n > 1 => (last - first) * n as f64 / (n - 1) as f64,
+            _ => 1000.0,
+        };
+        Expectation {
+            scenario: scenario.into(),
+            kind,
+            limit,
+            planned_calls: n,
+            planned_span_ms: span,
+            recovery_from_ms: None,
+            recovery_bound_ms: None,
+        }
+    }
+
+    /// The average rate the schedule meant to offer, per second.
+    pub fn intended_rate(&self) -> f64 {
+        if self.planned_span_ms <= 0.0 {
+            0.0
+        } else {
+            self.planned_calls as f64 * 1000.0 / self.planned_span_ms
+        }
+    }
+}
+
+/// How many slots a steady schedule of `rate` per second has in `duration_ms`.
+pub fn planned_calls(rate: f64, duration_ms: u64) -> usize {
+    (rate * duration_ms as f64 / 1000.0).round().max(1.0) as usize
+}
+
+/// Whose clock the windows are counted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frame {
+    /// The server's arrival times: windows are `floor(ms / 1000)`, exact.
+    Server,
+    /// The client's send times, windows at the phase that best fits a fixed window.
+    Client,
+}
+
+/// Percentiles of a latency sample, ms (nearest rank). All zero for an empty sample.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Percentiles {
+    pub count: usize,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+impl Percentiles {
+    /// From samples in µs.
+    pub fn from_micros(mut samples: Vec<u64>) -> Self {
+        if samples.is_empty() {
+            return Percentiles::default();
+        }
+        samples.sort_unstable();
+        let at = |q: f64| {
+            let rank = ((q * samples.len() as f64).ceil() as usize).clamp(1, samples.len());
+            round3(samples[rank - 1] as f64 / 1000.0)
+        };
+        Percentiles {
+            count: samples.len(),
+            p50: at(0.50),
+            p95: at(0.95),
+            p99: at(0.99),
+            max: round3(*samples.last().unwrap_or(&0) as f64 / 1000.0),
+        }
+    }
+}
+
+/// Latency of all calls, and of accepted and throttled calls apart (a limiter that answers
+/// refusals slowly, or holds them, shows here).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub accepted: Percentiles,
+    pub throttled: Percentiles,
+}
+
+/// One window of the series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Second {
+    /// The window's index: the Unix second in the server's frame; with a client-frame phase
+    /// `p`, the window `[second * 1000 + p, second * 1000 + p + 1000)` ms.
+    pub second: i64,
+    pub offered: u32,
+    pub accepted: u32,
+    pub throttled: u32,
+    pub other: u32,
+}
+
+/// How well the run held its schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Offered {
+    pub planned_calls: usize,
+    pub sent_calls: usize,
+    /// offered / intended.
+    pub ratio: f64,
+    /// How far behind their slots calls left, ms.
+    pub lag_ms: Percentiles,
+    /// Share of calls that left more than [`LATE_SLOT_MS`] late.
+    pub late_fraction: f64,
+}
+
+/// Recovery after overload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recovery {
+    /// When the overload ended, Unix ms.
+    pub overload_ended_ms: i64,
+    /// From then to the first accepted call, ms; `None` when none came.
+    pub time_to_first_accepted_ms: Option<i64>,
+    /// Calls refused after the overload ended, before the first accepted one.
+    pub throttled_while_recovering: u32,
+    pub bound_ms: Option<i64>,
+}
+
+/// The limiting behaviour a series looks like.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "algorithm")]
+pub enum AlgorithmGuess {
+    /// Every window capped at N, and more than N in some sliding second across a boundary.
+    FixedWindow,
+    /// Never more than N in any sliding second, and refusals in a window that had not yet
+    /// accepted N (the previous window's calls still counted).
+    SlidingWindow,
+    /// Acceptances interleaved with refusals under overload (refill), and/or a first burst
+    /// larger than N.
+    TokenBucket { burst_estimate: u32 },
+    /// More offered than the limit in a sliding second, nothing refused.
+    NoLimiting,
+    /// Refusals, but windows admit more than N: a limit of about this many per second.
+    HigherLimit { observed_per_second: u32 },
+    /// The run did not exercise what tells the algorithms apart.
+    Undetermined { why: String },
+}
+
+impl std::fmt::Display for AlgorithmGuess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AlgorithmGuess::FixedWindow => f.write_str("fixed window"),
+            AlgorithmGuess::SlidingWindow => f.write_str("sliding window"),
+            AlgorithmGuess::TokenBucket { burst_estimate } => {
+                write!(f, "token bucket (burst ~{burst_estimate})")
+            }
+            AlgorithmGuess::NoLimiting => f.write_str("no limiting"),
+            AlgorithmGuess::HigherLimit {
+                observed_per_second,
+            } => write!(f, "a higher limit (~{observed_per_second}/s)"),
+            AlgorithmGuess::Undetermined { why } => write!(f, "undetermined ({why})"),
+        }
+    }
+}
+
+/// Everything `verdict.json` holds for one key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub scenario: String,
+    pub kind: ScenarioKind,
+    pub action: String,
+    pub version: String,
+    pub account: String,
+    pub expected_limit: u32,
+    pub intended_rate: f64,
+    pub offered_per_second: f64,
+    pub offered: Offered,
+    /// Mean accepted per full window (all windows when the run had no full one).
+    pub accepted_per_second: f64,
+    /// Fewest and most accepted in a full window.
+    pub accepted_per_window_min: u32,
+    pub accepted_per_window_max: u32,
+    /// Most accepted in any window of the frame (partial ones too).
+    pub max_accepted_in_window: u32,
+    pub max_accepted_in_sliding_second: u32,
+    /// Where that sliding second starts, Unix ms.
+    pub sliding_second_start_ms: Option<i64>,
+    pub frame: Frame,
+    /// The window phase used, ms (0 in the server's frame).
+    pub window_phase_ms: i64,
+    pub calls: usize,
+    pub accepted: usize,
+    pub throttled: usize,
+    pub other_errors: BTreeMap<String, usize>,
+    pub transport_errors: BTreeMap<String, usize>,
+    pub latency_ms: Latency,
+    pub per_second: Vec<Second>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub recovery: Option<Recovery>,
+    pub algorithm_guess: AlgorithmGuess,
+    pub pass: bool,
+    pub violations: Vec<String>,
+}
+
+impl Verdict {
+    /// The verdict on the calls of `key` among `calls`.
+    pub fn compute(key: &Key, calls: &[Call], expectation: &Expectation) -> Verdict {
+        let mut mine: Vec<&Call> = calls.iter().filter(|c| &c.key == key).collect();
+        let frame = if !mine.is_empty() && mine.iter().all(|c| c.server_ms.is_some()) {
+            Frame::Server
+        } else {
+            Frame::Client
+        };
+        let time = |c: &Call| match frame {
+            Frame::Server => c.server_ms.unwrap_or(c.sent_ms),
+            Frame::Client => c.sent_ms,
+        };
+        mine.sort_by_key(|c| (time(c), c.sent_ms));
+        let series: Vec<(i64, &Outcome)> = mine.iter().map(|c| (time(c), &c.outcome)).collect();
+        let limit = expectation.limit;
+
+        let (phase, slack) = match frame {
+            Frame::Server => (0, WINDOW_SLACK_SERVER),
+            Frame::Client => (best_phase(&series, limit), WINDOW_SLACK_CLIENT),
+        };
+        let per_second = match frame {
+            Frame::Server => windows_at_edges(&series, limit, SERVER_EDGE_MS),
+            Frame::Client => windows(&series, phase),
+        };
+
+        // Offered rate, from send times (what the client did).
+        let sent = mine.len();
+        let intended = expectation.intended_rate();
+        let offered_per_second = offered_rate(&mine, expectation);
+        let ratio = if intended > 0.0 {
+            offered_per_second / intended
+        } else {
+            0.0
+        };
+        let late = mine
+            .iter()
+            .filter(|c| c.lag_us > LATE_SLOT_MS * 1000)
+            .count();
+        let late_fraction = if sent == 0 {
+            0.0
+        } else {
+            late as f64 / sent as f64
+        };
+        let offered = Offered {
+            planned_calls: expectation.planned_calls,
+            sent_calls: sent,
+            ratio: round3(ratio),
+            lag_ms: Percentiles::from_micros(mine.iter().map(|c| c.lag_us).collect()),
+            late_fraction: round3(late_fraction),
+        };
+
+        let accepted_times: Vec<i64> = series
+            .iter()
+            .filter(|(_, o)| o.is_accepted())
+            .map(|(t, _)| *t)
+            .collect();
+        let (max_sliding, sliding_start) = max_in_sliding_second(&accepted_times);
+
+        // Full windows: entirely inside the span of the run.
+        let full: Vec<&Second> = match (series.first(), series.last()) {
+            (Some((first, _)), Some((last, _))) => per_second
+                .iter()
+                .filter(|w| w.second * WINDOW_MS + phase >= *first)
+                .filter(|w| (w.second + 1) * WINDOW_MS + phase <= *last + 1)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let accepted = accepted_times.len();
+        let accepted_per_second = if !full.is_empty() {
+            full.iter().map(|w| w.accepted as f64).sum::<f64>() / full.len() as f64
+        } else if let (Some((first, _)), Some((last, _))) = (series.first(), series.last()) {
+            let span_s = ((last - first) as f64 / 1000.0).max(1.0);
+            accepted as f64 / span_s
+        } else {
+            0.0
+        };
+        let accepted_per_window_min = full.iter().map(|w| w.accepted).min().unwrap_or(0);
+        let accepted_per_window_max = full.iter().map(|w| w.accepted).max().unwrap_or(0);
+        let max_accepted_in_window = per_second.iter().map(|w| w.accepted).max().unwrap_or(0);
+
+        let throttled = series.iter().filter(|(_, o)| o.is_throttled()).count();
+        let mut other_errors = BTreeMap::new();
+        let mut transport_errors = BTreeMap::new();
+        for (_, outcome) in &series {
+            match outcome {
+                Outcome::OtherError(code) => *other_errors.entry(code.clone()).or_insert(0) += 1,
+                Outcome::Transport(kind) => *transport_errors.entry(kind.clone()).or_insert(0) += 1,
+                _ => {}
+            }
+        }
+
+        let latency_ms = latency(&mine);
+        let recovery = expectation
+            .recovery_from_ms
+            .map(|from| recovery(&series, from, expectation.recovery_bound_ms));
+        let algorithm_guess = guess(&series, &per_second, phase, limit, max_sliding);
+
+        let mut verdict = Verdict {
+            scenario: expectation.scenario.clone(),
+            kind: expectation.kind,
+            action: key.action.clone(),
+            version: key.version.clone(),
+            account: key.account.clone(),
+            expected_limit: limit,
+            intended_rate: round3(intended),
+            offered_per_second: round3(offered_per_second),
+            offered,
+            accepted_per_second: round3(accepted_per_second),
+            accepted_per_window_min,
+            accepted_per_window_max,
+            max_accepted_in_window,
+            max_accepted_in_sliding_second: max_sliding,
+            sliding_second_start_ms: sliding_start,
+            frame,
+            window_phase_ms: phase,
+            calls: sent,
+            accepted,
+            throttled,
+            other_errors,
+            transport_errors,
+            latency_ms,
+            per_second,
+            recovery,
+            algorithm_guess,
+            pass: false,
+            violations: Vec::new(),
+        };
+        verdict.violations = violations(&verdict, expectation, slack);
+        verdict.pass = verdict.violations.is_empty();
+        verdict
+    }
+
+    /// One line for tables and logs.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "{} {} {}: limit {}, offered {:.1}/s, accepted {:.1}/s, max {} in a sliding second, {} throttled: {}",
+            self.scenario,
+            self.action,
+            self.version,
+            self.expected_limit,
+            self.offered_per_second,
+            self.accepted_per_second,
+            self.max_accepted_in_sliding_second,
+            self.throttled,
+            if self.pass { "pass" } else { "FAIL" }
+        )
+    }
+}
+
+/// Offered rate from send times: calls over the span they took, plus one mean slot interval
+/// (so a perfectly held schedule gives exactly the intended rate).
+fn offered_rate(calls: &[&Call], expectation: &Expectation) -> f64 {
+    let n = calls.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let first = calls.iter().map(|c| c.sent_ms).min().unwrap_or(0);
+    let last = calls.iter().map(|c| c.sent_ms).max().unwrap_or(0);
+    let interval_ms = if expectation.planned_calls > 0 {
+        expectation.planned_span_ms / expectation.planned_calls as f64
+    } else {
+        0.0
+    };
+    let span_ms = (last - first) as f64 + interval_ms;
+    if span_ms <= 0.0 {
+        return 0.0;
+    }
+    n as f64 * 1000.0 / span_ms
+}
+
+/// The series in windows of phase `phase`, every window from the first call to the last
+/// (empty ones too, so a chart shows gaps).
+pub fn windows(series: &[(i64, &Outcome)], phase: i64) -> Vec<Second> {
+    let (Some((first, _)), Some((last, _))) = (series.first(), series.last()) else {
+        return Vec::new();
+    };
+    let index = |t: i64| (t - phase).div_euclid(WINDOW_MS);
+    let first_w = index(*first);
+    let last_w = index(*last);
+    let mut out: Vec<Second> = (first_w..=last_w)
+        .map(|second| Second {
+            second,
+            offered: 0,
+            accepted: 0,
+            throttled: 0,
+            other: 0,
+        })
+        .collect();
+    for (t, outcome) in series {
+        let w = &mut out[(index(*t) - first_w) as usize];
+        w.offered += 1;
+        match outcome {
+            Outcome::Accepted => w.accepted += 1,
+            Outcome::Throttled => w.throttled += 1,
+            _ => w.other += 1,
+        }
+    }
+    out
+}
+
+/// [`windows`] at phase 0, except that a call within `edge_ms` before a boundary goes to
+/// the next window when that is the only way it agrees with a fixed window of `limit`: an
+/// acceptance after the window already had its N, or a refusal before it had.
+pub fn windows_at_edges(series: &[(i64, &Outcome)], limit: u32, edge_ms: i64) -> Vec<Second> {
+    let mut out = windows(series, 0);
+    let Some(first_w) = out.first().map(|w| w.second) else {
+        return out;
+    };
+    for w in out.iter_mut() {
+        *w = Second {
+            offered: 0,
+            accepted: 0,
+            throttled: 0,
+            other: 0,
+            ..*w
+        };
+    }
+    for (t, outcome) in series {
+        let mut i = (t.div_euclid(WINDOW_MS) - first_w) as usize;
+        let near_end = t.rem_euclid(WINDOW_MS) >= WINDOW_MS - edge_ms;
+        if near_end && i + 1 < out.len() {
+            let full = out[i].accepted >= limit;
+            let moves = match outcome {
+                Outcome::Accepted => full,
+                Outcome::Throttled => !full,
+                _ => false,
+            };
+            if moves {
+                i += 1;
+            }
+        }
+        let w = &mut out[i];
+        w.offered += 1;
+        match outcome {
+            Outcome::Accepted => w.accepted += 1,
+            Outcome::Throttled => w.throttled += 1,
+            _ => w.other += 1,
+        }
+    }
+    out
+}
+
+/// The most times in any half-open `[t, t + 1000)` ms, and where such a second starts.
+/// `times` must be sorted.
+pub fn max_in_sliding_second(times: &[i64]) -> (u32, Option<i64>) {
+    let mut best = 0usize;
+    let mut start = None;
+    let mut j = 0;
+    for i in 0..times.len() {
+        if j < i {
+            j = i;
+        }
+        while j < times.len() && times[j] < times[i] + WINDOW_MS {
+            j += 1;
+        }
+        if j - i > best {
+            best = j - i;
+            start = Some(times[i]);
+        }
+    }
+    (best as u32, start)
+}
+
+/// Calls that a fixed window of this phase would have handled differently: acceptances beyond
+/// N in a window, plus missing acceptances in windows that refused calls.
+fn misfit(series: &[(i64, &Outcome)], phase: i64, limit: u32) -> u64 {
+    windows(series, phase)
+        .iter()
+        .map(|w| {
+            let excess = w.accepted.saturating_sub(limit) as u64;
+            let missing = if w.throttled > 0 {
+                limit.saturating_sub(w.accepted).min(w.throttled) as u64
+            } else {
+                0
+            };
+            excess + missing
+        })
+        .sum()
+}
+
+/// The window phase (0..1000 ms) under which the series fits a fixed window of N best; ties go
+/// to the phase nearest 0 (the client's own calendar seconds).
+pub fn best_phase(series: &[(i64, &Outcome)], limit: u32) -> i64 {
+    let mut candidates: Vec<i64> = series
+        .iter()
+        .map(|(t, _)| t.rem_euclid(WINDOW_MS))
+        .collect();
+    candidates.push(0);
+    candidates.sort_unstable();
+    candidates.dedup();
+    let distance = |p: i64| p.min(WINDOW_MS - p);
+    candidates
+        .into_iter()
+        .map(|p| (misfit(series, p, limit), distance(p), p))
+        .min()
+        .map(|(_, _, p)| p)
+        .unwrap_or(0)
+}
+
+fn latency(calls: &[&Call]) -> Latency {
+    let all = Percentiles::from_micros(calls.iter().map(|c| c.latency_us).collect());
+    let of = |pred: fn(&Outcome) -> bool| {
+        Percentiles::from_micros(
+            calls
+                .iter()
+                .filter(|c| pred(&c.outcome))
+                .map(|c| c.latency_us)
+                .collect(),
+        )
+    };
+    Latency {
+        p50: all.p50,
+        p95: all.p95,
+        p99: all.p99,
+        max: all.max,
+        accepted: of(Outcome::is_accepted),
+        throttled: of(Outcome::is_throttled),
+    }
+}
+
+fn recovery(series: &[(i64, &Outcome)], from: i64, bound: Option<i64>) -> Recovery {
+    let after = series.iter().filter(|(t, _)| *t >= from);
+    let mut throttled = 0;
+    let mut first = None;
+    for (t, outcome) in after {
+        if outcome.is_accepted() {
+            first = Some(t - from);
+            break;
+        }
+        if outcome.is_throttled() {
+            throttled += 1;
+        }
+    }
+    Recovery {
+        overload_ended_ms: from,
+        time_to_first_accepted_ms: first,
+        throttled_while_recovering: throttled,
+        bound_ms: bound,
+    }
+}
+
+/// Which algorithm the series looks like. Evidence, in order:
+/// - nothing refused: no limiting if more than N were offered in some sliding second;
+/// - windows admitting more than N: a token bucket when that was one opening burst followed
+///   by about N per window, otherwise a higher limit;
+/// - acceptances interleaved with refusals inside overloaded windows: a token bucket;
+/// - more than N in a sliding second while every window held N: a fixed window;
+/// - refusals in a window that had not accepted N, with never more than N in a sliding
+///   second: a sliding window.
+pub fn guess(
+    series: &[(i64, &Outcome)],
+    per_second: &[Second],
+    phase: i64,
+    limit: u32,
+    max_sliding: u32,
+) -> AlgorithmGuess {
+    let window = |t: i64| (t - phase).div_euclid(WINDOW_MS);
+    let throttled = series.iter().filter(|(_, o)| o.is_throttled()).count();
+    if throttled == 0 {
+        let times: Vec<i64> = series.iter().map(|(t, _)| *t).collect();
+        let (offered_max, _) = max_in_sliding_second(&times);
+        return if offered_max > limit {
+            AlgorithmGuess::NoLimiting
+        } else {
+            AlgorithmGuess::Undetermined {
+                why: "never more than the limit offered in a second".into(),
+            }
+        };
+    }
+    // Acceptances before the first refusal: a bucket's burst shows here.
+    let opening = series
+        .iter()
+        .take_while(|(_, o)| !o.is_throttled())
+        .filter(|(_, o)| o.is_accepted())
+        .count() as u32;
+
+    // Transitions from refused to accepted inside windows that refused something.
+    let mut transitions = 0u32;
+    let mut overloaded = 0u32;
+    let mut i = 0;
+    while i < series.len() {
+        let w = window(series[i].0);
+        let mut j = i;
+        let mut seen_throttle = false;
+        let mut window_transitions = 0;
+        let mut prev_throttled = false;
+        while j < series.len() && window(series[j].0) == w {
+            let o = series[j].1;
+            if o.is_throttled() {
+                seen_throttle = true;
+                prev_throttled = true;
+            } else if o.is_accepted() {
+                if prev_throttled {
+                    window_transitions += 1;
+                }
+                prev_throttled = false;
+            }
+            j += 1;
+        }
+        if seen_throttle {
+            overloaded += 1;
+            transitions += window_transitions;
+        }
+        i = j;
+    }
+    let over_cap: Vec<&Second> = per_second.iter().filter(|w| w.accepted > limit).collect();
+    let interleaved =
+        overloaded > 0 && transitions as f64 / overloaded as f64 > INTERLEAVED_TRANSITIONS;
+
+    if !over_cap.is_empty() {
+        let later_over = per_second
+            .iter()
+            .skip_while(|w| w.accepted == 0)
+            .skip(2)
+            .any(|w| w.accepted > limit + 1);
+        if opening > limit && !later_over {
+            return AlgorithmGuess::TokenBucket {
+                burst_estimate: opening,
+            };
+        }
+        let observed = over_cap.iter().map(|w| w.accepted).max().unwrap_or(limit);
+        return AlgorithmGuess::HigherLimit {
+            observed_per_second: observed,
+        };
+    }
+    if interleaved {
+        return AlgorithmGuess::TokenBucket {
+            burst_estimate: opening.max(1),
+        };
+    }
+    if max_sliding > limit {
+        return AlgorithmGuess::FixedWindow;
+    }
+    let starved = per_second
+        .iter()
+        .any(|w| w.throttled > 0 && w.accepted < limit);
+    if starved {
+        return AlgorithmGuess::SlidingWindow;
+    }
+    AlgorithmGuess::Undetermined {
+        why: "windows held N and no sliding second exceeded it: a fixed or a sliding window; a window-edge run tells them apart".into(),
+    }
+}
+
+fn violations(v: &Verdict, e: &Expectation, slack: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    let n = v.expected_limit;
+    let label = |w: &Second| match v.frame {
+        Frame::Server => format!("second {}", w.second),
+        Frame::Client => format!(
+            "window starting {} ms (client clock)",
+            w.second * WINDOW_MS + v.window_phase_ms
+        ),
+    };
+
+    // The load itself.
+    if v.calls < e.planned_calls {
+        out.push(format!(
+            "sent only {} of {} planned calls",
+            v.calls, e.planned_calls
+        ));
+    }
+    if v.calls > 0 && !(OFFERED_RATIO_MIN..=OFFERED_RATIO_MAX).contains(&v.offered.ratio) {
+        out.push(format!(
+            "offered {:.1}/s against an intended {:.1}/s (ratio {:.3}, allowed {OFFERED_RATIO_MIN}..{OFFERED_RATIO_MAX}): the run did not offer the intended load, so it shows nothing about the limit",
+            v.offered_per_second, v.intended_rate, v.offered.ratio
+        ));
+    }
+    if v.offered.late_fraction > MAX_LATE_FRACTION {
+        out.push(format!(
+            "{:.1}% of calls left more than {LATE_SLOT_MS} ms behind their slot (worst {:.0} ms): the client could not hold the schedule",
+            v.offered.late_fraction * 100.0,
+            v.offered.lag_ms.max
+        ));
+    }
+
+    // Answers that are neither acceptance nor the documented refusal.
+    if !v.other_errors.is_empty() {
+        out.push(format!(
+            "{} calls failed with other errors than RequestLimitExceeded: {}",
+            v.other_errors.values().sum::<usize>(),
+            counts(&v.other_errors)
+        ));
+    }
+    if !v.transport_errors.is_empty() {
+        out.push(format!(
+            "{} calls got no answer: {}",
+            v.transport_errors.values().sum::<usize>(),
+            counts(&v.transport_errors)
+        ));
+    }
+
+    // Never more than N per window.
+    for w in v.per_second.iter().filter(|w| w.accepted > n + slack) {
+        out.push(format!(
+            "{}: {} accepted, more than the limit of {}{}",
+            label(w),
+            w.accepted,
+            n,
+            if slack > 0 {
+                format!(" (+{slack} allowed for jitter)")
+            } else {
+                String::new()
+            }
+        ));
+    }
+
+    // No throttling below the limit; never throttle a window that has not had its N.
+    if e.kind.forbids_throttling() && v.throttled > 0 {
+        let first = v.per_second.iter().find(|w| w.throttled > 0);
+        out.push(format!(
+            "{} calls throttled while offering {:.1}/s, below the limit of {} (first in {})",
+            v.throttled,
+            v.offered_per_second,
+            n,
+            first.map(label).unwrap_or_default()
+        ));
+    }
+    for w in v
+        .per_second
+        .iter()
+        .filter(|w| w.throttled > 0 && w.accepted + slack < n)
+    {
+        out.push(format!(
+            "{}: {} throttled although only {} of the {} allowed were accepted (stricter than \"the first N of each second pass\")",
+            label(w),
+            w.throttled,
+            w.accepted,
+            n
+        ));
+    }
+
+    // Over the limit: N per window on average.
+    if e.kind.expects_full_windows() {
+        if v.throttled == 0 {
+            out.push(format!(
+                "nothing throttled at {:.1}/s, above the limit of {}",
+                v.offered_per_second, n
+            ));
+        }
+        if (v.accepted_per_second - n as f64).abs() > ACCEPTED_PER_SECOND_TOLERANCE {
+            out.push(format!(
+                "accepted {:.2}/s over full windows, expected {} +/- {}",
+                v.accepted_per_second, n, ACCEPTED_PER_SECOND_TOLERANCE
+            ));
+        }
+    }
+
+    if let Some(r) = &v.recovery {
+        match (r.time_to_first_accepted_ms, r.bound_ms) {
+            (None, _) => out.push(format!(
+                "no call was accepted after the overload ended ({} refused)",
+                r.throttled_while_recovering
+            )),
+            (Some(t), Some(bound)) if t > bound => out.push(format!(
+                "first accepted call came {t} ms after the overload ended, later than {bound} ms (one window, one probe interval and {RECOVERY_SLACK_MS} ms of slack)"
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn counts(map: &BTreeMap<String, usize>) -> String {
+    map.iter()
+        .map(|(k, n)| format!("{k} x{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests;

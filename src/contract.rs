@@ -1,0 +1,225 @@
+//! `tco-harness contract`: the contract suite against an endpoint or the in-process mock, and
+//! `tco-harness contract validate` for one JSON document. The suite itself lives in
+//! `tco-contract`; this module only turns flags into options and a report into files and an
+//! exit status (0: no violation, 1: violations, 2: usage or connection errors).
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use tco_contract::{run, validate, Options, RunError, Target};
+use tco_sign::Credentials;
+use tco_spec::Version;
+
+use crate::error::CliError;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ContractArgs {
+    #[command(subcommand)]
+    command: Option<ContractCommand>,
+    #[command(flatten)]
+    suite: SuiteArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum ContractCommand {
+    /// Check one JSON document (a request's parameters or a response) against the contract;
+    /// prints every violation with its JSON path. Exit 0 when valid, 1 when not.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+struct SuiteArgs {
+    /// The endpoint to check (scheme, host, optional port). Without it, the suite starts the
+    /// mock in-process and checks that.
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Only this API version (2018-12-25 or 2021-03-31); repeat for both (the default).
+    #[arg(long = "version")]
+    versions: Vec<String>,
+    /// Only these actions, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    actions: Vec<String>,
+    /// Against an endpoint, also run actions that change state (a sandbox account only).
+    /// Without it only Describe/List/Get actions run there.
+    #[arg(long)]
+    allow_mutations: bool,
+    /// Write the JSON report to this file (`-` for standard output).
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Write JUnit XML to this file.
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Send every probe to the mock as well, and report where its answers differ from the
+    /// endpoint's in code or shape.
+    #[arg(long)]
+    compare_mock: bool,
+    /// Skip the burst above one read action's documented rate limit.
+    #[arg(long)]
+    no_rate_limit: bool,
+    /// The read action the rate-limit burst goes to (default DescribeOrganization).
+    #[arg(long)]
+    rate_limit_action: Option<String>,
+    /// Skip the stateful flows.
+    #[arg(long)]
+    no_flows: bool,
+    /// An account uin the invitation flow may invite (endpoint runs; the flow is skipped
+    /// without one).
+    #[arg(long)]
+    invitee_uin: Option<u64>,
+    /// Each request's timeout, in seconds.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+    #[arg(long, env = "TENCENTCLOUD_SECRET_ID")]
+    secret_id: Option<String>,
+    #[arg(long, env = "TENCENTCLOUD_SECRET_KEY", hide_env_values = true)]
+    secret_key: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("kind").required(true).args(["request", "response"])))]
+struct ValidateArgs {
+    /// API version of the action.
+    #[arg(long)]
+    version: String,
+    /// The action, e.g. DescribeOrganization.
+    #[arg(long)]
+    action: String,
+    /// The document is a request's parameters (a JSON object).
+    #[arg(long)]
+    request: bool,
+    /// The document is a response: `{"Response": {…}}` or the `Response` object alone.
+    #[arg(long)]
+    response: bool,
+    /// The JSON document; `-` reads standard input.
+    file: PathBuf,
+}
+
+pub fn run_cli(args: ContractArgs) -> Result<(), CliError> {
+    match args.command {
+        Some(ContractCommand::Validate(v)) => validate_document(v),
+        None => suite(args.suite),
+    }
+}
+
+fn parse_version(text: &str) -> Result<Version, CliError> {
+    text.parse::<Version>()
+        .map_err(|e| CliError::usage(e.to_string()))
+}
+
+fn suite(args: SuiteArgs) -> Result<(), CliError> {
+    let versions = args
+        .versions
+        .iter()
+        .map(|v| parse_version(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = Options {
+        versions,
+        actions: args
+            .actions
+            .iter()
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty())
+            .collect(),
+        allow_mutations: args.allow_mutations,
+        compare_mock: args.compare_mock,
+        rate_limit: !args.no_rate_limit,
+        rate_limit_action: args.rate_limit_action,
+        flows: !args.no_flows,
+        invitee_uin: args.invitee_uin,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        ..Options::default()
+    };
+    let target = match args.endpoint {
+        None => Target::Mock,
+        Some(url) => {
+            let (Some(id), Some(key)) = (args.secret_id, args.secret_key) else {
+                return Err(CliError::usage(
+                    "an endpoint needs credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY or pass --secret-id and --secret-key",
+                ));
+            };
+            Target::endpoint(url, Credentials::new(id, key))
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::Output)?;
+    let report = runtime
+        .block_on(run(target, options))
+        .map_err(|e| match e {
+            RunError::Usage(m) => CliError::usage(m),
+            other => CliError::usage(other.to_string()),
+        })?;
+
+    print!("{}", report.summary());
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&report.to_json()).expect("JSON renders") + "\n";
+        write_output(path, &text)?;
+    }
+    if let Some(path) = &args.junit {
+        write_output(path, &report.to_junit())?;
+    }
+    if report.passed() {
+        Ok(())
+    } else {
+        Err(CliError::violations(format!(
+            "{} contract violations, {} differences from the mock",
+            report.violations.len(),
+            report.differences.len()
+        )))
+    }
+}
+
+fn write_output(path: &PathBuf, text: &str) -> Result<(), CliError> {
+    if path.as_os_str() == "-" {
+        print!("{text}");
+        return Ok(());
+    }
+    std::fs::write(path, text)
+        .map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))
+}
+
+fn validate_document(args: ValidateArgs) -> Result<(), CliError> {
+    let version = parse_version(&args.version)?;
+    let action = tco_spec::action(version, &args.action).ok_or_else(|| {
+        CliError::usage(format!(
+            "unknown action {:?} in version {version}",
+            args.action
+        ))
+    })?;
+    let text = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
+        text
+    } else {
+        std::fs::read_to_string(&args.file)
+            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", args.file.display())))?
+    };
+    let document: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| CliError::usage(format!("{} is not JSON: {e}", args.file.display())))?;
+    let (kind, problems) = if args.request {
+        ("request", validate::request(action, &document))
+    } else {
+        ("response", validate::response(action, &document))
+    };
+    for problem in &problems {
+        println!("{problem}");
+    }
+    let violations = problems
+        .iter()
+        .filter(|p| p.severity == validate::Severity::Violation)
+        .count();
+    if violations == 0 {
+        println!("valid {kind} of {version} {}", action.name);
+        Ok(())
+    } else {
+        Err(CliError::violations(format!(
+            "{violations} violations in the {kind} of {version} {}",
+            action.name
+        )))
+    }
+}

@@ -1,0 +1,184 @@
+//! `tco-harness load`: rate-limit runs. A thin shell over `tco_scenarios`: parse, run, print
+//! the table, exit 0 (matches), 1 (does not match) or 2 (cannot run as asked).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use tco_scenarios::{conformance, Case, Env, LoadError, Summary, Target};
+
+use crate::error::CliError;
+
+/// Exit status when the behaviour does not match the expectation.
+const MISMATCH: u8 = 1;
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    #[command(subcommand)]
+    command: Option<LoadCommand>,
+    /// Where reports go (default `reports/load-<UTC timestamp>/`).
+    #[arg(long, global = true)]
+    report_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum LoadCommand {
+    /// One action at one rate: does it honour its limit?
+    RateLimit(RateLimitArgs),
+}
+
+#[derive(Debug, Args)]
+struct RateLimitArgs {
+    /// The action, e.g. DescribeOrganization.
+    #[arg(long)]
+    action: String,
+    /// API version (default: the newest that has the action).
+    #[arg(long)]
+    version: Option<String>,
+    /// Requests per second to offer (an open-model schedule: held whatever the latency).
+    #[arg(long)]
+    rate: f64,
+    /// How long, e.g. 10s, 1500ms, 1m.
+    #[arg(long, value_parser = parse_duration)]
+    duration: Duration,
+    /// The limit to expect (default: the contract's documented limit).
+    #[arg(long)]
+    expect_limit: Option<u32>,
+    /// A real endpoint, e.g. https://staging.example.com (default: the in-process mock).
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Allow an endpoint under tencentcloudapi.com.
+    #[arg(long)]
+    allow_production: bool,
+    /// Benchmarks: replace every limit of the in-process mock with this one.
+    #[arg(long, hide = true)]
+    mock_limit: Option<u32>,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, unit) = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(|i| s.split_at(i))
+        .unwrap_or((s, "s"));
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid duration {s:?} (e.g. 10s, 1500ms, 1m)"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        _ => return Err(format!("invalid duration {s:?} (e.g. 10s, 1500ms, 1m)")),
+    };
+    if !(secs > 0.0 && secs <= 3600.0) {
+        return Err(format!("duration {s:?} must be above 0 and at most 1h"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+pub fn run(args: LoadArgs) -> ExitCode {
+    match run_inner(args) {
+        Ok(summary) => {
+            print!("{}", summary.table());
+            for failure in summary.failures() {
+                println!("FAIL {failure}");
+            }
+            if let Some(dir) = &summary.report_dir {
+                println!("reports: {}", dir.display());
+            }
+            if summary.pass {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(MISMATCH)
+            }
+        }
+        Err(e) => e.report(),
+    }
+}
+
+fn run_inner(args: LoadArgs) -> Result<Summary, CliError> {
+    let report_dir = args
+        .report_dir
+        .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
+    let outcome = match args.command {
+        None => conformance::block_on(conformance::run_conformance_on_mock(Some(report_dir))),
+        Some(LoadCommand::RateLimit(a)) => {
+            let case = case(&a)?;
+            if !(a.rate > 0.0 && a.rate <= 100_000.0) {
+                return Err(CliError::usage(format!(
+                    "--rate {} must be above 0 and at most 100000",
+                    a.rate
+                )));
+            }
+            let endpoint = match &a.endpoint {
+                Some(url) => {
+                    let target = Target::new(url).map_err(CliError::usage)?;
+                    conformance::check_production(&target, a.allow_production).map_err(usage)?;
+                    Some(target)
+                }
+                None => None,
+            };
+            conformance::block_on(async move {
+                let env = match endpoint {
+                    Some(target) => {
+                        let creds = conformance::endpoint_credentials().await?;
+                        Env::new(target, creds)
+                    }
+                    None => {
+                        let calls = (a.rate * a.duration.as_secs_f64()).ceil() as usize;
+                        let mock = conformance::start_mock(a.mock_limit, calls + 1000).await;
+                        let env = Env::for_mock(mock);
+                        tco_scenarios::env::ensure_organization(&env).await?;
+                        env
+                    }
+                }
+                .with_report_dir(Some(report_dir));
+                conformance::run_rate_limit(&env, &case, a.rate, a.duration.as_millis() as u64)
+                    .await
+            })
+        }
+    };
+    outcome.map_err(usage)?.map_err(usage)
+}
+
+fn case(a: &RateLimitArgs) -> Result<Case, CliError> {
+    let version = match &a.version {
+        Some(v) => v.clone(),
+        None => tco_spec::newest_version_with(&a.action)
+            .ok_or_else(|| CliError::usage(format!("unknown action {:?}", a.action)))?
+            .as_str()
+            .to_string(),
+    };
+    let mut case = Case::from_contract(&a.action, &version).map_err(usage)?;
+    if let Some(n) = a.expect_limit {
+        if n == 0 {
+            return Err(CliError::usage("--expect-limit must be at least 1"));
+        }
+        case = case.with_limit(n);
+    }
+    Ok(case)
+}
+
+fn usage(e: LoadError) -> CliError {
+    CliError::usage(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(
+            parse_duration("1500ms").unwrap(),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert_eq!(parse_duration("3").unwrap(), Duration::from_secs(3));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("5 junk").is_err());
+        assert!(parse_duration("2h").is_err());
+    }
+}

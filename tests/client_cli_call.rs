@@ -1,0 +1,266 @@
+//! `tco-harness call` from the outside, against wiremock: the `Response` object on stdout
+//! (exit 0), the API's error as `Code: Message (RequestId: ...)` (exit 1), usage and
+//! transport failures as one line (exit 2); every request verified by tco-sign.
+
+use std::process::Output;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+use tco_sign::{Credentials, Incoming, Verifier};
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+
+const SECRET_KEY: &str = "cli-call-secret-key-do-not-print";
+
+/// Accepts requests the signing crate's verifier accepts, at the real time.
+struct Signed(Verifier<Vec<Credentials>>);
+
+impl Signed {
+    fn new() -> Self {
+        let creds = Credentials::new("AKIDclicall", SECRET_KEY).with_token("cli-token");
+        Signed(Verifier::new(vec![creds], "organization"))
+    }
+}
+
+impl Match for Signed {
+    fn matches(&self, request: &Request) -> bool {
+        let headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let refs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        self.0
+            .verify(
+                &Incoming {
+                    method: request.method.as_str(),
+                    path: request.url.path(),
+                    query: request.url.query().unwrap_or(""),
+                    headers: &refs,
+                    body: &request.body,
+                },
+                now,
+            )
+            .is_ok()
+    }
+}
+
+async fn server(body: Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(Signed::new())
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn tco_harness(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tco-harness"))
+            .args(&args)
+            .env("TENCENTCLOUD_SECRET_ID", "AKIDclicall")
+            .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
+            .env("TENCENTCLOUD_SESSION_TOKEN", "cli-token")
+            .env("HOME", "/nonexistent")
+            .output()
+            .expect("the binary runs")
+    })
+    .await
+    .unwrap()
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn success_prints_the_response_object_and_exits_0() {
+    let server = server(json!({"Response": {"OrgId": 5, "RequestId": "rid-1"}})).await;
+    for extra in [
+        vec![],
+        vec!["--method", "GET"],
+        vec!["--sign-method", "HmacSHA256"],
+        vec![
+            "--sign-method",
+            "HmacSHA1",
+            "--method",
+            "GET",
+            "--region",
+            "ap-guangzhou",
+        ],
+    ] {
+        let mut a = args(&[
+            "call",
+            "DescribeOrganizationNodes",
+            "--endpoint",
+            &server.uri(),
+        ]);
+        a.extend(args(&["--params", r#"{"Limit": 10, "Offset": 0}"#]));
+        a.extend(args(&extra));
+        let out = tco_harness(a).await;
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{extra:?}: {}",
+            text(&out.stderr)
+        );
+        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(printed, json!({"OrgId": 5, "RequestId": "rid-1"}));
+    }
+    // The version defaulted to the newest that has the action.
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(
+        received[0].headers.get("x-tc-version").unwrap(),
+        "2021-03-31"
+    );
+}
+
+#[tokio::test]
+async fn params_file_and_explicit_version() {
+    let server = server(json!({"Response": {"RequestId": "rid-2"}})).await;
+    let dir = std::env::temp_dir().join(format!("tco-cli-call-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("params.json");
+    std::fs::write(&file, r#"{"ParentNodeId": 1, "Name": "eu"}"#).unwrap();
+    let out = tco_harness(args(&[
+        "call",
+        "AddOrganizationNode",
+        "--version",
+        "2018-12-25",
+        "--endpoint",
+        &server.uri(),
+        "--params-file",
+        file.to_str().unwrap(),
+    ]))
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(
+        received[0].headers.get("x-tc-version").unwrap(),
+        "2018-12-25"
+    );
+    let body: Value = serde_json::from_slice(&received[0].body).unwrap();
+    assert_eq!(body, json!({"ParentNodeId": 1, "Name": "eu"}));
+}
+
+#[tokio::test]
+async fn api_error_prints_code_message_request_id_and_exits_1() {
+    let server = server(json!({"Response": {
+        "Error": {"Code": "ResourceNotFound.OrganizationNotExist", "Message": "no organization"},
+        "RequestId": "rid-err"
+    }}))
+    .await;
+    let out = tco_harness(args(&[
+        "call",
+        "DescribeOrganization",
+        "--endpoint",
+        &server.uri(),
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        text(&out.stderr),
+        "ResourceNotFound.OrganizationNotExist: no organization (RequestId: rid-err)\n"
+    );
+}
+
+#[tokio::test]
+async fn retries_zero_shows_the_throttle_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(Signed::new())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"Response": {
+            "Error": {"Code": "RequestLimitExceeded", "Message": "slow"}, "RequestId": "r"}})),
+        )
+        .mount(&server)
+        .await;
+    let out = tco_harness(args(&[
+        "call",
+        "DescribeOrganization",
+        "--endpoint",
+        &server.uri(),
+        "--retries",
+        "0",
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("RequestLimitExceeded: slow"));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn usage_and_transport_errors_are_one_line_exit_2_and_never_show_the_key() {
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let endpoint = format!("http://127.0.0.1:{closed}");
+    for a in [
+        vec!["call", "NoSuchAction"],
+        vec!["call", "DescribeOrganization", "--version", "1999-01-01"],
+        vec!["call", "DescribeOrganization", "--params", "{not json"],
+        vec!["call", "DescribeOrganization", "--params", "[1]"],
+        vec![
+            "call",
+            "CreateOrganization",
+            "--params",
+            r#"{"OrgType": "x"}"#,
+        ],
+        vec!["call", "DescribeOrganization", "--method", "PUT"],
+        vec!["call", "DescribeOrganization", "--sign-method", "MD5"],
+        vec!["call", "DescribeOrganization", "--endpoint", "ftp://x"],
+        vec![
+            "call",
+            "DescribeOrganization",
+            "--endpoint",
+            &endpoint,
+            "--retries",
+            "0",
+        ],
+    ] {
+        let out = tco_harness(args(&a)).await;
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{a:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{a:?}: {err}");
+        assert!(err.starts_with("tco-harness: "), "{a:?}: {err}");
+        assert!(!err.contains(SECRET_KEY));
+    }
+}
+
+#[tokio::test]
+async fn missing_credentials_exit_2() {
+    let out = tokio::task::spawn_blocking(|| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tco-harness"))
+            .args([
+                "call",
+                "DescribeOrganization",
+                "--endpoint",
+                "http://127.0.0.1:9",
+            ])
+            .env_remove("TENCENTCLOUD_SECRET_ID")
+            .env_remove("TENCENTCLOUD_SECRET_KEY")
+            .env("HOME", "/nonexistent")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no usable credentials"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,152 @@
+//! `tco-harness load rate-limit`: exit 0 when the behaviour matches, 1 when not, 2 on usage.
+
+use std::process::Command;
+
+fn harness() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tco-harness"))
+}
+
+fn dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("tco-load-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+#[test]
+fn a_matching_run_exits_0_and_writes_reports() {
+    let d = dir("match");
+    let out = harness()
+        .args([
+            "load",
+            "rate-limit",
+            "--action",
+            "ListOrganizationNodes",
+            "--version",
+            "2018-12-25",
+        ])
+        .args(["--rate", "30", "--duration", "2s", "--report-dir"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("ListOrganizationNodes") && stdout.contains("pass"),
+        "{stdout}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["pass"], true);
+    let v = &summary["scenarios"][0]["verdicts"][0];
+    assert_eq!(v["expected_limit"], 20);
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn a_mismatch_exits_1_and_says_why() {
+    let d = dir("mismatch");
+    let out = harness()
+        .args([
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--version",
+            "2021-03-31",
+        ])
+        .args([
+            "--rate",
+            "30",
+            "--duration",
+            "2s",
+            "--expect-limit",
+            "10",
+            "--mock-limit",
+            "20",
+            "--report-dir",
+        ])
+        .arg(&d)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL") && stdout.contains("more than the limit of 10"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_line() {
+    for args in [
+        &[
+            "load",
+            "rate-limit",
+            "--action",
+            "NoSuchAction",
+            "--rate",
+            "5",
+            "--duration",
+            "1s",
+        ][..],
+        &[
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--rate",
+            "5",
+            "--duration",
+            "5 junk",
+        ],
+        &[
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--rate",
+            "5",
+            "--duration",
+            "1s",
+            "--endpoint",
+            "https://organization.intl.tencentcloudapi.com",
+        ],
+        &[
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--rate",
+            "-1",
+            "--duration",
+            "1s",
+        ],
+    ] {
+        let out = harness().args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    }
+    let out = harness()
+        .args([
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--rate",
+            "5",
+            "--duration",
+            "1s",
+            "--endpoint",
+            "https://organization.tencentcloudapi.com",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-production"));
+}

@@ -1,0 +1,471 @@
+#!/usr/bin/env python3
+"""The official Python SDK against `tco-harness mock`.
+
+Starts the mock itself (twice: once with the default configuration for the workflows and
+the wrong-key check, once with a low rate limit for the burst check), drives it with the
+SDK's typed clients for both API versions, prints one PASS/FAIL line per step, stops each
+mock with SIGTERM and checks it exits 0. Exits non-zero on any failure.
+
+    python3 tools/sdk-against-mock/run.py [path/to/tco-harness]
+
+The binary defaults to target/release/tco-harness (relative to the repository root).
+SDK: tencentcloud-sdk-python-intl-en, pinned in tools/requirements.txt.
+"""
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+    TencentCloudSDKException,
+)
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.organization.v20181225 import models as m18
+from tencentcloud.organization.v20181225 import organization_client as c18
+from tencentcloud.organization.v20210331 import models as m21
+from tencentcloud.organization.v20210331 import organization_client as c21
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# The mock's built-in default account (crates/mock/src/config.rs), used when the
+# environment does not set TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY; the mock
+# reads the same variables, so the two always agree.
+BUILTIN_SECRET_ID = "AKIDMockDefaultAccount00000000000000"
+BUILTIN_SECRET_KEY = "tco-harness-mock-default-secret-key"
+REGION = "ap-guangzhou"
+LOW_LIMIT = 5
+
+FAILURES = []
+
+
+def report(ok, name, detail=""):
+    line = f"{'PASS' if ok else 'FAIL'} {name}"
+    if detail:
+        line += f": {detail}"
+    print(line, flush=True)
+    if not ok:
+        FAILURES.append(name)
+    return ok
+
+
+def default_credentials():
+    sid = os.environ.get("TENCENTCLOUD_SECRET_ID") or ""
+    key = os.environ.get("TENCENTCLOUD_SECRET_KEY") or ""
+    if sid and key:
+        return sid, key
+    return BUILTIN_SECRET_ID, BUILTIN_SECRET_KEY
+
+
+class Mock:
+    """A `tco-harness mock --listen 127.0.0.1:0` child process."""
+
+    def __init__(self, binary, config_text=None):
+        self.config_path = None
+        args = [binary, "mock", "--listen", "127.0.0.1:0"]
+        if config_text is not None:
+            fd, self.config_path = tempfile.mkstemp(prefix="tco-mock-", suffix=".toml")
+            with os.fdopen(fd, "w") as f:
+                f.write(config_text)
+            args += ["--config", self.config_path]
+        self.args = args
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.fullmatch(r"listening on http://(\S+):(\d+)\n", line)
+        if not m:
+            self.proc.kill()
+            raise RuntimeError(f"unexpected first line from {args}: {line!r}")
+        self.host, self.port = m.group(1), int(m.group(2))
+        self.endpoint = f"{self.host}:{self.port}"
+
+    def stop(self):
+        """SIGTERM, then the exit status (None if it had to be killed)."""
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            rc = None
+        if self.config_path:
+            os.unlink(self.config_path)
+        return rc
+
+
+def clients(endpoint, sign_method, secret_id, secret_key):
+    http = HttpProfile(protocol="http", endpoint=endpoint)
+    http.reqTimeout = 10
+    profile = ClientProfile(signMethod=sign_method, httpProfile=http)
+    cred = credential.Credential(secret_id, secret_key)
+    return (
+        c18.OrganizationClient(cred, REGION, profile),
+        c21.OrganizationClient(cred, REGION, profile),
+    )
+
+
+def req(model_cls, **fields):
+    r = model_cls()
+    for k, v in fields.items():
+        setattr(r, k, v)
+    return r
+
+
+def step(name, fn):
+    """Runs fn(); returns its value, or None after a FAIL line (exception or False check)."""
+    try:
+        value, detail = fn()
+    except TencentCloudSDKException as e:
+        report(False, name, f"{e.get_code()}: {e.get_message()} (RequestId {e.get_request_id()})")
+        return None
+    except AssertionError as e:
+        report(False, name, str(e) or "check failed")
+        return None
+    report(True, name, detail)
+    return value
+
+
+def expect_error(name, fn, code):
+    """fn() must raise TencentCloudSDKException with `code` and a RequestId."""
+    try:
+        fn()
+    except TencentCloudSDKException as e:
+        ok = e.get_code() == code and bool(e.get_request_id())
+        return report(ok, name, f"{e.get_code()} RequestId={e.get_request_id()}")
+    return report(False, name, f"no error; expected {code}")
+
+
+def workflow(endpoint, sign_method, tag):
+    """Organization, units and members over both API versions, then clean-up."""
+    sid, key = default_credentials()
+    v18, v21 = clients(endpoint, sign_method, sid, key)
+    p = f"[{sign_method}]"
+    state = {}
+
+    def create():
+        r = v18.CreateOrganization(req(m18.CreateOrganizationRequest, OrgType=1))
+        assert r.OrgId and r.RequestId, f"OrgId={r.OrgId} RequestId={r.RequestId}"
+        state["org"] = r.OrgId
+        return r.OrgId, f"OrgId={r.OrgId}"
+
+    if step(f"{p} 2018 CreateOrganization", create) is None:
+        return
+
+    def get18():
+        r = v18.GetOrganization(m18.GetOrganizationRequest())
+        assert r.OrgId == state["org"], f"OrgId {r.OrgId} != {state['org']}"
+        assert r.IsEmpty == 1, f"IsEmpty={r.IsEmpty}"
+        return r, f"OrgId={r.OrgId} HostUin={r.HostUin} IsEmpty={r.IsEmpty}"
+
+    step(f"{p} 2018 GetOrganization", get18)
+
+    def describe21():
+        r = v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en"))
+        assert r.OrgId == state["org"], f"OrgId {r.OrgId} != {state['org']} (one world)"
+        assert r.RootNodeId, f"RootNodeId={r.RootNodeId}"
+        assert r.IsManager == 1, f"IsManager={r.IsManager}"
+        state["root"] = r.RootNodeId
+        return r, f"OrgId={r.OrgId} RootNodeId={r.RootNodeId}"
+
+    if step(f"{p} 2021 DescribeOrganization", describe21) is None:
+        return
+    root = state["root"]
+
+    def add18():
+        r = v18.AddOrganizationNode(
+            req(m18.AddOrganizationNodeRequest, ParentNodeId=root, Name="eng")
+        )
+        assert r.NodeId, "no NodeId"
+        state["eng"] = r.NodeId
+        return r, f"NodeId={r.NodeId}"
+
+    def add21():
+        r = v21.AddOrganizationNode(
+            req(m21.AddOrganizationNodeRequest, ParentNodeId=root, Name="ops", Remark="ops unit")
+        )
+        assert r.NodeId, "no NodeId"
+        state["ops"] = r.NodeId
+        return r, f"NodeId={r.NodeId}"
+
+    if step(f"{p} 2018 AddOrganizationNode eng", add18) is None:
+        return
+    if step(f"{p} 2021 AddOrganizationNode ops", add21) is None:
+        return
+    eng, ops = state["eng"], state["ops"]
+
+    expect_error(
+        f"{p} 2021 AddOrganizationNode duplicate name",
+        lambda: v21.AddOrganizationNode(
+            req(m21.AddOrganizationNodeRequest, ParentNodeId=root, Name="ops")
+        ),
+        "FailedOperation.OrganizationNodeNameUsed",
+    )
+
+    def list18():
+        r = v18.ListOrganizationNodes(m18.ListOrganizationNodesRequest())
+        got = {n.NodeId: (n.Name, n.ParentNodeId) for n in r.Nodes}
+        want = {root: ("Root", 0), eng: ("eng", root), ops: ("ops", root)}
+        assert got == want, f"nodes {got} != {want}"
+        return r, f"{len(r.Nodes)} nodes"
+
+    step(f"{p} 2018 ListOrganizationNodes", list18)
+
+    def update18():
+        v18.UpdateOrganizationNode(
+            req(m18.UpdateOrganizationNodeRequest, NodeId=eng, Name="engineering")
+        )
+        return None, f"NodeId={eng} -> engineering"
+
+    step(f"{p} 2018 UpdateOrganizationNode", update18)
+
+    def describe_nodes21():
+        r = v21.DescribeOrganizationNodes(
+            req(m21.DescribeOrganizationNodesRequest, Limit=50, Offset=0)
+        )
+        names = sorted(n.Name for n in r.Items)
+        assert r.Total == 3, f"Total={r.Total}"
+        assert names == ["Root", "engineering", "ops"], f"names={names}"
+        return r, f"Total={r.Total} names={names}"
+
+    step(f"{p} 2021 DescribeOrganizationNodes", describe_nodes21)
+
+    def create_member():
+        r = v21.CreateOrganizationMember(
+            req(
+                m21.CreateOrganizationMemberRequest,
+                Name=f"member-{tag}",
+                PolicyType="Financial",
+                PermissionIds=[1, 2, 4],
+                NodeId=eng,
+                AccountName=f"acct-{tag}",
+                Remark="created by the SDK",
+            )
+        )
+        assert r.Uin, "no Uin"
+        state["uin"] = r.Uin
+        return r, f"Uin={r.Uin}"
+
+    if step(f"{p} 2021 CreateOrganizationMember", create_member) is None:
+        return
+    uin = state["uin"]
+
+    def describe_members21(node, label):
+        def f():
+            r = v21.DescribeOrganizationMembers(
+                req(m21.DescribeOrganizationMembersRequest, Offset=0, Limit=10, Lang="en")
+            )
+            assert r.Total == 1, f"Total={r.Total}"
+            m = r.Items[0]
+            assert m.MemberUin == uin, f"MemberUin={m.MemberUin}"
+            assert m.NodeId == node, f"member in NodeId={m.NodeId}, want {node} ({label})"
+            return r, f"Total={r.Total} Uin={m.MemberUin} NodeId={m.NodeId} NodeName={m.NodeName}"
+
+        return f
+
+    step(f"{p} 2021 DescribeOrganizationMembers", describe_members21(eng, "engineering"))
+
+    def list_members18():
+        r = v18.ListOrganizationMembers(
+            req(m18.ListOrganizationMembersRequest, Offset=0, Limit=10)
+        )
+        uins = [m.Uin for m in r.Members]
+        assert r.TotalCount == 1 and uins == [uin], f"TotalCount={r.TotalCount} uins={uins}"
+        return r, f"TotalCount={r.TotalCount}"
+
+    step(f"{p} 2018 ListOrganizationMembers", list_members18)
+
+    def move21():
+        v21.MoveOrganizationNodeMembers(
+            req(m21.MoveOrganizationNodeMembersRequest, NodeId=ops, MemberUin=[uin])
+        )
+        return None, f"Uin={uin} -> NodeId={ops}"
+
+    step(f"{p} 2021 MoveOrganizationNodeMembers", move21)
+
+    def node_members18():
+        r = v18.ListOrganizationNodeMembers(
+            req(m18.ListOrganizationNodeMembersRequest, NodeId=ops, Offset=0, Limit=10)
+        )
+        uins = [m.Uin for m in r.Members]
+        assert uins == [uin], f"members of ops: {uins}"
+        return r, f"ops has {uins}"
+
+    step(f"{p} 2018 ListOrganizationNodeMembers", node_members18)
+
+    expect_error(
+        f"{p} 2021 DeleteOrganizationNodes non-empty unit",
+        lambda: v21.DeleteOrganizationNodes(
+            req(m21.DeleteOrganizationNodesRequest, NodeId=[ops])
+        ),
+        "FailedOperation.NodeNotEmpty",
+    )
+
+    def move18():
+        v18.MoveOrganizationMembersToNode(
+            req(m18.MoveOrganizationMembersToNodeRequest, NodeId=eng, Uins=[uin])
+        )
+        return None, f"Uin={uin} -> NodeId={eng}"
+
+    step(f"{p} 2018 MoveOrganizationMembersToNode", move18)
+    step(f"{p} 2021 DescribeOrganizationMembers after move", describe_members21(eng, "engineering"))
+
+    def remove_from_node18():
+        v18.DeleteOrganizationMemberFromNode(
+            req(m18.DeleteOrganizationMemberFromNodeRequest, MemberUin=uin, NodeId=eng)
+        )
+        return None, f"Uin={uin} back to root"
+
+    step(f"{p} 2018 DeleteOrganizationMemberFromNode", remove_from_node18)
+    step(f"{p} 2021 DescribeOrganizationMembers in root", describe_members21(root, "Root"))
+
+    def delete_nodes():
+        v18.DeleteOrganizationNodes(req(m18.DeleteOrganizationNodesRequest, NodeIds=[eng]))
+        v21.DeleteOrganizationNodes(req(m21.DeleteOrganizationNodesRequest, NodeId=[ops]))
+        r = v21.DescribeOrganizationNodes(req(m21.DescribeOrganizationNodesRequest, Limit=50, Offset=0))
+        assert r.Total == 1, f"Total={r.Total} after deleting both units"
+        return r, "2018 deleted engineering, 2021 deleted ops; Total=1"
+
+    step(f"{p} 2018+2021 DeleteOrganizationNodes", delete_nodes)
+
+    expect_error(
+        f"{p} 2021 DeleteOrganizationMembers before email bound",
+        lambda: v21.DeleteOrganizationMembers(
+            req(m21.DeleteOrganizationMembersRequest, MemberUin=[uin])
+        ),
+        "UnsupportedOperation.CreateMemberNotAllowDelete",
+    )
+
+    def bind_email():
+        r = v21.AddOrganizationMemberEmail(
+            req(
+                m21.AddOrganizationMemberEmailRequest,
+                MemberUin=uin,
+                Email=f"member-{tag}@example.com",
+                CountryCode="86",
+                Phone="13800000000",
+            )
+        )
+        assert r.BindId, "no BindId"
+        b = v21.DescribeOrganizationMemberEmailBind(
+            req(m21.DescribeOrganizationMemberEmailBindRequest, MemberUin=uin)
+        )
+        return r, f"BindId={r.BindId} BindStatus={b.BindStatus} Email={b.Email}"
+
+    step(f"{p} 2021 AddOrganizationMemberEmail", bind_email)
+
+    def delete_member():
+        v21.DeleteOrganizationMembers(req(m21.DeleteOrganizationMembersRequest, MemberUin=[uin]))
+        r = v21.DescribeOrganizationMembers(
+            req(m21.DescribeOrganizationMembersRequest, Offset=0, Limit=10, Lang="en")
+        )
+        assert r.Total == 0, f"Total={r.Total} after delete"
+        return r, "Total=0"
+
+    step(f"{p} 2021 DeleteOrganizationMembers", delete_member)
+
+    def delete_org():
+        # Alternate the version that deletes, so both DeleteOrganization actions run.
+        if sign_method == "TC3-HMAC-SHA256":
+            v18.DeleteOrganization(m18.DeleteOrganizationRequest())
+            which = "2018"
+        else:
+            v21.DeleteOrganization(m21.DeleteOrganizationRequest())
+            which = "2021"
+        return None, f"deleted with {which} DeleteOrganization"
+
+    step(f"{p} DeleteOrganization", delete_org)
+    expect_error(
+        f"{p} 2021 DescribeOrganization after delete",
+        lambda: v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en")),
+        "ResourceNotFound.OrganizationNotExist",
+    )
+
+
+def wrong_key(endpoint):
+    sid, key = default_credentials()
+    for method in ("TC3-HMAC-SHA256", "HmacSHA256"):
+        _, v21 = clients(endpoint, method, sid, key + "-wrong")
+        expect_error(
+            f"[{method}] wrong SecretKey",
+            lambda: v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en")),
+            "AuthFailure.SignatureFailure",
+        )
+
+
+def burst(endpoint):
+    """With `[rate_limits] default = LOW_LIMIT`, a quick burst over the limit is refused."""
+    sid, key = default_credentials()
+    v18, v21 = clients(endpoint, "TC3-HMAC-SHA256", sid, key)
+    try:
+        v18.CreateOrganization(req(m18.CreateOrganizationRequest, OrgType=1))
+    except TencentCloudSDKException as e:
+        report(False, "rate limit: CreateOrganization", f"{e.get_code()}: {e.get_message()}")
+        return
+    n = 3 * LOW_LIMIT
+    results = []  # (second, code or "ok", request id)
+    for _ in range(n):
+        sec = int(time.time())
+        try:
+            r = v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en"))
+            results.append((sec, "ok", r.RequestId))
+        except TencentCloudSDKException as e:
+            results.append((sec, e.get_code(), e.get_request_id()))
+    ok = sum(1 for _, c, _ in results if c == "ok")
+    limited = [(s, rid) for s, c, rid in results if c == "RequestLimitExceeded"]
+    other = sorted({c for _, c, _ in results} - {"ok", "RequestLimitExceeded"})
+    seconds = len({s for s, _, _ in results})
+    # Fixed window: at most LOW_LIMIT pass per second the burst touched.
+    good = (
+        not other
+        and limited
+        and all(rid for _, rid in limited)
+        and ok <= LOW_LIMIT * (seconds + 1)
+    )
+    report(
+        bool(good),
+        f"rate limit: burst of {n} DescribeOrganization with default = {LOW_LIMIT}",
+        f"{ok} passed, {len(limited)} RequestLimitExceeded "
+        f"(first RequestId {limited[0][1] if limited else None}), other codes {other}, "
+        f"over {seconds} clock second(s)",
+    )
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("binary", nargs="?", default=os.path.join(REPO, "target", "release", "tco-harness"))
+    args = ap.parse_args()
+    if not os.access(args.binary, os.X_OK):
+        print(f"FAIL binary not found or not executable: {args.binary}")
+        return 2
+
+    mock = Mock(args.binary)
+    print(f"mock (default config) at http://{mock.endpoint}", flush=True)
+    try:
+        workflow(mock.endpoint, "TC3-HMAC-SHA256", "tc3")
+        workflow(mock.endpoint, "HmacSHA256", "v1")
+        wrong_key(mock.endpoint)
+    finally:
+        rc = mock.stop()
+    report(rc == 0, "mock (default config) exits 0 on SIGTERM", f"exit status {rc}")
+
+    limited = Mock(args.binary, f"[rate_limits]\ndefault = {LOW_LIMIT}\n")
+    print(f"mock ([rate_limits] default = {LOW_LIMIT}) at http://{limited.endpoint}", flush=True)
+    try:
+        burst(limited.endpoint)
+    finally:
+        rc = limited.stop()
+    report(rc == 0, "mock (low limit) exits 0 on SIGTERM", f"exit status {rc}")
+
+    if FAILURES:
+        print(f"\n{len(FAILURES)} step(s) failed: {', '.join(FAILURES)}")
+        return 1
+    print("\nall steps passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
