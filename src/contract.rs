@@ -131,21 +131,21 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         ..Options::default()
     };
-    let target = match args.endpoint {
-        None => Target::Mock,
-        Some(url) => {
-            let (Some(id), Some(key)) = (args.secret_id, args.secret_key) else {
-                return Err(CliError::usage(
-                    "an endpoint needs credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY or pass --secret-id and --secret-key",
-                ));
-            };
-            Target::endpoint(url, Credentials::new(id, key))
-        }
-    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(CliError::Output)?;
+    let target = match args.endpoint {
+        None => Target::Mock,
+        Some(url) => {
+            let credentials = match (args.secret_id, args.secret_key) {
+                (Some(id), Some(key)) => Credentials::new(id, key),
+                // The client's chain, as `call` and `load` use: environment, then profile files.
+                _ => runtime.block_on(chain_credentials())?,
+            };
+            Target::endpoint(url, credentials)
+        }
+    };
     let report = runtime
         .block_on(run(target, options))
         .map_err(|e| match e {
@@ -170,6 +170,18 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
             report.differences.len()
         )))
     }
+}
+
+async fn chain_credentials() -> Result<Credentials, CliError> {
+    use tco_client::CredentialsProvider;
+    tco_client::credentials::ChainCredentials::default_chain()
+        .credentials()
+        .await
+        .map_err(|e| {
+            CliError::usage(format!(
+                "an endpoint needs credentials (TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY, ~/.tencentcloud/credentials, or --secret-id/--secret-key): {e}"
+            ))
+        })
 }
 
 fn write_output(path: &PathBuf, text: &str) -> Result<(), CliError> {
