@@ -24,7 +24,7 @@ pub async fn run(
     duration_ms: u64,
 ) -> Result<ScenarioResult, LoadError> {
     let name = format!("over-limit {factor}x");
-    let (result, executed) = crate::steady::run(
+    crate::steady::run(
         env,
         &name,
         ScenarioKind::OverLimit,
@@ -32,9 +32,7 @@ pub async fn run(
         factor,
         duration_ms,
     )
-    .await?;
-    env::write(&result, &executed)?;
-    Ok(result)
+    .await
 }
 
 /// A create action over its limit (`create`: each call gets its own name from `params(k)`),

@@ -1,5 +1,6 @@
 //! A steady run shared by under-limit and over-limit: every case at `factor` times its limit,
-//! all at once (each its own key, so they do not interfere), for `duration_ms`.
+//! all at once (each its own key, so they do not interfere), for `duration_ms`; the result is
+//! judged and written out.
 
 use tco_sign::Credentials;
 
@@ -16,7 +17,7 @@ pub(crate) async fn run(
     cases: &[Case],
     factor: f64,
     duration_ms: u64,
-) -> Result<(ScenarioResult, env::Executed), LoadError> {
+) -> Result<ScenarioResult, LoadError> {
     let creds: &Credentials = env
         .credentials(0)
         .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
@@ -38,5 +39,6 @@ pub(crate) async fn run(
         .collect();
     let executed = env::execute(env, name, streams, env::aligned(&rates)).await?;
     let result = env::judge(env, name, &executed, &expectations);
-    Ok((result, executed))
+    env::write(&result, &executed)?;
+    Ok(result)
 }

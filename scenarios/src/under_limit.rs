@@ -1,6 +1,6 @@
 //! Under the limit (0.5x, 0.9x): nothing may be throttled, every call accepted.
 
-use crate::env::{self, Case, Env};
+use crate::env::{Case, Env};
 use crate::report::ScenarioResult;
 use crate::verdict::ScenarioKind;
 use crate::LoadError;
@@ -16,7 +16,7 @@ pub async fn run(
     duration_ms: u64,
 ) -> Result<ScenarioResult, LoadError> {
     let name = format!("under-limit {factor}x");
-    let (result, executed) = crate::steady::run(
+    crate::steady::run(
         env,
         &name,
         ScenarioKind::UnderLimit,
@@ -24,7 +24,5 @@ pub async fn run(
         factor,
         duration_ms,
     )
-    .await?;
-    env::write(&result, &executed)?;
-    Ok(result)
+    .await
 }

@@ -3,6 +3,7 @@
 //! `main` only parses arguments and dispatches; each generator lives in its own module:
 //! `spec` (the contract from the reference data) and `models` (typed client models from `spec/`).
 
+mod drift;
 mod models;
 mod spec;
 
@@ -73,14 +74,12 @@ fn check_all(reference: &std::path::Path) -> Result<(), spec::Error> {
     let spec_result = spec::check(reference, &default_spec_dir());
     let models_dir = default_models_dir();
     let models_result = models::stale(&default_spec_dir(), &models_dir).and_then(|stale| {
-        if stale.is_empty() {
-            println!("crates/client/src/models/ is up to date");
-            return Ok(());
-        }
-        for name in &stale {
-            eprintln!("differs: {}", models_dir.join(name).display());
-        }
-        Err("the client models are out of date; run `cargo xtask gen-models`".into())
+        drift::verdict(
+            &stale,
+            &models_dir,
+            "crates/client/src/models/ is up to date",
+            "the client models are out of date; run `cargo xtask gen-models`",
+        )
     });
     match (spec_result, models_result) {
         (Ok(()), Ok(())) => Ok(()),

@@ -114,6 +114,19 @@ fn lists(
     }
 }
 
+/// Whether the answer's `key` is the ID remembered as `key`; `source` says where that came from.
+fn is_var(response: &Value, key: &str, vars: &Vars, source: &str) -> Result<(), String> {
+    if same_id(response.get(key), &var(vars, key)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{key} is {}, {source} {}",
+            response[key],
+            var(vars, key)
+        ))
+    }
+}
+
 /// IDs compare as numbers, whatever their JSON spelling (`1001` and `"1001"`).
 fn same_id(found: Option<&Value>, want: &Value) -> bool {
     let as_text = |v: &Value| match v {
@@ -140,35 +153,39 @@ fn organization() -> Flow {
                 ..step(V2018, "CreateOrganization", |_| json!({"OrgType": 1}))
             },
             Step {
-                verify: Some(|r, v| {
-                    if same_id(r.get("OrgId"), &var(v, "OrgId")) {
-                        Ok(())
-                    } else {
-                        Err(format!(
-                            "OrgId is {}, CreateOrganization said {}",
-                            r["OrgId"],
-                            var(v, "OrgId")
-                        ))
-                    }
-                }),
+                verify: Some(|r, v| is_var(r, "OrgId", v, "CreateOrganization said")),
                 ..step(V2018, "GetOrganization", none)
             },
             Step {
-                verify: Some(|r, v| {
-                    if same_id(r.get("OrgId"), &var(v, "OrgId")) {
-                        Ok(())
-                    } else {
-                        Err(format!(
-                            "OrgId is {}, CreateOrganization said {}",
-                            r["OrgId"],
-                            var(v, "OrgId")
-                        ))
-                    }
-                }),
+                verify: Some(|r, v| is_var(r, "OrgId", v, "CreateOrganization said")),
                 ..step(V2021, "DescribeOrganization", none)
             },
         ],
     }
+}
+
+/// The setup nodes and members share: create an organization (2021), capture its root unit,
+/// add a unit under the root (`add`: its parameters) and capture its ID; both undone at the end.
+fn org_with_unit(add: fn(&Vars) -> Value) -> [Step; 3] {
+    [
+        Step {
+            undo: Some(DELETE_ORG_2021),
+            ..step(V2021, "CreateOrganization", none)
+        },
+        Step {
+            capture: &[("RootNodeId", "/RootNodeId")],
+            ..step(V2021, "DescribeOrganization", none)
+        },
+        Step {
+            capture: &[("NodeId", "/NodeId")],
+            undo: Some(Undo {
+                version: V2021,
+                action: "DeleteOrganizationNodes",
+                params: |v| json!({"NodeId": [var(v, "NodeId")]}),
+            }),
+            ..step(V2021, "AddOrganizationNode", add)
+        },
+    ]
 }
 
 /// Add a unit under the root, list it, rename it, list it with the other version, delete it.
@@ -176,28 +193,11 @@ fn nodes() -> Flow {
     Flow {
         family: "nodes",
         needs: &[],
-        steps: vec![
-            Step {
-                undo: Some(DELETE_ORG_2021),
-                ..step(V2021, "CreateOrganization", none)
-            },
-            Step {
-                capture: &[("RootNodeId", "/RootNodeId")],
-                ..step(V2021, "DescribeOrganization", none)
-            },
-            Step {
-                capture: &[("NodeId", "/NodeId")],
-                undo: Some(Undo {
-                    version: V2021,
-                    action: "DeleteOrganizationNodes",
-                    params: |v| json!({"NodeId": [var(v, "NodeId")]}),
-                }),
-                ..step(
-                    V2021,
-                    "AddOrganizationNode",
-                    |v| json!({"ParentNodeId": var(v, "RootNodeId"), "Name": "tco-contract-unit"}),
-                )
-            },
+        steps: org_with_unit(
+            |v| json!({"ParentNodeId": var(v, "RootNodeId"), "Name": "tco-contract-unit"}),
+        )
+        .into_iter()
+        .chain([
             Step {
                 verify: Some(|r, v| lists(r, "/Items", "NodeId", v, "NodeId")),
                 ..step(
@@ -229,7 +229,8 @@ fn nodes() -> Flow {
                 }),
                 ..step(V2018, "ListOrganizationNodes", none)
             },
-        ],
+        ])
+        .collect(),
     }
 }
 
@@ -239,28 +240,11 @@ fn members() -> Flow {
     Flow {
         family: "members",
         needs: &[],
-        steps: vec![
-            Step {
-                undo: Some(DELETE_ORG_2021),
-                ..step(V2021, "CreateOrganization", none)
-            },
-            Step {
-                capture: &[("RootNodeId", "/RootNodeId")],
-                ..step(V2021, "DescribeOrganization", none)
-            },
-            Step {
-                capture: &[("NodeId", "/NodeId")],
-                undo: Some(Undo {
-                    version: V2021,
-                    action: "DeleteOrganizationNodes",
-                    params: |v| json!({"NodeId": [var(v, "NodeId")]}),
-                }),
-                ..step(
-                    V2021,
-                    "AddOrganizationNode",
-                    |v| json!({"ParentNodeId": var(v, "RootNodeId"), "Name": "tco-contract-members"}),
-                )
-            },
+        steps: org_with_unit(
+            |v| json!({"ParentNodeId": var(v, "RootNodeId"), "Name": "tco-contract-members"}),
+        )
+        .into_iter()
+        .chain([
             Step {
                 capture: &[("MemberUin", "/Uin")],
                 undo: Some(Undo {
@@ -312,24 +296,15 @@ fn members() -> Flow {
                 )
             },
             Step {
-                verify: Some(|r, v| {
-                    if same_id(r.get("NodeId"), &var(v, "NodeId")) {
-                        Ok(())
-                    } else {
-                        Err(format!(
-                            "NodeId is {}, the member was moved to {}",
-                            r["NodeId"],
-                            var(v, "NodeId")
-                        ))
-                    }
-                }),
+                verify: Some(|r, v| is_var(r, "NodeId", v, "the member was moved to")),
                 ..step(
                     V2018,
                     "GetOrganizationMember",
                     |v| json!({"MemberUin": var(v, "MemberUin")}),
                 )
             },
-        ],
+        ])
+        .collect(),
     }
 }
 

@@ -178,14 +178,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
                     "--compare-mock needs an endpoint to compare with the mock".into(),
                 ));
             }
-            let (mock, invitee) = start_mock().await;
-            let endpoint = Endpoint::new(
-                &mock.uri(),
-                mock.default_credentials(),
-                options.timeout,
-                options.clock.clone(),
-            )?;
-            _mocks.push(mock);
+            let (endpoint, invitee) = mock_endpoint(&options, &mut _mocks).await?;
             (
                 endpoint,
                 "mock (in-process)".to_owned(),
@@ -198,14 +191,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
     let mirror = if options.compare_mock {
         #[cfg(feature = "mock")]
         {
-            let (mock, _) = start_mock().await;
-            let endpoint = Endpoint::new(
-                &mock.uri(),
-                mock.default_credentials(),
-                options.timeout,
-                options.clock.clone(),
-            )?;
-            _mocks.push(mock);
+            let (endpoint, _) = mock_endpoint(&options, &mut _mocks).await?;
             Some(endpoint)
         }
         #[cfg(not(feature = "mock"))]
@@ -272,6 +258,24 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
 /// The uin of the second account the in-process mock gets, for the invitation flow.
 #[cfg(feature = "mock")]
 pub const MOCK_INVITEE_UIN: u64 = 100_000_000_777;
+
+/// Starts an in-process mock, keeps it in `mocks` for as long as the run lasts, and returns
+/// an endpoint on it (with the run's timeout and clock) and the mock invitee's UIN.
+#[cfg(feature = "mock")]
+async fn mock_endpoint(
+    options: &Options,
+    mocks: &mut Vec<tco_mock::MockServer>,
+) -> Result<(Endpoint, u64), RunError> {
+    let (mock, invitee) = start_mock().await;
+    let endpoint = Endpoint::new(
+        &mock.uri(),
+        mock.default_credentials(),
+        options.timeout,
+        options.clock.clone(),
+    )?;
+    mocks.push(mock);
+    Ok((endpoint, invitee))
+}
 
 #[cfg(feature = "mock")]
 async fn start_mock() -> (tco_mock::MockServer, u64) {

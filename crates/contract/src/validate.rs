@@ -144,6 +144,11 @@ mod tests {
         tco_spec::action(Version::V2018_12_25, "GetOrganization").unwrap()
     }
 
+    /// The problems as they print.
+    fn texts(problems: &[Problem]) -> Vec<String> {
+        problems.iter().map(|p| p.to_string()).collect()
+    }
+
     #[test]
     fn the_example_response_is_clean_with_or_without_envelope() {
         let mut inner = action().example_response();
@@ -159,10 +164,7 @@ mod tests {
         inner["OrgId"] = json!("12");
         inner.as_object_mut().unwrap().remove("HostUin");
         inner["Extra"] = json!(1);
-        let found: Vec<String> = response(action(), &json!({"Response": inner}))
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
+        let found = texts(&response(action(), &json!({"Response": inner})));
         assert_eq!(
             found,
             vec![
@@ -181,10 +183,7 @@ mod tests {
         assert_eq!(response(action(), &ok), vec![]);
         let bad =
             json!({"Response": {"Error": {"Code": "FailedOperation.Invented"}, "RequestId": id}});
-        let found: Vec<String> = response(action(), &bad)
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
+        let found = texts(&response(action(), &bad));
         assert_eq!(
             found,
             vec![
@@ -198,10 +197,7 @@ mod tests {
     fn requests() {
         let a = tco_spec::action(Version::V2018_12_25, "CreateOrganization").unwrap();
         assert_eq!(request(a, &json!({"OrgType": 1})), vec![]);
-        let found: Vec<String> = request(a, &json!({"OrgType": "one", "X": 1}))
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
+        let found = texts(&request(a, &json!({"OrgType": "one", "X": 1})));
         assert_eq!(
             found,
             vec![

@@ -88,13 +88,8 @@ pub fn generate(spec_dir: &Path, out: &Path) -> Result<(), Error> {
 /// Names every model file in `models_dir` that regenerating would change, add or remove.
 pub fn stale(spec_dir: &Path, models_dir: &Path) -> Result<Vec<String>, Error> {
     let files = render_all(spec_dir)?;
-    let mut stale = Vec::new();
+    let mut stale = crate::drift::differing(models_dir, &files);
     let expected: BTreeSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    for (name, text) in &files {
-        if fs::read(models_dir.join(name)).ok().as_deref() != Some(text.as_bytes()) {
-            stale.push(name.clone());
-        }
-    }
     if let Ok(entries) = fs::read_dir(models_dir) {
         let mut extra: Vec<String> = entries
             .filter_map(|e| e.ok())

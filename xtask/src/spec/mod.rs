@@ -10,7 +10,7 @@ mod types;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -82,51 +82,16 @@ pub fn generate(reference_dir: &Path, out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Regenerates into a scratch directory and compares with `spec_dir`, naming every file that
-/// differs or is missing, so CI shows all the drift at once.
+/// Regenerates and compares with `spec_dir`, naming every file that differs or is missing, so
+/// CI shows all the drift at once.
 pub fn check(reference_dir: &Path, spec_dir: &Path) -> Result<(), Error> {
-    let scratch = scratch_dir();
-    let result = generate_quietly(reference_dir, &scratch)
-        .and_then(|names| compare(&scratch, spec_dir, &names));
-    let _ = fs::remove_dir_all(&scratch);
-    let stale = result?;
-    if stale.is_empty() {
-        println!("spec/ is up to date");
-        return Ok(());
-    }
-    for name in &stale {
-        eprintln!("differs: {}", spec_dir.join(name).display());
-    }
-    Err("spec/ is out of date; run `cargo xtask gen-spec`".into())
-}
-
-fn generate_quietly(reference_dir: &Path, out: &Path) -> Result<Vec<String>, Error> {
-    fs::create_dir_all(out)?;
-    let mut names = Vec::new();
-    for (name, text) in render_all(reference_dir)? {
-        fs::write(out.join(&name), text)?;
-        names.push(name);
-    }
-    Ok(names)
-}
-
-fn compare(fresh: &Path, committed: &Path, names: &[String]) -> Result<Vec<String>, Error> {
-    let mut stale = Vec::new();
-    for name in names {
-        let new = fs::read(fresh.join(name))?;
-        if fs::read(committed.join(name)).ok().as_deref() != Some(new.as_slice()) {
-            stale.push(name.clone());
-        }
-    }
-    Ok(stale)
-}
-
-fn scratch_dir() -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    std::env::temp_dir().join(format!("xtask-spec-{}-{nanos}", std::process::id()))
+    let stale = crate::drift::differing(spec_dir, &render_all(reference_dir)?);
+    crate::drift::verdict(
+        &stale,
+        spec_dir,
+        "spec/ is up to date",
+        "spec/ is out of date; run `cargo xtask gen-spec`",
+    )
 }
 
 /// (file name, pretty JSON with trailing newline) for every API version.

@@ -35,6 +35,25 @@ pub(crate) fn org_mut(inner: &mut Inner, org_id: u64) -> &mut Org {
         .expect("org id taken from the world under the same lock")
 }
 
+/// The member `MemberUin` of the organization the caller manages: (organization, UIN).
+pub(crate) fn managed_member(inner: &Inner, ctx: &Ctx<'_>) -> Result<(u64, u64)> {
+    let org_id = managed(inner, ctx)?;
+    let uin = ctx.id("MemberUin");
+    if !org(inner, org_id).members.contains_key(&uin) {
+        return Err(ctx.err_with(Fault::MemberNotExist, format!("({uin})")));
+    }
+    Ok((org_id, uin))
+}
+
+/// The unit `node` is one of `o`'s.
+pub(crate) fn check_node(ctx: &Ctx<'_>, o: &Org, node: u64) -> Result<()> {
+    if o.nodes.contains_key(&node) {
+        Ok(())
+    } else {
+        Err(ctx.err_with(Fault::NodeNotExist, format!("({node})")))
+    }
+}
+
 pub(crate) fn create_org(inner: &mut Inner, ctx: &Ctx<'_>, org_type: u64) -> Result<u64> {
     match inner.standing(ctx.caller) {
         Standing::None => {}
@@ -106,6 +125,24 @@ pub(crate) fn check_member_name(ctx: &Ctx<'_>, name: &str) -> Result<()> {
             format!("A member name has 1-{MAX_MEMBER_NAME} letters, digits and +@&._[]-:,."),
         ))
     }
+}
+
+/// A new name for member `uin`, when it is given one: valid, and no other member's (nor a
+/// pending invitee's).
+pub(crate) fn check_rename(
+    inner: &Inner,
+    ctx: &Ctx<'_>,
+    org_id: u64,
+    uin: u64,
+    name: Option<&str>,
+) -> Result<()> {
+    if let Some(name) = name {
+        check_member_name(ctx, name)?;
+        if inner.member_name_taken(org_id, name, Some(uin), ctx.now) {
+            return Err(ctx.err_with(Fault::MemberNameUsed, format!("({name:?})")));
+        }
+    }
+    Ok(())
 }
 
 fn valid_name(name: &str, max: usize, symbols: &str) -> bool {
@@ -235,9 +272,7 @@ pub(crate) fn delete_nodes(inner: &mut Inner, ctx: &Ctx<'_>, ids: &[u64]) -> Res
     let o = org(inner, org_id);
     let batch: BTreeSet<u64> = ids.iter().copied().collect();
     for &id in &batch {
-        if !o.nodes.contains_key(&id) {
-            return Err(ctx.err_with(Fault::NodeNotExist, format!("({id})")));
-        }
+        check_node(ctx, o, id)?;
         if id == o.root {
             return Err(ctx.err(Fault::RootNode));
         }
@@ -271,9 +306,7 @@ pub(crate) fn move_members(
 ) -> Result<()> {
     let org_id = managed(inner, ctx)?;
     let o = org(inner, org_id);
-    if !o.nodes.contains_key(&node) {
-        return Err(ctx.err_with(Fault::NodeNotExist, format!("({node})")));
-    }
+    check_node(ctx, o, node)?;
     let strangers: Vec<String> = uins
         .iter()
         .filter(|u| !o.members.contains_key(u))
@@ -447,9 +480,7 @@ pub(crate) fn send_invitation(
     let org_id = managed(inner, ctx)?;
     check_member_name(ctx, &spec.name)?;
     if let Some(node) = spec.node {
-        if !org(inner, org_id).nodes.contains_key(&node) {
-            return Err(ctx.err_with(Fault::NodeNotExist, format!("({node})")));
-        }
+        check_node(ctx, org(inner, org_id), node)?;
     }
     if !inner.accounts.contains_key(&spec.invitee) {
         return Err(ctx.err_with(Fault::UserNotExist, format!("({})", spec.invitee)));

@@ -249,9 +249,7 @@ fn list_organization_node_members(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Va
     let org_id = ops::joined(inner, ctx)?;
     let o = ops::org(inner, org_id);
     let node = ctx.id("NodeId");
-    if !o.nodes.contains_key(&node) {
-        return Err(ctx.err_with(NodeNotExist, format!("({node})")));
-    }
+    ops::check_node(ctx, o, node)?;
     let members: Vec<Value> = o.members_in(node).map(member_row).collect();
     let (members, total) = page.slice(members);
     Ok(json!({ "TotalCount": total, "Members": members }))
@@ -263,18 +261,9 @@ fn move_organization_members_to_node(inner: &mut Inner, ctx: &Ctx<'_>) -> Result
 }
 
 fn update_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
-    let org_id = ops::managed(inner, ctx)?;
-    let uin = ctx.id("MemberUin");
-    if !ops::org(inner, org_id).members.contains_key(&uin) {
-        return Err(ctx.err_with(MemberNotExist, format!("({uin})")));
-    }
+    let (org_id, uin) = ops::managed_member(inner, ctx)?;
     let name = ctx.str("Name");
-    if let Some(name) = name {
-        ops::check_member_name(ctx, name)?;
-        if inner.member_name_taken(org_id, name, Some(uin), ctx.now) {
-            return Err(ctx.err_with(MemberNameUsed, format!("({name:?})")));
-        }
-    }
+    ops::check_rename(inner, ctx, org_id, uin, name)?;
     let now = ctx.now;
     let m = ops::org_mut(inner, org_id)
         .members
@@ -295,9 +284,7 @@ fn delete_organization_member_from_node(inner: &mut Inner, ctx: &Ctx<'_>) -> Res
     let org_id = ops::managed(inner, ctx)?;
     let o = ops::org(inner, org_id);
     let (uin, node) = (ctx.id("MemberUin"), ctx.id("NodeId"));
-    if !o.nodes.contains_key(&node) {
-        return Err(ctx.err_with(NodeNotExist, format!("({node})")));
-    }
+    ops::check_node(ctx, o, node)?;
     if node == o.root {
         return Err(ctx.err(DeleteFromRoot));
     }

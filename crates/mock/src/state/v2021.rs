@@ -295,9 +295,7 @@ fn create_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
     let tags = ctx.tags("Tags");
     ops::check_tags(ctx, &tags)?;
     let node = ctx.id("NodeId");
-    if !ops::org(inner, org_id).nodes.contains_key(&node) {
-        return Err(ctx.err_with(NodeNotExist, format!("({node})")));
-    }
+    ops::check_node(ctx, ops::org(inner, org_id), node)?;
     let rel = relationship(ctx);
     ops::check_relationship(inner, ctx, org_id, &rel)?;
     if inner.member_name_taken(org_id, name, None, ctx.now) {
@@ -350,9 +348,7 @@ fn invite_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
     let rel = relationship(ctx);
     let allow_quit = ops::allow_quit(ctx, true)?;
     let node = ctx.id("NodeId");
-    if !ops::org(inner, org_id).nodes.contains_key(&node) {
-        return Err(ctx.err_with(NodeNotExist, format!("({node})")));
-    }
+    ops::check_node(ctx, ops::org(inner, org_id), node)?;
     ops::check_relationship(inner, ctx, org_id, &rel)?;
     let spec = InvitationSpec {
         invitee: ctx.id("MemberUin"),
@@ -409,9 +405,7 @@ fn describe_organization_members(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Val
     let o = ops::org(inner, org_id);
     let node = ctx.params.get("NodeId").map(|_| ctx.id("NodeId"));
     if let Some(node) = node {
-        if !o.nodes.contains_key(&node) {
-            return Err(ctx.err_with(NodeNotExist, format!("({node})")));
-        }
+        ops::check_node(ctx, o, node)?;
     }
     let node_name = ctx.str("NodeName").filter(|n| !n.is_empty());
     let search = ctx.str("SearchKey").filter(|s| !s.is_empty());
@@ -436,12 +430,7 @@ fn update_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
         return Err(ctx.err_with(MemberNotExist, format!("({uin})")));
     };
     let name = ctx.str("Name");
-    if let Some(name) = name {
-        ops::check_member_name(ctx, name)?;
-        if inner.member_name_taken(org_id, name, Some(uin), ctx.now) {
-            return Err(ctx.err_with(MemberNameUsed, format!("({name:?})")));
-        }
-    }
+    ops::check_rename(inner, ctx, org_id, uin, name)?;
     let allow_quit = ops::allow_quit(ctx, current.allow_quit)?;
     let sync_nickname = match ctx.int("IsModifyNickName") {
         None | Some(0) => false,
@@ -517,16 +506,6 @@ fn quit_organization(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     Ok(json!({}))
 }
 
-/// The member `MemberUin` of the organization the caller manages.
-fn managed_member(inner: &Inner, ctx: &Ctx<'_>) -> Result<(u64, u64)> {
-    let org_id = ops::managed(inner, ctx)?;
-    let uin = ctx.id("MemberUin");
-    if !ops::org(inner, org_id).members.contains_key(&uin) {
-        return Err(ctx.err_with(MemberNotExist, format!("({uin})")));
-    }
-    Ok((org_id, uin))
-}
-
 fn check_email(ctx: &Ctx<'_>, email: &str) -> Result<()> {
     let valid = email.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
@@ -541,7 +520,7 @@ fn check_email(ctx: &Ctx<'_>, email: &str) -> Result<()> {
 /// Binds an email (and verification phone) to a created member. The mock has no mailbox to
 /// click a link in, so the binding succeeds at once.
 fn add_organization_member_email(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
-    let (org_id, uin) = managed_member(inner, ctx)?;
+    let (org_id, uin) = ops::managed_member(inner, ctx)?;
     let member = &ops::org(inner, org_id).members[&uin];
     if member.kind != MemberKind::Created {
         return Err(ctx.err(NotCreatedMember));
@@ -575,7 +554,7 @@ fn add_organization_member_email(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Val
 }
 
 fn describe_organization_member_email_bind(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
-    let (org_id, uin) = managed_member(inner, ctx)?;
+    let (org_id, uin) = ops::managed_member(inner, ctx)?;
     let member = &ops::org(inner, org_id).members[&uin];
     Ok(match &member.email {
         Some(b) => json!({
@@ -604,7 +583,7 @@ fn describe_organization_member_email_bind(inner: &mut Inner, ctx: &Ctx<'_>) -> 
 }
 
 fn update_organization_member_email_bind(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
-    let (org_id, uin) = managed_member(inner, ctx)?;
+    let (org_id, uin) = ops::managed_member(inner, ctx)?;
     let bind_id = ctx.id("BindId");
     let member = &ops::org(inner, org_id).members[&uin];
     if member.email.as_ref().is_none_or(|b| b.id != bind_id) {
