@@ -16,6 +16,7 @@ use tco_mock::MockServer;
 use tco_scenarios::verdict::{AlgorithmGuess, Frame};
 use tco_scenarios::{
     conformance, env, isolation, over_limit, recovery, report, under_limit, window_edge, Case, Env,
+    ScenarioResult,
 };
 
 const N: u32 = 10;
@@ -51,15 +52,32 @@ async fn mock_with(limit: u32, algorithm: Algorithm) -> MockServer {
         .await
 }
 
+/// Runs a scenario; when the machine was too busy to offer the intended load (the verdict
+/// says so, and such a run shows nothing about the limiter), measures again, at most three
+/// times in all. A run that offered its load is judged as it is, pass or fail.
+async fn measured<F, Fut>(mut run: F) -> ScenarioResult
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<ScenarioResult, tco_scenarios::LoadError>>,
+{
+    let mut result = run().await.unwrap();
+    for _ in 0..2 {
+        if result.offered_as_intended() {
+            break;
+        }
+        result = run().await.unwrap();
+    }
+    result
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twice_the_limit_for_5s_accepts_n_per_window() {
     let dir = report_dir("over");
     let mock = mock_with(N, Algorithm::FixedWindow).await;
     let secret = mock.default_credentials().secret_key().to_string();
     let env = env_for(mock, Some(dir.clone())).await;
-    let r = over_limit::run(&env, &[describe()], 2.0, 5000)
-        .await
-        .unwrap();
+    let cases = [describe()];
+    let r = measured(|| over_limit::run(&env, &cases, 2.0, 5000)).await;
     let v = &r.verdicts[0];
     assert!(r.pass, "{:#?}", r.all_violations());
     assert_eq!(v.frame, Frame::Server, "every call found in the journal");
@@ -102,9 +120,8 @@ async fn twice_the_limit_for_5s_accepts_n_per_window() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_the_limit_is_never_throttled() {
     let env = env_for(mock_with(N, Algorithm::FixedWindow).await, None).await;
-    let r = under_limit::run(&env, &[describe()], 0.5, 3000)
-        .await
-        .unwrap();
+    let cases = [describe()];
+    let r = measured(|| under_limit::run(&env, &cases, 0.5, 3000)).await;
     let v = &r.verdicts[0];
     assert!(r.pass, "{:#?}", r.all_violations());
     assert_eq!(v.throttled, 0);
@@ -120,7 +137,7 @@ async fn half_the_limit_is_never_throttled() {
 async fn each_key_gets_its_own_budget() {
     let env = env_for(mock_with(N, Algorithm::FixedWindow).await, None).await;
     let cases = [describe(), case("ListOrganizationNodes", "2018-12-25")];
-    let r = isolation::run(&env, &cases, 3000).await.unwrap();
+    let r = measured(|| isolation::run(&env, &cases, 3000)).await;
     assert!(r.pass, "{:#?}", r.all_violations());
     assert_eq!(
         r.verdicts.len(),
@@ -143,9 +160,8 @@ async fn each_key_gets_its_own_budget() {
 async fn a_limiter_admitting_2n_is_caught() {
     // The mock admits 2N; the expectation says N.
     let env = env_for(mock_with(2 * N, Algorithm::FixedWindow).await, None).await;
-    let r = over_limit::run(&env, &[describe()], 3.0, 3000)
-        .await
-        .unwrap();
+    let cases = [describe()];
+    let r = measured(|| over_limit::run(&env, &cases, 3.0, 3000)).await;
     let v = &r.verdicts[0];
     assert!(!r.pass);
     assert!(v.max_accepted_in_window >= 2 * N - 1);
@@ -170,9 +186,8 @@ async fn a_token_bucket_with_a_large_burst_is_caught() {
         None,
     )
     .await;
-    let r = over_limit::run(&env, &[describe()], 6.0, 3000)
-        .await
-        .unwrap();
+    let cases = [describe()];
+    let r = measured(|| over_limit::run(&env, &cases, 6.0, 3000)).await;
     let v = &r.verdicts[0];
     assert!(!r.pass);
     assert!(v.max_accepted_in_window > N);
@@ -193,7 +208,8 @@ async fn a_token_bucket_with_a_large_burst_is_caught() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn window_edge_shows_a_fixed_window() {
     let env = env_for(mock_with(N, Algorithm::FixedWindow).await, None).await;
-    let r = window_edge::run(&env, &[describe()]).await.unwrap();
+    let cases = [describe()];
+    let r = measured(|| window_edge::run(&env, &cases)).await;
     let v = &r.verdicts[0];
     assert!(r.pass, "{:#?}", r.all_violations());
     assert_eq!(
@@ -210,10 +226,12 @@ async fn a_sliding_window_never_exceeds_n_in_a_sliding_second_and_fails_the_edge
     let r = over_limit::run(&env, &[describe()], 2.0, 3000)
         .await
         .unwrap();
-    // N exactly on the limiter's own clock; the journal reads the clock a little earlier
-    // than the limiter, by a varying few µs to ms, which can show one more.
+    // N exactly on the limiter's own clock. The journal records arrival times and the limiter
+    // counts by them too, but when two requests reach the limiter out of arrival order the
+    // later time is used (times never go backwards there), which can show one more.
     assert!(r.verdicts[0].max_accepted_in_sliding_second <= N + 1);
-    let edge = window_edge::run(&env, &[describe()]).await.unwrap();
+    let cases = [describe()];
+    let edge = measured(|| window_edge::run(&env, &cases)).await;
     let v = &edge.verdicts[0];
     assert!(!edge.pass, "stricter than the first N of each second");
     assert_eq!(v.algorithm_guess, AlgorithmGuess::SlidingWindow);
@@ -223,7 +241,8 @@ async fn a_sliding_window_never_exceeds_n_in_a_sliding_second_and_fails_the_edge
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recovery_comes_at_the_next_window() {
     let env = env_for(mock_with(N, Algorithm::FixedWindow).await, None).await;
-    let r = recovery::run(&env, &[describe()]).await.unwrap();
+    let cases = [describe()];
+    let r = measured(|| recovery::run(&env, &cases)).await;
     assert!(r.pass, "{:#?}", r.all_violations());
     for v in &r.verdicts {
         let rec = v.recovery.as_ref().unwrap();

@@ -53,6 +53,11 @@ impl ScenarioResult {
     }
 
     /// Every reason it failed, with the key each belongs to.
+    /// Whether every key's load was offered as intended (see [`Verdict::offered_as_intended`]).
+    pub fn offered_as_intended(&self) -> bool {
+        self.verdicts.iter().all(Verdict::offered_as_intended)
+    }
+
     pub fn all_violations(&self) -> Vec<String> {
         let mut out = self.violations.clone();
         for v in &self.verdicts {

@@ -332,6 +332,15 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Whether the client offered the load it intended (rate within the allowed ratio, calls on
+    /// their slots). When it did not, the run says nothing about the limiter, only about the
+    /// machine that drove it.
+    pub fn offered_as_intended(&self) -> bool {
+        self.calls > 0
+            && (OFFERED_RATIO_MIN..=OFFERED_RATIO_MAX).contains(&self.offered.ratio)
+            && self.offered.late_fraction <= MAX_LATE_FRACTION
+    }
+
     /// The verdict on the calls of `key` among `calls`.
     pub fn compute(key: &Key, calls: &[Call], expectation: &Expectation) -> Verdict {
         let mut mine: Vec<&Call> = calls.iter().filter(|c| &c.key == key).collect();
