@@ -70,22 +70,28 @@ fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Clap's errors are multi-line with usage; keep its first line, and let help and version
-/// print as clap intends.
+/// Clap's errors are multi-line with usage; keep their first paragraph, folded onto one line,
+/// and let help and version print as clap intends. A bare `tco-harness` is a usage error.
 pub fn clap_exit(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match e.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
             ExitCode::SUCCESS
         }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprintln!("tco-harness: a subcommand is required (see --help)");
+            ExitCode::from(USAGE)
+        }
         _ => {
             let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            let first = first.trim_start_matches("error: ");
-            eprintln!("tco-harness: {first} (see --help)");
+            let first_paragraph: Vec<&str> = rendered
+                .lines()
+                .take_while(|line| !line.trim().is_empty())
+                .collect();
+            let message = one_line(&first_paragraph.join(" "));
+            let message = message.trim_start_matches("error: ");
+            eprintln!("tco-harness: {message} (see --help)");
             ExitCode::from(USAGE)
         }
     }

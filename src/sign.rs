@@ -15,7 +15,7 @@ use crate::error::CliError;
 pub const DEFAULT_ENDPOINT: &str = "https://organization.intl.tencentcloudapi.com";
 const SERVICE: &str = "organization";
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct SignArgs {
     /// The API action, e.g. CreateOrganization.
     #[arg(long)]
@@ -64,6 +64,29 @@ pub struct SignArgs {
     skip_validation: bool,
 }
 
+/// The secret key and the token are never shown, even in debug output.
+impl std::fmt::Debug for SignArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignArgs")
+            .field("action", &self.action)
+            .field("version", &self.version)
+            .field("endpoint", &self.endpoint)
+            .field("secret_id", &self.secret_id)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The latest timestamp whose UTC date has four digits (9999-12-31T23:59:59Z).
+const MAX_TIMESTAMP: i64 = 253_402_300_799;
+
+/// The two languages the API (and the official SDK's profile) accept.
+const LANGUAGES: [&str; 2] = ["en-US", "zh-CN"];
+
 pub fn run(args: SignArgs) -> Result<(), CliError> {
     let request = SignInput::from_args(&args)?;
     let printed = request.sign();
@@ -98,6 +121,18 @@ impl SignInput {
             check_params(version, &args.action, &params)?;
         }
         let sign_method: SignMethod = args.sign_method.parse().map_err(CliError::usage)?;
+        if let Some(ts) = args.timestamp {
+            if !(1..=MAX_TIMESTAMP).contains(&ts) {
+                return Err(CliError::usage(format!(
+                    "--timestamp {ts} is not a Unix time in seconds between 1 and {MAX_TIMESTAMP}"
+                )));
+            }
+        }
+        if let Some(lang) = args.language.as_deref().filter(|l| !LANGUAGES.contains(l)) {
+            return Err(CliError::usage(format!(
+                "--language {lang:?} is not supported (en-US or zh-CN)"
+            )));
+        }
         if args.unsigned_payload && sign_method != SignMethod::Tc3HmacSha256 {
             return Err(CliError::usage(
                 "--unsigned-payload applies to TC3-HMAC-SHA256 only",

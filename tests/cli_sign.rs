@@ -269,6 +269,32 @@ fn bad_input_is_one_line_and_exit_2_without_secrets() {
             "TC3-HMAC-SHA256 only",
         ),
         (&["sign", "--no-such-flag"], "unexpected argument"),
+        (&["sign"], "not provided: --action <ACTION>"),
+        (&[], "a subcommand is required"),
+        (
+            &[
+                "sign",
+                "--action",
+                "CreateOrganization",
+                "--language",
+                "fr-FR",
+            ],
+            "--language \"fr-FR\" is not supported",
+        ),
+        (
+            &["sign", "--action", "CreateOrganization", "--timestamp=-5"],
+            "--timestamp -5 is not a Unix time",
+        ),
+        (
+            &[
+                "sign",
+                "--action",
+                "CreateOrganization",
+                "--timestamp",
+                "99999999999999",
+            ],
+            "is not a Unix time",
+        ),
     ];
     for (args, needle) in cases {
         let out = tco_harness(args);
@@ -288,6 +314,38 @@ fn bad_input_is_one_line_and_exit_2_without_secrets() {
             "{args:?}"
         );
     }
+}
+
+#[test]
+fn empty_region_and_language_are_left_out_as_the_sdk_does() {
+    let out = tco_harness(&[
+        "sign",
+        "--action",
+        "DescribeOrganization",
+        "--region",
+        "",
+        "--timestamp",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(printed["headers"].get("X-TC-Region").is_none(), "{printed}");
+    let out = tco_harness(&[
+        "sign",
+        "--action",
+        "DescribeOrganization",
+        "--sign-method",
+        "HmacSHA1",
+        "--region",
+        "",
+        "--timestamp",
+        "1",
+    ]);
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !printed["url"].as_str().unwrap().contains("Region="),
+        "{printed}"
+    );
 }
 
 #[test]

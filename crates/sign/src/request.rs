@@ -211,7 +211,9 @@ fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
         query: &query,
         headers: &[("content-type", content_type), ("host", spec.host)],
         payload,
-        value_case: ValueCase::Lower,
+        // As the official SDK: `content-type` and `host` signed as sent. For every real
+        // endpoint (lower-case host) this is also the documented lower-cased form.
+        value_case: ValueCase::AsSent,
     };
     let date = crate::utc_date(spec.timestamp);
     let key = keys.signing_key(creds.secret_key(), &date, spec.service);
@@ -239,9 +241,9 @@ fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
             "X-TC-Content-SHA256",
             spec.unsigned_payload.then_some(tc3::UNSIGNED_PAYLOAD),
         ),
-        ("X-TC-Region", spec.region),
-        ("X-TC-Token", creds.token()),
-        ("X-TC-Language", spec.language),
+        ("X-TC-Region", non_empty(spec.region)),
+        ("X-TC-Token", non_empty(creds.token())),
+        ("X-TC-Language", non_empty(spec.language)),
     ];
     headers.extend(
         optional
@@ -256,6 +258,11 @@ fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
         headers,
         body,
     }
+}
+
+/// The SDK leaves out a region, token or language that is empty (`if self.region:`).
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.is_empty())
 }
 
 /// `/?query` for GET; a GET without parameters goes out as plain `/`, as with the SDK.
@@ -285,7 +292,10 @@ fn build_v1(spec: &RequestSpec<'_>, creds: &Credentials, method: V1Method) -> Si
     set_param(&mut params, "Nonce", spec.nonce.to_string());
     set_param(&mut params, "Timestamp", spec.timestamp.to_string());
     set_param(&mut params, "Version", spec.version.to_string());
-    let optional = [("Region", spec.region), ("Token", creds.token())];
+    let optional = [
+        ("Region", non_empty(spec.region)),
+        ("Token", non_empty(creds.token())),
+    ];
     for (k, v) in optional {
         if let Some(v) = v {
             set_param(&mut params, k, v.to_string());
@@ -293,7 +303,7 @@ fn build_v1(spec: &RequestSpec<'_>, creds: &Credentials, method: V1Method) -> Si
     }
     set_param(&mut params, "SecretId", creds.secret_id().to_string());
     set_param(&mut params, "SignatureMethod", method.as_str().to_string());
-    if let Some(lang) = spec.language {
+    if let Some(lang) = non_empty(spec.language) {
         set_param(&mut params, "Language", lang.to_string());
     }
     let sts = v1::string_to_sign(spec.http_method.as_str(), spec.host, "/", &params);
