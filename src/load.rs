@@ -37,14 +37,14 @@ struct RateLimitArgs {
     #[arg(long)]
     version: Option<String>,
     /// Requests per second to offer (an open-model schedule: held whatever the latency).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     rate: f64,
     /// How long, e.g. 10s, 1500ms, 1m.
     #[arg(long, value_parser = parse_duration)]
     duration: Duration,
     /// The limit to expect (default: the contract's documented limit).
-    #[arg(long)]
-    expect_limit: Option<u32>,
+    #[arg(long, allow_negative_numbers = true)]
+    expect_limit: Option<i64>,
     /// A real endpoint, e.g. https://staging.example.com (default: the in-process mock).
     #[arg(long)]
     endpoint: Option<String>,
@@ -80,6 +80,11 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 pub fn run(args: LoadArgs) -> ExitCode {
     match run_inner(args) {
         Ok(summary) => {
+            // Nothing answered: the endpoint is unreachable, not the limiter wrong.
+            if let Some(why) = summary.unreachable() {
+                return CliError::failed(format!("cannot reach {}: {why}", summary.endpoint))
+                    .report();
+            }
             print!("{}", summary.table());
             for failure in summary.failures() {
                 println!("FAIL {failure}");
@@ -152,9 +157,12 @@ fn case(a: &RateLimitArgs) -> Result<Case, CliError> {
     };
     let mut case = Case::from_contract(&a.action, &version).map_err(usage)?;
     if let Some(n) = a.expect_limit {
-        if n == 0 {
-            return Err(CliError::usage("--expect-limit must be at least 1"));
-        }
+        let n = u32::try_from(n).ok().filter(|&n| n >= 1).ok_or_else(|| {
+            CliError::usage(format!(
+                "--expect-limit {n} must be at least 1 and at most {}",
+                u32::MAX
+            ))
+        })?;
         case = case.with_limit(n);
     }
     Ok(case)

@@ -150,3 +150,102 @@ fn usage_errors_exit_2_with_one_line() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-production"));
 }
+
+#[test]
+fn a_rate_at_the_limit_is_under_limit_and_exits_0() {
+    let d = dir("at-limit");
+    let out = harness()
+        .args([
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--version",
+            "2021-03-31",
+        ])
+        .args(["--rate", "40", "--duration", "3s", "--expect-limit", "40"])
+        .args(["--mock-limit", "40", "--report-dir"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stdout.contains("nothing throttled"), "{stdout}");
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn negative_numbers_get_the_range_message() {
+    for (flag, value) in [("--rate", "-5"), ("--expect-limit", "-1")] {
+        let mut args = vec![
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--duration",
+            "1s",
+        ];
+        if flag == "--rate" {
+            args.extend([flag, value]);
+        } else {
+            args.extend(["--rate", "5", flag, value]);
+        }
+        let out = harness().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(flag) && stderr.contains("must be"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("unexpected argument"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_unreachable_endpoint_exits_2_naming_it() {
+    let d = dir("unreachable");
+    let out = harness()
+        .args([
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--rate",
+            "5",
+            "--duration",
+            "1s",
+            "--endpoint",
+            "http://127.0.0.1:1",
+            "--report-dir",
+        ])
+        .arg(&d)
+        .env(
+            "TENCENTCLOUD_SECRET_ID",
+            "AKIDloadCliUnreachable000000000000",
+        )
+        .env(
+            "TENCENTCLOUD_SECRET_KEY",
+            "load-cli-unreachable-secret-key-00",
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{stderr}\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("127.0.0.1:1"), "{stderr}");
+    std::fs::remove_dir_all(&d).ok();
+}

@@ -316,9 +316,7 @@ async fn mixed_workload_reports_latency_per_action() {
     let env = env_for(MockServer::start().await, None).await;
     let root = root_node(&env).await;
     let mix = tco_scenarios::mixed_workload::default_mix(Some(root)).unwrap();
-    let r = tco_scenarios::mixed_workload::run(&env, &mix, 48.0, 2000)
-        .await
-        .unwrap();
+    let r = measured(|| tco_scenarios::mixed_workload::run(&env, &mix, 48.0, 2000)).await;
     assert!(r.pass, "{:#?}", r.all_violations());
     assert_eq!(r.verdicts.len(), 5);
     for v in &r.verdicts {

@@ -63,7 +63,7 @@ pub async fn run_conformance(
 }
 
 /// One action at one rate for `duration_ms`: judged as under-limit below the expected limit
-/// and as over-limit at or above it.
+/// or at it, and as over-limit above it.
 pub async fn run_rate_limit(
     env: &Env,
     case: &Case,
@@ -71,7 +71,7 @@ pub async fn run_rate_limit(
     duration_ms: u64,
 ) -> Result<Summary, LoadError> {
     let started = wall_ms();
-    let kind = if rate < case.limit as f64 {
+    let kind = if rate <= case.limit as f64 {
         ScenarioKind::UnderLimit
     } else {
         ScenarioKind::OverLimit
@@ -178,6 +178,8 @@ pub async fn endpoint_credentials() -> Result<tco_sign::Credentials, LoadError> 
 /// throttled for everyone using it.
 pub fn check_production(target: &crate::Target, allow: bool) -> Result<(), LoadError> {
     let host = target.url.host_str().unwrap_or("").to_ascii_lowercase();
+    // `example.com.` is the same host as `example.com`: a fully qualified name must not slip by.
+    let host = host.strip_suffix('.').unwrap_or(&host).to_string();
     let production = host == "tencentcloudapi.com" || host.ends_with(".tencentcloudapi.com");
     if production && !allow {
         return Err(LoadError::Usage(format!(
@@ -205,6 +207,13 @@ mod tests {
         assert!(check_production(&prod, true).is_ok());
         let staging = crate::Target::new("https://org.staging.example.com").unwrap();
         assert!(check_production(&staging, false).is_ok());
+        for trailing in [
+            "https://ORGANIZATION.TencentCloudAPI.com.",
+            "https://tencentcloudapi.com.",
+        ] {
+            let t = crate::Target::new(trailing).unwrap();
+            assert!(check_production(&t, false).is_err(), "{trailing}");
+        }
         let lookalike = crate::Target::new("https://nottencentcloudapi.com").unwrap();
         assert!(check_production(&lookalike, false).is_ok());
     }

@@ -254,6 +254,29 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// When every call of the run went unanswered (refused connection, DNS, TLS, timeout):
+    /// how many, by kind. Such a run says nothing about the limiter; the endpoint is the
+    /// problem. `None` when any call got an answer, or when there were no calls.
+    pub fn unreachable(&self) -> Option<String> {
+        let verdicts = || self.scenarios.iter().flat_map(|s| s.verdicts.iter());
+        let calls: usize = verdicts().map(|v| v.calls).sum();
+        let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+        for v in verdicts() {
+            for (kind, n) in &v.transport_errors {
+                *kinds.entry(kind.as_str()).or_insert(0) += n;
+            }
+        }
+        let unanswered: usize = kinds.values().sum();
+        if calls == 0 || unanswered < calls {
+            return None;
+        }
+        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} x{n}")).collect();
+        Some(format!(
+            "all {calls} calls got no answer ({})",
+            kinds.join(", ")
+        ))
+    }
+
     pub fn new(
         endpoint: impl Into<String>,
         started_ms: i64,

@@ -411,11 +411,15 @@ impl Verdict {
         let accepted = accepted_times.len();
         let accepted_per_second = if !full.is_empty() {
             full.iter().map(|w| w.accepted as f64).sum::<f64>() / full.len() as f64
-        } else if let (Some((first, _)), Some((last, _))) = (series.first(), series.last()) {
-            let span_s = ((last - first) as f64 / 1000.0).max(1.0);
-            accepted as f64 / span_s
         } else {
-            0.0
+            // No full window (a window-edge burst): the mean over the windows that saw
+            // traffic, not all accepted calls over a span shorter than a window.
+            let busy: Vec<&Second> = per_second.iter().filter(|w| w.offered > 0).collect();
+            if busy.is_empty() {
+                0.0
+            } else {
+                busy.iter().map(|w| w.accepted as f64).sum::<f64>() / busy.len() as f64
+            }
         };
         let accepted_per_window_min = full.iter().map(|w| w.accepted).min().unwrap_or(0);
         let accepted_per_window_max = full.iter().map(|w| w.accepted).max().unwrap_or(0);
@@ -436,7 +440,14 @@ impl Verdict {
         let recovery = expectation
             .recovery_from_ms
             .map(|from| recovery(&series, from, expectation.recovery_bound_ms));
-        let algorithm_guess = guess(&series, &per_second, phase, limit, max_sliding);
+        let algorithm_guess = guess(
+            &series,
+            &per_second,
+            phase,
+            limit,
+            max_sliding,
+            expectation.intended_rate(),
+        );
 
         let mut verdict = Verdict {
             scenario: expectation.scenario.clone(),
@@ -696,13 +707,21 @@ pub fn guess(
     phase: i64,
     limit: u32,
     max_sliding: u32,
+    intended_rate: f64,
 ) -> AlgorithmGuess {
     let window = |t: i64| (t - phase).div_euclid(WINDOW_MS);
     let throttled = series.iter().filter(|(_, o)| o.is_throttled()).count();
     if throttled == 0 {
         let times: Vec<i64> = series.iter().map(|(t, _)| *t).collect();
         let (offered_max, _) = max_in_sliding_second(&times);
-        return if offered_max > limit {
+        // A schedule at the limit can put N + 1 calls in some sliding second through send
+        // jitter alone: that is no evidence against a limiter.
+        let over = if intended_rate > limit as f64 {
+            offered_max > limit
+        } else {
+            offered_max > limit + 1
+        };
+        return if over {
             AlgorithmGuess::NoLimiting
         } else {
             AlgorithmGuess::Undetermined {

@@ -476,3 +476,34 @@ fn a_call_decided_just_after_a_boundary_but_journaled_before_it_is_placed_after(
     let v = Verdict::compute(&key(), &cs2, &e);
     assert!(!v.pass);
 }
+
+#[test]
+fn a_rate_at_the_limit_with_jitter_is_not_no_limiting() {
+    let n = 40;
+    let mut times = steady(T0 + 500, 40.0, 3000);
+    // One call sent 30 ms early: 41 calls in a sliding second, none over the rate.
+    times[40] -= 30;
+    times.sort_unstable();
+    let e = Expectation::steady("rate-limit", ScenarioKind::UnderLimit, n, 40.0, 3000);
+    let v = Verdict::compute(&key(), &calls(Sim::Unlimited, &times, true), &e);
+    assert!(v.pass, "{:#?}", v.violations);
+    assert_ne!(v.algorithm_guess, AlgorithmGuess::NoLimiting);
+    // Well above the limit, the same limiter is still named.
+    let times = steady(T0 + 500, 60.0, 3000);
+    let e = Expectation::steady("rate-limit", ScenarioKind::OverLimit, n, 60.0, 3000);
+    let v = Verdict::compute(&key(), &calls(Sim::Unlimited, &times, true), &e);
+    assert_eq!(v.algorithm_guess, AlgorithmGuess::NoLimiting);
+}
+
+#[test]
+fn window_edge_accepted_per_second_is_per_busy_window() {
+    let n = 40;
+    let boundary = T0 + 5000;
+    let mut times: Vec<i64> = (0..60).map(|k| boundary - 150 + k * 2).collect();
+    times.extend((0..60).map(|k| boundary + 30 + k * 2));
+    let slots: Vec<f64> = times.iter().map(|t| (t - times[0]) as f64).collect();
+    let e = Expectation::from_slots("window-edge", ScenarioKind::WindowEdge, n, &slots);
+    let v = Verdict::compute(&key(), &calls(Sim::Fixed(n), &times, true), &e);
+    assert_eq!(v.accepted, 2 * n as usize);
+    assert_eq!(v.accepted_per_second, n as f64);
+}
