@@ -1,6 +1,8 @@
 //! `tco-harness call`: one API call through the reference client, printing the `Response`
 //! object. Credentials come from the client's default chain (environment, then the profile
-//! files); retries follow the client's policy unless `--retries` says otherwise.
+//! files); retries follow the client's policy unless `--retries` says otherwise. A `Response`
+//! that breaks the action's response shape is a failed check (exit 1, the violations on one
+//! line of stderr) unless `--skip-validation` is given.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -45,7 +47,8 @@ pub struct CallArgs {
     #[arg(long)]
     pub retries: Option<u32>,
     /// Send the parameters even if they do not match the action's request shape (or the
-    /// action is not in the contract; then --version is required).
+    /// action is not in the contract; then --version is required), and print the `Response`
+    /// without checking it against the action's response shape.
     #[arg(long)]
     pub skip_validation: bool,
 }
@@ -69,6 +72,7 @@ struct Call {
     version: Version,
     action: String,
     params: Value,
+    validate_response: bool,
 }
 
 impl Call {
@@ -105,10 +109,19 @@ impl Call {
             version,
             action: args.action.clone(),
             params,
+            validate_response: !args.skip_validation,
         })
     }
 
     async fn send(&self) -> Result<Value, CliError> {
+        let response = self.call().await?;
+        if self.validate_response {
+            check_response(self.version, &self.action, &response)?;
+        }
+        Ok(response)
+    }
+
+    async fn call(&self) -> Result<Value, CliError> {
         self.client
             .call_json(self.version, &self.action, self.params.clone())
             .await
@@ -192,5 +205,27 @@ fn check_params(version: Version, action: &str, params: &Value) -> Result<(), Cl
         action.name,
         action.input,
         listed.join("; ")
+    )))
+}
+
+/// The `Response` object against the action's response shape: violations are a failed check.
+fn check_response(version: Version, action: &str, response: &Value) -> Result<(), CliError> {
+    let Some(action) = tco_spec::action(version, action) else {
+        return Ok(());
+    };
+    let violations = action.validate_response(response);
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    let request_id = response
+        .get("RequestId")
+        .and_then(Value::as_str)
+        .unwrap_or("none");
+    Err(CliError::violations(format!(
+        "contract violation: {} (response of {} {version} does not match {}; RequestId: {request_id}; --skip-validation prints it anyway)",
+        listed.join("; "),
+        action.name,
+        action.output,
     )))
 }

@@ -79,13 +79,23 @@ fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
+/// The contract's example `Response` of an action, with this RequestId.
+fn example_response(version: &str, action: &str, request_id: &str) -> Value {
+    let action = tco_spec::action(version.parse().unwrap(), action).unwrap();
+    let mut response = action.example_response();
+    response["RequestId"] = json!(request_id);
+    assert!(action.validate_response(&response).is_empty());
+    response
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[tokio::test]
 async fn success_prints_the_response_object_and_exits_0() {
-    let server = server(json!({"Response": {"OrgId": 5, "RequestId": "rid-1"}})).await;
+    let response = example_response("2021-03-31", "DescribeOrganizationNodes", "rid-1");
+    let server = server(json!({ "Response": response })).await;
     for extra in [
         vec![],
         vec!["--method", "GET"],
@@ -115,7 +125,7 @@ async fn success_prints_the_response_object_and_exits_0() {
             text(&out.stderr)
         );
         let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(printed, json!({"OrgId": 5, "RequestId": "rid-1"}));
+        assert_eq!(printed, response);
     }
     // The version defaulted to the newest that has the action.
     let received = server.received_requests().await.unwrap();
@@ -127,7 +137,8 @@ async fn success_prints_the_response_object_and_exits_0() {
 
 #[tokio::test]
 async fn params_file_and_explicit_version() {
-    let server = server(json!({"Response": {"RequestId": "rid-2"}})).await;
+    let response = example_response("2018-12-25", "AddOrganizationNode", "rid-2");
+    let server = server(json!({ "Response": response })).await;
     let dir = std::env::temp_dir().join(format!("tco-cli-call-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("params.json");
@@ -263,4 +274,43 @@ async fn missing_credentials_exit_2() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[tokio::test]
+async fn a_response_that_breaks_the_contract_exits_1_unless_skip_validation() {
+    let bad = server(json!({"Response": {"NickName": "x", "RequestId": "rid-bad"}})).await;
+    let call = |extra: &[&str]| {
+        let mut a = args(&["call", "DescribeOrganization", "--endpoint", &bad.uri()]);
+        a.extend(args(extra));
+        tco_harness(a)
+    };
+    let out = call(&[]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("tco-harness: contract violation: $.OrgId: missing required member; "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("RequestId: rid-bad"), "{stderr}");
+    assert!(stderr.contains("--skip-validation"), "{stderr}");
+
+    // --skip-validation prints what came back.
+    let out = call(&["--skip-validation"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed, json!({"NickName": "x", "RequestId": "rid-bad"}));
+
+    // A Response that keeps the contract passes.
+    let response = example_response("2021-03-31", "DescribeOrganization", "rid-good");
+    let good = server(json!({ "Response": response })).await;
+    let out = tco_harness(args(&[
+        "call",
+        "DescribeOrganization",
+        "--endpoint",
+        &good.uri(),
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
