@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tco_sign::{AuthError, Credentials, Verified, Verifier};
 
@@ -27,6 +28,8 @@ pub(crate) struct App {
     pub faults: Faults,
     pub journal: Journal,
     pub admin: AdminAccess,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: Duration,
 }
 
 impl App {
@@ -50,6 +53,7 @@ impl App {
             faults: Faults::new(config.faults.clone(), config.seed),
             journal: Journal::new(config.journal_capacity),
             admin,
+            body_timeout: config.body_timeout,
             accounts,
         };
         app.register_accounts();

@@ -26,6 +26,7 @@
 //!
 //! journal_capacity = 1000
 //! seed = 42                     # makes fault rolls repeatable
+//! body_timeout_ms = 10000       # how long a request body may take to arrive
 //! ```
 //!
 //! Besides the accounts declared, there is always a default account (uin [`DEFAULT_UIN`]):
@@ -45,6 +46,7 @@ use tco_spec::{contract, Version};
 use crate::faults::{FaultRule, ANY_ACTION};
 use crate::journal::DEFAULT_JOURNAL_CAPACITY;
 use crate::limiter::{Algorithm, LimitOverrides, UnknownAlgorithm};
+use crate::request::BODY_READ_TIMEOUT;
 
 /// The default account's uin.
 pub const DEFAULT_UIN: u64 = 100_000_000_001;
@@ -154,6 +156,10 @@ pub struct Config {
     pub seed: Option<u64>,
     pub admin_token: Option<String>,
     pub journal_capacity: usize,
+    /// How long a request's body may take to arrive once its headers are in; then the answer
+    /// is `InvalidRequest` and the connection is closed. [`BODY_READ_TIMEOUT`] by default;
+    /// must not be zero.
+    pub body_timeout: Duration,
 }
 
 impl Default for Config {
@@ -166,6 +172,7 @@ impl Default for Config {
             seed: None,
             admin_token: None,
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+            body_timeout: BODY_READ_TIMEOUT,
         }
     }
 }
@@ -183,6 +190,7 @@ impl fmt::Debug for Config {
                 &self.admin_token.as_ref().map(|_| "<redacted>"),
             )
             .field("journal_capacity", &self.journal_capacity)
+            .field("body_timeout", &self.body_timeout)
             .finish()
     }
 }
@@ -224,6 +232,8 @@ pub enum ConfigError {
         "admin.token must not be empty (leave it out to disable the admin surface off loopback)"
     )]
     EmptyAdminToken,
+    #[error("body_timeout_ms must be more than 0")]
+    ZeroBodyTimeout,
 }
 
 impl Config {
@@ -264,6 +274,9 @@ impl Config {
         }
         if self.admin_token.as_deref() == Some("") {
             return Err(ConfigError::EmptyAdminToken);
+        }
+        if self.body_timeout.is_zero() {
+            return Err(ConfigError::ZeroBodyTimeout);
         }
         Ok(())
     }
@@ -358,6 +371,7 @@ struct RawConfig {
     admin: RawAdmin,
     journal_capacity: Option<usize>,
     seed: Option<u64>,
+    body_timeout_ms: Option<u64>,
 }
 
 #[derive(Default, Deserialize)]
@@ -411,6 +425,9 @@ impl RawConfig {
             seed: self.seed,
             admin_token: self.admin.token,
             journal_capacity: self.journal_capacity.unwrap_or(DEFAULT_JOURNAL_CAPACITY),
+            body_timeout: self
+                .body_timeout_ms
+                .map_or(BODY_READ_TIMEOUT, Duration::from_millis),
         })
     }
 }
@@ -434,6 +451,7 @@ mod tests {
     const FULL: &str = r#"
         journal_capacity = 50
         seed = 42
+        body_timeout_ms = 1500
         [[accounts]]
         uin = 100000000002
         secret_id = "AKIDSecond"
@@ -464,6 +482,7 @@ mod tests {
         let c = Config::from_toml(FULL).unwrap();
         assert_eq!(c.journal_capacity, 50);
         assert_eq!(c.seed, Some(42));
+        assert_eq!(c.body_timeout, Duration::from_millis(1500));
         assert_eq!(c.accounts.len(), 1);
         assert_eq!(c.accounts[0].credentials().token(), Some("tok"));
         assert_eq!(c.limits.default, Some(10));
@@ -507,6 +526,7 @@ mod tests {
             ("[[faults]]\naction = \"*\"\nerror = \"Made.Up\"", "Made.Up"),
             ("[[faults]]\naction = \"*\"", "no error"),
             ("[admin]\ntoken = \"\"", "admin.token"),
+            ("body_timeout_ms = 0", "body_timeout_ms"),
             ("colour = \"blue\"", "colour"),
             ("[rate_limits]\ndefault = -1", "default"),
             (

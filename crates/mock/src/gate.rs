@@ -11,10 +11,12 @@
 use axum::body::Body;
 use axum::http::Request;
 use serde_json::Value;
+use tco_sign::v1::V1Method;
 use tco_spec::{Action, Version};
 
 use crate::app::App;
 use crate::envelope::ApiError;
+use crate::journal::MAX_JOURNAL_PARAMS_BYTES;
 use crate::limiter::{Decision, LimitKey};
 use crate::params;
 use crate::request::{self, BodyKind, RawRequest};
@@ -43,6 +45,12 @@ pub(crate) struct Facts {
     pub sign_method: String,
     /// When the request arrived, on the mock's clock: what the limiter counts by.
     pub arrived_millis: i64,
+    /// The parameters as read, for the journal: `None` when they could not be read or are
+    /// over [`MAX_JOURNAL_PARAMS_BYTES`] (then `params_truncated`).
+    pub params: Option<Value>,
+    pub params_truncated: bool,
+    /// The answer must close the connection (the body was not read to its end).
+    pub close_connection: bool,
 }
 
 /// Action, version and region as sent: TC3 in `X-TC-*` headers, v1 in the parameters.
@@ -53,6 +61,10 @@ struct Common {
     version: Option<String>,
     region: Option<String>,
     claimed_secret_id: Option<String>,
+    /// The signature method the request claims, before it is checked: TC3 when an
+    /// `Authorization` header names that algorithm, v1 when a `Signature` parameter is present
+    /// (`SignatureMethod`, HmacSHA1 when absent); `None` when neither is recognisable.
+    claimed_sign_method: Option<&'static str>,
 }
 
 impl Common {
@@ -64,6 +76,7 @@ impl Common {
                 version: raw.header("x-tc-version").map(str::to_string),
                 region: raw.header("x-tc-region").map(str::to_string),
                 claimed_secret_id: credential_secret_id(auth).map(str::to_string),
+                claimed_sign_method: names_tc3(auth).then_some(tco_sign::tc3::ALGORITHM),
             },
             None => {
                 let params = raw.form_params();
@@ -79,6 +92,12 @@ impl Common {
                     version: get("Version"),
                     region: get("Region"),
                     claimed_secret_id: get("SecretId"),
+                    claimed_sign_method: get("Signature").and_then(|_| {
+                        match get("SignatureMethod") {
+                            None => Some(V1Method::HmacSha1.as_str()),
+                            Some(m) => V1Method::parse(&m).map(V1Method::as_str),
+                        }
+                    }),
                 }
             }
         }
@@ -93,6 +112,15 @@ impl Common {
     }
 }
 
+/// Whether an `Authorization` value starts with the TC3 algorithm's name.
+fn names_tc3(authorization: &str) -> bool {
+    authorization
+        .trim_start()
+        .split_ascii_whitespace()
+        .next()
+        .is_some_and(|algorithm| algorithm == tco_sign::tc3::ALGORITHM)
+}
+
 /// The SecretId in `… Credential=AKID…/date/service/tc3_request, …`, for the journal only.
 fn credential_secret_id(authorization: &str) -> Option<&str> {
     let start = authorization.find("Credential=")? + "Credential=".len();
@@ -105,9 +133,23 @@ pub(crate) async fn run(
     req: Request<Body>,
     facts: &mut Facts,
 ) -> Result<Reply, ApiError> {
-    let raw = request::read(req).await?;
+    let raw = request::read(req, app.body_timeout)
+        .await
+        .map_err(|refusal| {
+            facts.close_connection = refusal.close_connection;
+            refusal.error
+        })?;
     let common = Common::of(&raw);
     facts.observe(&common);
+    // Read now for the journal (refused requests are the ones a test most wants to see), but
+    // only when small: a large body is parsed after authentication, as before. Any error
+    // still decides the answer at step 5 only.
+    let early = read_params_early(&raw, &common);
+    if let Some(result) = &early {
+        facts.note_params(result.as_ref().ok());
+    } else {
+        facts.params_truncated = true;
+    }
 
     let verified = app
         .authenticate(&raw)
@@ -117,7 +159,14 @@ pub(crate) async fn run(
 
     admit(app, uin, &common, facts.arrived_millis)?;
     let action = resolve_action(&common)?;
-    let params = read_params(&raw, action)?;
+    let params = match early {
+        Some(result) => result?,
+        None => {
+            let params = read_params(&raw, action);
+            facts.note_params(params.as_ref().ok());
+            params?
+        }
+    };
     params::validate(action, &params)?;
 
     let injected = app.faults.roll(&action.name);
@@ -140,7 +189,82 @@ impl Facts {
         self.version = text(&common.version);
         self.region = text(&common.region);
         self.secret_id = text(&common.claimed_secret_id);
+        self.sign_method = common.claimed_sign_method.unwrap_or_default().to_string();
     }
+
+    /// Keeps `params` for the journal when small enough, without the credential parameters.
+    fn note_params(&mut self, params: Option<&Value>) {
+        let Some(params) = params else {
+            // Not parameters at all: nothing was left out for its size.
+            self.params = None;
+            self.params_truncated = false;
+            return;
+        };
+        let mut size = ByteCount(0);
+        let size = match serde_json::to_writer(&mut size, params) {
+            Ok(()) => size.0,
+            Err(_) => usize::MAX,
+        };
+        if size > MAX_JOURNAL_PARAMS_BYTES {
+            self.params = None;
+            self.params_truncated = true;
+            return;
+        }
+        let mut params = params.clone();
+        if let Value::Object(map) = &mut params {
+            map.retain(|key, _| !CREDENTIAL_PARAMS.contains(&key.as_str()));
+        }
+        self.params = Some(params);
+        self.params_truncated = false;
+    }
+}
+
+/// Parameter names that carry credentials in v1 requests; never kept in the journal, whatever
+/// the request's form. (`from_form` leaves every common parameter out already.)
+const CREDENTIAL_PARAMS: &[&str] = &["SecretId", "SecretKey", "Signature", "Token"];
+
+/// Counts what would be written.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The parameters read before authentication, when the input is at most
+/// [`MAX_JOURNAL_PARAMS_BYTES`] (`None` otherwise: step 5 reads them). A form whose action is
+/// not one of the contract's is kept flat, every value a string.
+fn read_params_early(raw: &RawRequest, common: &Common) -> Option<Result<Value, ApiError>> {
+    let input_len = match raw.kind {
+        BodyKind::Json => raw.body.len(),
+        BodyKind::Form => raw.body.len() + raw.query.len(),
+        BodyKind::Query => raw.query.len(),
+    };
+    if input_len > MAX_JOURNAL_PARAMS_BYTES {
+        return None;
+    }
+    let action = common
+        .version
+        .as_deref()
+        .and_then(|v| v.parse::<Version>().ok())
+        .zip(common.action.as_deref())
+        .and_then(|(version, name)| tco_spec::action(version, name));
+    Some(match (raw.kind, action) {
+        (BodyKind::Json, _) => params::from_json(&raw.body),
+        (_, Some(action)) => params::from_form(action, &raw.form_params()),
+        (_, None) => Ok(Value::Object(
+            raw.form_params()
+                .into_iter()
+                .filter(|(k, _)| !params::COMMON_PARAMS.contains(&k.as_str()))
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect(),
+        )),
+    })
 }
 
 fn capitalised(text: &str) -> String {

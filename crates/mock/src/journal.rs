@@ -1,9 +1,14 @@
 //! What the mock received, for tests and the admin surface: a bounded ring buffer, so a
 //! long-running mock under load keeps constant memory.
 //!
-//! An entry holds what identifies a call and its outcome, never anything secret: no
-//! `Authorization` header, signature, secret key or token, and no parameters (they may carry
-//! personal data such as e-mail addresses).
+//! An entry holds what identifies a call, its parameters and its outcome, never anything
+//! secret: no `Authorization` header, signature, secret key or token. The parameters are the
+//! action's own (the parameters of this API carry no credentials; the v1 common parameters
+//! `SecretId`, `Signature`, `Token` and the rest are left out), so a test can check what its
+//! code sent. They may hold personal data such as e-mail addresses, as test data does: the
+//! journal is only shown in-process and on the admin surface, which is closed off loopback
+//! without a token. Each entry's parameters are bounded ([`MAX_JOURNAL_PARAMS_BYTES`]), so the
+//! journal's memory stays bounded too.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
@@ -12,6 +17,10 @@ use serde::Serialize;
 
 /// The default number of entries kept.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
+
+/// Parameters larger than this (as JSON) are left out of an entry, which says
+/// `params_truncated`.
+pub const MAX_JOURNAL_PARAMS_BYTES: usize = 16 * 1024;
 
 /// The journal status of a call whose connection a fault rule dropped.
 pub const STATUS_DROPPED: &str = "ConnectionDropped";
@@ -30,8 +39,15 @@ pub struct JournalEntry {
     /// identifier, not a secret).
     pub secret_id: String,
     /// `TC3-HMAC-SHA256`, `HmacSHA256`, `HmacSHA1`, or empty when the request was not signed
-    /// in a recognisable way.
+    /// in a recognisable way. The method the request claims (an `Authorization` header naming
+    /// TC3; a `Signature` parameter with `SignatureMethod`, HmacSHA1 when absent), shown even
+    /// when authentication failed.
     pub sign_method: String,
+    /// The action's parameters as read (a v1 form rebuilt into its nested JSON shape), without
+    /// any credential parameter. `None` when the body could not be read as parameters, or when
+    /// they are over [`MAX_JOURNAL_PARAMS_BYTES`] (then `params_truncated` is true).
+    pub params: Option<serde_json::Value>,
+    pub params_truncated: bool,
     /// `OK`, the `Error.Code` answered, or [`STATUS_DROPPED`].
     pub status: String,
     pub request_id: String,
@@ -103,6 +119,8 @@ mod tests {
             region: String::new(),
             secret_id: "AKID".into(),
             sign_method: "TC3-HMAC-SHA256".into(),
+            params: None,
+            params_truncated: false,
             status: "OK".into(),
             request_id: format!("r{n}"),
             latency_micros: 1,

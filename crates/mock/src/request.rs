@@ -12,6 +12,13 @@
 //! - Size limits as documented (query 32 KB, v1 body 1 MB, TC3 body 10 MB):
 //!   `RequestSizeLimitExceeded`, decided from `Content-Length` when given and otherwise by
 //!   reading at most the limit (plus one byte), never the whole body.
+//! - The body must arrive within a deadline ([`BODY_READ_TIMEOUT`] unless configured
+//!   otherwise, counted from the end of the headers): a client that announces more bytes than
+//!   it sends, or trickles them, gets `InvalidRequest` and the connection is closed, rather than
+//!   holding it open forever.
+
+use std::fmt;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request};
@@ -27,6 +34,27 @@ pub const MAX_QUERY_BYTES: usize = 32 * 1024;
 pub const MAX_FORM_BODY_BYTES: usize = 1024 * 1024;
 /// The documented limit of a TC3 (JSON) POST body.
 pub const MAX_JSON_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// How long a request's body may take to arrive, in all, once its headers are in (the mock's
+/// choice: enough for a 10 MB body at 1 MB/s). Configurable: [`crate::config::Config::body_timeout`].
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A step-1 refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub error: ApiError,
+    /// The answer must close the connection: the body was not read to its end, so the
+    /// connection is in no state to carry another request.
+    pub close_connection: bool,
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            close_connection: false,
+        }
+    }
+}
 
 /// How the parameters travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +68,9 @@ pub enum BodyKind {
 }
 
 /// A request that passed step 1: its parts owned, its body read within the limit.
-#[derive(Debug)]
+///
+/// Its `Debug` shows header names but not the values of credential-bearing headers, and the
+/// query and body as lengths only: they may hold a v1 `Signature` and `Token`.
 pub struct RawRequest {
     pub method: &'static str,
     pub path: String,
@@ -50,6 +80,36 @@ pub struct RawRequest {
     pub headers: Vec<(String, String)>,
     pub body: Bytes,
     pub kind: BodyKind,
+}
+
+/// Headers whose values are credentials (or carry a signature made with one).
+const REDACTED_HEADERS: &[&str] = &["authorization", "x-tc-token"];
+
+impl fmt::Debug for RawRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Headers<'a>(&'a [(String, String)]);
+        impl fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list()
+                    .entries(self.0.iter().map(|(name, value)| {
+                        let secret = REDACTED_HEADERS
+                            .iter()
+                            .any(|r| name.eq_ignore_ascii_case(r));
+                        let shown = if secret { "<redacted>" } else { value.as_str() };
+                        (name.as_str(), shown)
+                    }))
+                    .finish()
+            }
+        }
+        f.debug_struct("RawRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query_len", &self.query.len())
+            .field("headers", &Headers(&self.headers))
+            .field("body_len", &self.body.len())
+            .field("kind", &self.kind)
+            .finish()
+    }
 }
 
 impl RawRequest {
@@ -92,8 +152,9 @@ fn method_name(method: &Method) -> Option<&'static str> {
     }
 }
 
-/// Step 1: checks method, path, content type and size, and reads the body.
-pub async fn read(req: Request<Body>) -> Result<RawRequest, ApiError> {
+/// Step 1: checks method, path, content type and size, and reads the body, which must arrive
+/// within `body_timeout`.
+pub async fn read(req: Request<Body>, body_timeout: Duration) -> Result<RawRequest, Refusal> {
     let (parts, body) = req.into_parts();
     let method = method_name(&parts.method).ok_or_else(|| {
         ApiError::new(
@@ -102,14 +163,13 @@ pub async fn read(req: Request<Body>) -> Result<RawRequest, ApiError> {
         )
     })?;
     if parts.uri.path() != "/" {
-        return Err(ApiError::new(
-            "UnsupportedProtocol",
-            "The API is served at path / only.",
-        ));
+        return Err(
+            ApiError::new("UnsupportedProtocol", "The API is served at path / only.").into(),
+        );
     }
     let query = parts.uri.query().unwrap_or_default().to_string();
     if query.len() > MAX_QUERY_BYTES {
-        return Err(too_large("query string", MAX_QUERY_BYTES));
+        return Err(too_large("query string", MAX_QUERY_BYTES).into());
     }
     let headers = collect_headers(&parts);
     let (kind, body) = if method == "GET" {
@@ -121,7 +181,10 @@ pub async fn read(req: Request<Body>) -> Result<RawRequest, ApiError> {
             BodyKind::Json => MAX_JSON_BODY_BYTES,
             _ => MAX_FORM_BODY_BYTES,
         };
-        (kind, read_body(&parts.headers, body, limit).await?)
+        (
+            kind,
+            read_body(&parts.headers, body, limit, body_timeout).await?,
+        )
     };
     Ok(RawRequest {
         method,
@@ -184,26 +247,55 @@ fn post_kind(headers: &axum::http::HeaderMap) -> Result<BodyKind, ApiError> {
 }
 
 /// Reads at most `limit` bytes: an announced `Content-Length` over it is refused before a byte
-/// is read, and a body without one is cut off as soon as it passes the limit.
+/// is read, and a body without one is cut off as soon as it passes the limit. A body not all
+/// in within `timeout` is refused too, and its connection is to be closed.
 pub async fn read_body(
     headers: &axum::http::HeaderMap,
     body: Body,
     limit: usize,
-) -> Result<Bytes, ApiError> {
+    timeout: Duration,
+) -> Result<Bytes, Refusal> {
     let announced = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if announced.is_some_and(|n| n > limit as u64) {
-        return Err(too_large("body", limit));
+        return Err(too_large("body", limit).into());
     }
-    match Limited::new(body, limit).collect().await {
+    let collected = match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+        Ok(collected) => collected,
+        Err(_elapsed) => {
+            return Err(Refusal {
+                error: ApiError::new(
+                    "InvalidRequest",
+                    format!(
+                    "The body did not arrive in time: it was not complete {} after the headers.",
+                    describe(timeout)
+                ),
+                ),
+                close_connection: true,
+            })
+        }
+    };
+    match collected {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large("body", limit)),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(too_large("body", limit).into())
+        }
         Err(e) => Err(ApiError::new(
             "InvalidRequest",
             format!("The body could not be read: {e}."),
-        )),
+        )
+        .into()),
+    }
+}
+
+/// `10 s`, or `250 ms` below a second or when not whole seconds.
+fn describe(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 && duration.as_secs() > 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{} ms", duration.as_millis())
     }
 }
 
@@ -218,7 +310,9 @@ fn too_large(what: &str, limit: usize) -> ApiError {
 mod tests {
     use super::*;
     use axum::http::HeaderMap;
-    use futures_util::stream;
+    use futures_util::{stream, StreamExt};
+
+    const T: Duration = BODY_READ_TIMEOUT;
 
     fn chunked(chunks: usize, size: usize) -> Body {
         let stream = stream::iter(
@@ -229,11 +323,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_body_without_length_is_cut_at_the_limit() {
-        let err = read_body(&HeaderMap::new(), chunked(20, 1024), 16 * 1024)
+        let err = read_body(&HeaderMap::new(), chunked(20, 1024), 16 * 1024, T)
             .await
             .unwrap_err();
-        assert_eq!(err.code, "RequestSizeLimitExceeded");
-        let ok = read_body(&HeaderMap::new(), chunked(16, 1024), 16 * 1024)
+        assert_eq!(err.error.code, "RequestSizeLimitExceeded");
+        let ok = read_body(&HeaderMap::new(), chunked(16, 1024), 16 * 1024, T)
             .await
             .unwrap();
         assert_eq!(ok.len(), 16 * 1024);
@@ -245,10 +339,10 @@ mod tests {
         headers.insert(header::CONTENT_LENGTH, "20000000".parse().unwrap());
         // The body would never end: refusing must not wait for it.
         let endless = Body::from_stream(stream::pending::<Result<Bytes, std::io::Error>>());
-        let err = read_body(&headers, endless, MAX_JSON_BODY_BYTES)
+        let err = read_body(&headers, endless, MAX_JSON_BODY_BYTES, T)
             .await
             .unwrap_err();
-        assert_eq!(err.code, "RequestSizeLimitExceeded");
+        assert_eq!(err.error.code, "RequestSizeLimitExceeded");
     }
 
     #[tokio::test]
@@ -256,10 +350,69 @@ mod tests {
         let broken = Body::from_stream(stream::iter(vec![Err::<Bytes, _>(std::io::Error::other(
             "reset",
         ))]));
-        let err = read_body(&HeaderMap::new(), broken, 1024)
+        let err = read_body(&HeaderMap::new(), broken, 1024, T)
             .await
             .unwrap_err();
-        assert_eq!(err.code, "InvalidRequest");
+        assert_eq!(err.error.code, "InvalidRequest");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_that_never_completes_is_refused_at_the_deadline() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_LENGTH, "100".parse().unwrap());
+        // Six bytes of the hundred announced, then nothing.
+        let first = stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from_static(
+            b"{\"a\":1",
+        ))]);
+        let stalled = Body::from_stream(first.chain(stream::pending()));
+        let refusal = read_body(&headers, stalled, 1024, Duration::from_millis(250))
+            .await
+            .unwrap_err();
+        assert_eq!(refusal.error.code, "InvalidRequest");
+        assert!(
+            refusal.error.message.contains("did not arrive in time"),
+            "{refusal:?}"
+        );
+        assert!(refusal.error.message.contains("250 ms"), "{refusal:?}");
+        assert!(refusal.close_connection);
+    }
+
+    #[test]
+    fn debug_shows_no_credentials() {
+        let raw = RawRequest {
+            method: "POST",
+            path: "/".into(),
+            query: "Signature=querysig%3D&Token=querytoken".into(),
+            headers: vec![
+                ("Authorization".into(), "TC3-HMAC-SHA256 Credential=AKIDx/d/s/tc3_request, SignedHeaders=host, Signature=deadbeefsig".into()),
+                ("x-tc-token".into(), "headertoken".into()),
+                ("content-type".into(), FORM_CONTENT_TYPE.into()),
+            ],
+            body: Bytes::from_static(b"SecretId=AKIDx&Signature=bodysig&Token=bodytoken"),
+            kind: BodyKind::Form,
+        };
+        let shown = format!("{raw:?} {raw:#?}");
+        for secret in [
+            "deadbeefsig",
+            "headertoken",
+            "querysig",
+            "querytoken",
+            "bodysig",
+            "bodytoken",
+            "Credential",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        for visible in [
+            "Authorization",
+            "x-tc-token",
+            "<redacted>",
+            FORM_CONTENT_TYPE,
+            "body_len: 48",
+            "query_len: 38",
+        ] {
+            assert!(shown.contains(visible), "{visible} missing from {shown}");
+        }
     }
 
     fn post(content_type: &str) -> Request<Body> {
@@ -271,31 +424,36 @@ mod tests {
 
     #[tokio::test]
     async fn content_types() {
-        let json = read(post("application/json; charset=utf-8")).await.unwrap();
+        let json = read(post("application/json; charset=utf-8"), T)
+            .await
+            .unwrap();
         assert_eq!(json.kind, BodyKind::Json);
-        let form = read(post("Application/X-WWW-Form-Urlencoded"))
+        let form = read(post("Application/X-WWW-Form-Urlencoded"), T)
             .await
             .unwrap();
         assert_eq!(form.kind, BodyKind::Form);
         for refused in ["multipart/form-data; boundary=x", "text/plain", ""] {
-            let err = read(post(refused)).await.unwrap_err();
-            assert_eq!(err.code, "UnsupportedProtocol", "{refused}");
+            let err = read(post(refused), T).await.unwrap_err();
+            assert_eq!(err.error.code, "UnsupportedProtocol", "{refused}");
         }
     }
 
     #[tokio::test]
     async fn methods_and_paths() {
         let put = Request::put("/").body(Body::empty()).unwrap();
-        assert_eq!(read(put).await.unwrap_err().code, "UnsupportedProtocol");
+        assert_eq!(
+            read(put, T).await.unwrap_err().error.code,
+            "UnsupportedProtocol"
+        );
         let elsewhere = Request::get("/v1").body(Body::empty()).unwrap();
         assert_eq!(
-            read(elsewhere).await.unwrap_err().code,
+            read(elsewhere, T).await.unwrap_err().error.code,
             "UnsupportedProtocol"
         );
         let long = format!("/?A={}", "x".repeat(MAX_QUERY_BYTES));
         let get = Request::get(long).body(Body::empty()).unwrap();
         assert_eq!(
-            read(get).await.unwrap_err().code,
+            read(get, T).await.unwrap_err().error.code,
             "RequestSizeLimitExceeded"
         );
     }

@@ -69,6 +69,7 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
         ..Facts::default()
     };
     let outcome = gate::run(&app, req, &mut facts).await;
+    let close_connection = facts.close_connection;
     let (status, body) = match outcome {
         Ok(Reply::Success(members)) => ("OK".to_string(), success(members, &request_id)),
         Err(error) => (error.code.clone(), failure(&error, &request_id)),
@@ -81,7 +82,15 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
     app.journal.record(journal_entry(
         facts, at_millis, &status, request_id, started,
     ));
-    respond(&body)
+    let mut response = respond(&body);
+    if close_connection {
+        // hyper closes the connection once this answer is written.
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+    }
+    response
 }
 
 fn journal_entry(
@@ -99,6 +108,8 @@ fn journal_entry(
         region: facts.region,
         secret_id: facts.secret_id,
         sign_method: facts.sign_method,
+        params: facts.params,
+        params_truncated: facts.params_truncated,
         status: status.to_string(),
         request_id,
         latency_micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
@@ -371,6 +382,14 @@ impl MockServerBuilder {
 
     pub fn journal_capacity(mut self, capacity: usize) -> Self {
         self.config.journal_capacity = capacity;
+        self
+    }
+
+    /// How long a request's body may take to arrive once its headers are in (default
+    /// [`crate::request::BODY_READ_TIMEOUT`]); a body not in by then is refused with
+    /// `InvalidRequest` and its connection closed.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.config.body_timeout = timeout;
         self
     }
 

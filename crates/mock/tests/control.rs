@@ -65,6 +65,132 @@ async fn the_journal_records_each_call_without_secrets() {
 }
 
 #[tokio::test]
+async fn the_journal_shows_the_parameters_sent() {
+    let h = Harness::new().await;
+    let params = json!({"OrgType": 1});
+    h.call(&call("CreateOrganization", V2018).params(params.clone()))
+        .await;
+    let add = json!({"ParentNodeId": 100001, "Name": "team-a"});
+    h.call(
+        &call("AddOrganizationNode", V2018)
+            .params(add.clone())
+            .signed_with(SignMethod::HmacSha1, HttpMethod::Get),
+    )
+    .await;
+    let journal = h.mock.journal();
+    assert_eq!(journal[0].params, Some(params));
+    assert!(!journal[0].params_truncated);
+    // A v1 GET's flattened query, rebuilt into its typed shape.
+    assert_eq!(journal[1].sign_method, "HmacSHA1");
+    assert_eq!(journal[1].params, Some(add));
+
+    let (_, body) = admin(&h, reqwest::Method::GET, "journal", None).await;
+    assert_eq!(body["entries"][0]["params"], json!({"OrgType": 1}));
+    assert_eq!(body["entries"][1]["params"]["Name"], "team-a");
+    assert_eq!(body["entries"][1]["params_truncated"], false);
+}
+
+#[tokio::test]
+async fn v1_journal_params_hold_no_credentials() {
+    let token = "temporary-token-value";
+    let account = tco_mock::config::Account::new(100_000_000_002, "AKIDWithToken", "token-key")
+        .with_token(token);
+    let h = Harness::with(|b| b.account(account)).await;
+    let creds = h.mock.accounts()[1].credentials();
+    for http in [HttpMethod::Post, HttpMethod::Get] {
+        let spec = call("CreateOrganization", V2018)
+            .params(json!({"OrgType": 1}))
+            .signed_with(SignMethod::HmacSha256, http);
+        h.send(&h.sign(&spec, &creds)).await;
+        // An action the contract does not know: the parameters are kept flat.
+        let unknown = call("NoSuchThing", V2018)
+            .params(json!({"Colour": "red"}))
+            .signed_with(SignMethod::HmacSha1, http);
+        h.send(&h.sign(&unknown, &creds)).await;
+    }
+    let journal = h.mock.journal();
+    assert_eq!(journal.len(), 4);
+    for entry in &journal {
+        let params = entry.params.as_ref().expect("params");
+        for common in [
+            "Signature",
+            "Token",
+            "SecretId",
+            "SignatureMethod",
+            "Nonce",
+            "Timestamp",
+        ] {
+            assert!(params.get(common).is_none(), "{common} in {params}");
+        }
+        assert!(entry.sign_method.starts_with("Hmac"), "{entry:?}");
+    }
+    assert_eq!(journal[0].params, Some(json!({"OrgType": 1})));
+    assert_eq!(journal[1].status, "InvalidAction");
+    assert_eq!(journal[1].params, Some(json!({"Colour": "red"})));
+    let (_, body) = admin(&h, reqwest::Method::GET, "journal", None).await;
+    let text = body.to_string();
+    assert!(!text.contains(token));
+    assert!(!text.contains("token-key"));
+    assert!(!text.contains("Signature"));
+}
+
+#[tokio::test]
+async fn a_refused_request_shows_the_method_it_claimed() {
+    let h = Harness::new().await;
+    let creds = h.mock.default_credentials();
+    let wrong_key = tco_sign::Credentials::new(creds.secret_id(), "not-the-key");
+    let spec = call("CreateOrganization", V2018).params(json!({"OrgType": 1}));
+    h.send(&h.sign(&spec, &wrong_key)).await;
+    let v1 = spec
+        .clone()
+        .signed_with(SignMethod::HmacSha1, HttpMethod::Post);
+    h.send(&h.sign(&v1, &wrong_key)).await;
+    let mut unsigned = h.sign(&spec, &creds);
+    unsigned.headers.retain(|(n, _)| n != "Authorization");
+    h.send(&unsigned).await;
+
+    let journal = h.mock.journal();
+    assert_eq!(journal[0].status, "AuthFailure.SignatureFailure");
+    assert_eq!(journal[0].sign_method, "TC3-HMAC-SHA256");
+    assert_eq!(journal[0].params, Some(json!({"OrgType": 1})));
+    assert_eq!(journal[1].status, "AuthFailure.SignatureFailure");
+    assert_eq!(journal[1].sign_method, "HmacSHA1");
+    assert_eq!(journal[2].status, "AuthFailure.InvalidAuthorization");
+    assert_eq!(journal[2].sign_method, "");
+}
+
+#[tokio::test]
+async fn large_parameters_are_left_out_of_the_journal() {
+    let h = Harness::new().await;
+    let name = "n".repeat(20 * 1024);
+    // Over the cap both before authentication (skipped) and after (measured).
+    h.call(&call("AddOrganizationNode", V2018).params(json!({"ParentNodeId": 1, "Name": name})))
+        .await;
+    let wrong = h.sign(
+        &call("AddOrganizationNode", V2018).params(json!({"ParentNodeId": 1, "Name": name})),
+        &tco_sign::Credentials::new("AKIDnobody", "k"),
+    );
+    h.send(&wrong).await;
+    for entry in h.mock.journal() {
+        assert_eq!(entry.params, None, "{}", entry.status);
+        assert!(entry.params_truncated, "{}", entry.status);
+    }
+    // An unparseable body: no parameters, and nothing was cut.
+    let bad = h
+        .http
+        .post(h.mock.uri())
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    into_parts(bad).await;
+    let last = h.mock.journal().pop().unwrap();
+    assert_eq!(last.params, None);
+    assert!(!last.params_truncated);
+}
+
+#[tokio::test]
 async fn the_journal_is_bounded() {
     let h = Harness::with(|b| b.journal_capacity(5).rate_limit_default(1000)).await;
     for _ in 0..12 {
@@ -293,10 +419,30 @@ async fn seeded_faults_repeat() {
 }
 
 #[tokio::test]
+async fn the_server_stops_on_shutdown() {
+    let h = Harness::new().await;
+    let addr = h.mock.address();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+    // `shutdown` returns once the accept loop has ended and the listener is closed.
+    h.mock.shutdown().await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
 async fn the_server_stops_when_dropped() {
     let h = Harness::new().await;
     let addr = h.mock.address();
     drop(h);
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    // Dropping signals the server task, which closes the listener on its own schedule: retry
+    // until a connection is refused, bounded by a timeout rather than a guessed sleep.
+    let refused = tokio::time::timeout(Duration::from_secs(5), async {
+        while tokio::net::TcpStream::connect(addr).await.is_ok() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    assert!(
+        refused.is_ok(),
+        "the listener still accepts 5 s after the drop"
+    );
 }

@@ -8,38 +8,6 @@ use std::sync::OnceLock;
 use common::*;
 use proptest::prelude::*;
 use serde_json::json;
-use tco_sign::SignedRequest;
-
-/// A TC3 request for `action` whose signed body is `body` exactly.
-fn signed_body(h: &Harness, action: &str, version: &str, body: &[u8]) -> SignedRequest {
-    // `build` signs the body it serialises; for arbitrary bytes, take its headers and sign
-    // the bytes with the TC3 primitives.
-    let creds = h.mock.default_credentials();
-    let mut signed = h.sign(&call(action, version), &creds);
-    let host = h.mock.host();
-    let input = tco_sign::tc3::CanonicalInput {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &[("content-type", "application/json"), ("host", &host)],
-        payload: tco_sign::tc3::Payload::Bytes(body),
-        value_case: tco_sign::tc3::ValueCase::Lower,
-    };
-    let sig = tco_sign::tc3::sign(
-        &input,
-        T0,
-        "organization",
-        creds.secret_id(),
-        creds.secret_key(),
-    );
-    for (name, value) in signed.headers.iter_mut() {
-        if name == "Authorization" {
-            *value = sig.authorization.clone();
-        }
-    }
-    signed.body = body.to_vec();
-    signed
-}
 
 async fn answer(h: &Harness, body: &[u8]) -> String {
     let signed = signed_body(h, "CreateOrganization", V2018, body);
@@ -114,6 +82,45 @@ async fn unsigned_garbage_is_refused_with_the_envelope() {
         .unwrap();
     let (status, ct, value) = into_parts(response).await;
     assert_envelope(status, &ct, &value);
+}
+
+#[tokio::test]
+async fn a_body_shorter_than_announced_is_answered_then_closed() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let h = Harness::with(|b| b.body_timeout(Duration::from_millis(200))).await;
+    let mut stream = tokio::net::TcpStream::connect(h.mock.address())
+        .await
+        .unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+        h.mock.host()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(br#"{"a":1"#).await.unwrap();
+    // The rest never comes. The bound is on the read: the mock must answer and close well
+    // within it (read_to_end returns only once the connection is closed).
+    let mut received = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut received))
+        .await
+        .expect("the mock answers and closes instead of waiting for the body")
+        .unwrap();
+    let text = String::from_utf8(received).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a whole response");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("content-type: application/json"), "{head}");
+    assert!(head.contains("connection: close"), "{head}");
+    let value: serde_json::Value = serde_json::from_str(body).expect("a JSON body");
+    assert_eq!(
+        value["Response"]["Error"]["Code"], "InvalidRequest",
+        "{value}"
+    );
+    let message = value["Response"]["Error"]["Message"].as_str().unwrap();
+    assert!(message.contains("did not arrive in time"), "{message}");
+    assert!(value["Response"]["RequestId"].is_string());
+    assert_eq!(h.mock.journal()[0].status, "InvalidRequest");
 }
 
 /// One mock and runtime shared by the property cases.

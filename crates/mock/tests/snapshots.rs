@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{assert_envelope, call, code_of, Harness, T0, V2018, V2021};
+use common::{assert_envelope, call, code_of, signed_body, Harness, T0, V2018, V2021};
 use serde_json::{json, Map, Value};
 use tco_sign::{Credentials, HttpMethod, SignMethod};
 use tco_spec::Version;
@@ -217,9 +217,98 @@ async fn every_gate_refusal_envelope() {
         .unwrap();
     // Unsigned, so the gate refuses it at authentication: the body is never trusted first.
     record(
-        "truncated_json_unsigned",
+        "unsigned_truncated_json_fails_authentication",
         "AuthFailure.InvalidAuthorization",
         common::into_parts(truncated).await,
+    );
+
+    // Signed over the bad bytes themselves, so they pass authentication and reach step 5.
+    record(
+        "signed_malformed_json",
+        "InvalidRequest",
+        h.send(&signed_body(
+            &h,
+            "ListOrganizationNodes",
+            V2018,
+            br#"{"Name": "#,
+        ))
+        .await,
+    );
+    record(
+        "signed_invalid_utf8",
+        "InvalidRequest",
+        h.send(&signed_body(
+            &h,
+            "ListOrganizationNodes",
+            V2018,
+            b"{\"Name\": \"\xff\xfe\"}",
+        ))
+        .await,
+    );
+
+    let long_query = format!(
+        "{url}/?Action=ListOrganizationNodes&Pad={}",
+        "x".repeat(32 * 1024)
+    );
+    let long_get = h.http.get(long_query).send().await.unwrap();
+    record(
+        "get_query_over_32_kb",
+        "RequestSizeLimitExceeded",
+        common::into_parts(long_get).await,
+    );
+    let big_form = h
+        .http
+        .post(&url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("Pad={}", "x".repeat(1024 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    record(
+        "v1_form_body_over_1_mb",
+        "RequestSizeLimitExceeded",
+        common::into_parts(big_form).await,
+    );
+
+    for (name, content_type) in [
+        ("text_plain_body", "text/plain"),
+        ("multipart_body", "multipart/form-data; boundary=x"),
+    ] {
+        let refused = h
+            .http
+            .post(&url)
+            .header("Content-Type", content_type)
+            .body("--x--")
+            .send()
+            .await
+            .unwrap();
+        record(
+            name,
+            "UnsupportedProtocol",
+            common::into_parts(refused).await,
+        );
+    }
+
+    let mut no_version = h.sign(&call("ListOrganizationNodes", V2018), &creds);
+    no_version.headers.retain(|(n, _)| n != "X-TC-Version");
+    record("no_version", "MissingParameter", h.send(&no_version).await);
+
+    // Past the gate: the state refuses a page size over 50.
+    let created = h
+        .call(&call("CreateOrganization", V2018).params(json!({"OrgType": 1})))
+        .await;
+    assert_eq!(code_of(&created), "OK", "{created}");
+    let nodes = call("DescribeOrganizationNodes", V2021).params(json!({"Offset": 0, "Limit": 51}));
+    let (status, ct, body) = h.send(&h.sign(&nodes, &creds)).await;
+    let action = tco_spec::action(Version::V2021_03_31, "DescribeOrganizationNodes").unwrap();
+    assert!(
+        action.is_documented_error(&code_of(&body["Response"])),
+        "{body}"
+    );
+    record(
+        "business_limit_over_50",
+        "InvalidParameterValue",
+        (status, ct, body),
     );
 
     snapshot!("mock_gate_refusals", envelopes);
