@@ -23,11 +23,11 @@
 //!
 //! [admin]
 //! token = "…"                   # required for the admin surface off loopback
-//!
-//! journal_capacity = 1000
-//! seed = 42                     # makes fault rolls repeatable
-//! body_timeout_ms = 10000       # how long a request body may take to arrive
 //! ```
+//!
+//! Top-level keys (written before the first table): `journal_capacity = 1000`, `seed = 42`
+//! (makes fault rolls repeatable), `body_timeout_ms = 10000` (how long a request body may
+//! take to arrive).
 //!
 //! Besides the accounts declared, there is always a default account (uin [`DEFAULT_UIN`]):
 //! its credentials are `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` when both are set,
