@@ -35,6 +35,10 @@ struct SuiteArgs {
     /// mock in-process and checks that.
     #[arg(long)]
     endpoint: Option<String>,
+    /// Allow an endpoint under tencentcloudapi.com (the suite bursts above a documented rate
+    /// limit, so it is refused there without this).
+    #[arg(long)]
+    allow_production: bool,
     /// Only this API version (2018-12-25 or 2021-03-31); repeat for both (the default).
     #[arg(long = "version")]
     versions: Vec<String>,
@@ -108,7 +112,33 @@ fn parse_version(text: &str) -> Result<Version, CliError> {
         .map_err(|e| CliError::usage(e.to_string()))
 }
 
+/// Whether an endpoint's host is `tencentcloudapi.com` or under it (case-insensitive, a
+/// trailing dot ignored). An endpoint that is not a URL with a host is left to the suite,
+/// which refuses it.
+fn is_production(endpoint: &str) -> bool {
+    let with_scheme = if endpoint.contains("://") {
+        endpoint.to_owned()
+    } else {
+        format!("https://{endpoint}")
+    };
+    let Some(host) = url::Url::parse(&with_scheme)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+    else {
+        return false;
+    };
+    let host = host.trim_end_matches('.');
+    host == "tencentcloudapi.com" || host.ends_with(".tencentcloudapi.com")
+}
+
 fn suite(args: SuiteArgs) -> Result<(), CliError> {
+    if let Some(url) = &args.endpoint {
+        if is_production(url) && !args.allow_production {
+            return Err(CliError::usage(format!(
+                "{url} is a production endpoint (under tencentcloudapi.com) and the suite bursts above its documented rate limit; pass --allow-production to check it anyway"
+            )));
+        }
+    }
     let versions = args
         .versions
         .iter()
@@ -153,7 +183,16 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
             other => CliError::usage(other.to_string()),
         })?;
 
-    print!("{}", report.summary());
+    // With a report on standard output, the summary goes to standard error so that output
+    // stays one document.
+    let report_to_stdout = [&args.json, &args.junit]
+        .iter()
+        .any(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"));
+    if report_to_stdout {
+        eprint!("{}", report.summary());
+    } else {
+        print!("{}", report.summary());
+    }
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report.to_json()).expect("JSON renders") + "\n";
         write_output(path, &text)?;
@@ -233,5 +272,32 @@ fn validate_document(args: ValidateArgs) -> Result<(), CliError> {
             "{violations} violations in the {kind} of {version} {}",
             action.name
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_production;
+
+    #[test]
+    fn production_hosts() {
+        for url in [
+            "https://organization.tencentcloudapi.com",
+            "https://organization.intl.tencentcloudapi.com",
+            "https://ORGANIZATION.TencentCloudAPI.com.",
+            "https://tencentcloudapi.com:443/",
+            "organization.tencentcloudapi.com",
+            "http://tencentcloudapi.com.",
+        ] {
+            assert!(is_production(url), "{url}");
+        }
+        for url in [
+            "http://127.0.0.1:8080",
+            "https://staging.example.com",
+            "https://tencentcloudapi.com.example.com",
+            "https://nottencentcloudapi.com",
+        ] {
+            assert!(!is_production(url), "{url}");
+        }
     }
 }

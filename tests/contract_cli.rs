@@ -319,3 +319,69 @@ async fn violations_exit_1_and_a_read_only_run_skips_mutations() {
             && v["detail"].as_str().unwrap().contains("already used")));
     assert!(violations.iter().any(|v| v["check"] == "bad-signature.tc3"));
 }
+
+#[test]
+fn json_to_stdout_keeps_stdout_one_document() {
+    let out = harness(&[
+        "contract",
+        "--actions",
+        "GetOrganization,DescribeOrganization",
+        "--json",
+        "-",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(&out)));
+    assert_eq!(report["passed"], true);
+    assert!(stderr(&out).starts_with("contract suite against mock (in-process): actions 2,"));
+
+    let out = harness(&["contract", "--actions", "GetOrganization", "--junit", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).trim_start().starts_with("<?xml"));
+    assert!(stderr(&out).starts_with("contract suite against mock (in-process)"));
+}
+
+#[test]
+fn production_endpoints_need_allow_production() {
+    for host in [
+        "https://organization.tencentcloudapi.com",
+        "https://Organization.Intl.TencentCloudAPI.com.",
+        "https://tencentcloudapi.com",
+    ] {
+        let out = harness(&[
+            "contract",
+            "--endpoint",
+            host,
+            "--secret-id",
+            "AKIDx",
+            "--secret-key",
+            "k",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{host}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--allow-production"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+    }
+    // A lookalike is not production: it gets as far as connecting (port 9 refuses).
+    let out = harness(&[
+        "contract",
+        "--endpoint",
+        "http://tencentcloudapi.com.localhost:9",
+        "--secret-id",
+        "AKIDx",
+        "--secret-key",
+        "k",
+        "--timeout",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !stderr(&out).contains("--allow-production"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -35,3 +35,37 @@ async fn the_mock_honours_the_whole_contract() {
             .join("\n")
     );
 }
+
+/// `--compare-mock` against an endpoint that is itself the mock, with an organization: the
+/// comparison mock gets one too, so the two answer alike and nothing differs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn comparing_the_mock_with_the_mock_finds_no_difference() {
+    let mock = tco_mock::MockServer::start().await;
+    let setup = tco_contract::Target::endpoint(mock.uri(), mock.default_credentials());
+    let created = run(
+        setup,
+        Options {
+            actions: vec!["CreateOrganization".into()],
+            versions: vec![tco_spec::Version::V2021_03_31],
+            allow_mutations: true,
+            rate_limit: false,
+            flows: false,
+            ..Options::default()
+        },
+    )
+    .await
+    .expect("the mock answers");
+    assert!(created.passed(), "{}", created.summary());
+    let report = run(
+        Target::endpoint(mock.uri(), mock.default_credentials()),
+        Options {
+            compare_mock: true,
+            rate_limit: false,
+            ..Options::default()
+        },
+    )
+    .await
+    .expect("the mock answers");
+    assert!(report.differences.is_empty(), "{:#?}", report.differences);
+    assert!(report.passed(), "{}", report.summary());
+}

@@ -226,6 +226,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
     }
 
     runner.service_probes(&selection).await?;
+    runner.mirror_organization().await;
     if options.rate_limit {
         runner.rate_limit_smoke(&runnable).await;
     }
@@ -410,6 +411,52 @@ impl Runner {
                     probe: format!("{} ({})", planned.check, planned.what),
                     detail,
                 });
+            }
+        }
+    }
+
+    /// The comparison mock starts without an organization; when the endpoint has one, make
+    /// one on the mock too (as the load side's `ensure_organization` does), so that reads are
+    /// compared against the same kind of world rather than all differing.
+    async fn mirror_organization(&self) {
+        let Some(mirror) = &self.mirror else {
+            return;
+        };
+        let describe = Probe::new(
+            "DescribeOrganization",
+            "2021-03-31",
+            Value::Object(Default::default()),
+        );
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let endpoint_has_one = matches!(
+            self.endpoint.send(&describe).await.map(|a| a.outcome()),
+            Ok(Outcome::Success)
+        );
+        if !endpoint_has_one {
+            return;
+        }
+        let mock_has_one = matches!(
+            mirror.send(&describe).await.map(|a| a.outcome()),
+            Ok(Outcome::Success)
+        );
+        if !mock_has_one {
+            let create = Probe::new(
+                "CreateOrganization",
+                "2021-03-31",
+                Value::Object(Default::default()),
+            );
+            if let Ok(answer) = mirror.send(&create).await {
+                if answer.outcome() != Outcome::Success {
+                    self.recorder().differ(Difference {
+                        action: "CreateOrganization".into(),
+                        version: "2021-03-31".into(),
+                        probe: "setup of the comparison mock".into(),
+                        detail: format!(
+                            "the endpoint has an organization, but creating one on the mock got {}",
+                            answer.describe()
+                        ),
+                    });
+                }
             }
         }
     }
