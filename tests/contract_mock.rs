@@ -24,6 +24,27 @@ async fn the_mock_honours_the_whole_contract() {
         .iter()
         .any(|c| c.action == "DescribeOrganization" && c.check == "rate-limit"));
     assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
+    // Every action answered a success in the documented shape: from its positive probes, or
+    // (when their example IDs do not exist) from the example with IDs of fixtures made for it.
+    let mut unshaped = Vec::new();
+    for version in tco_spec::Version::ALL {
+        for action in tco_spec::contract(version).actions() {
+            let shaped = report.cases.iter().any(|c| {
+                c.version == version.as_str()
+                    && c.action == action.name
+                    && c.check == "response-shape"
+                    && c.status == tco_contract::Status::Passed
+            });
+            if !shaped {
+                unshaped.push(format!("{version} {}", action.name));
+            }
+        }
+    }
+    assert!(
+        unshaped.is_empty(),
+        "no passed response-shape case (no success) for:\n{}",
+        unshaped.join("\n")
+    );
     assert!(
         report.passed(),
         "violations against the mock:\n{}",

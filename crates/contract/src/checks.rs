@@ -14,6 +14,8 @@ pub mod names {
     pub const RESPONSE_SHAPE: &str = "response-shape";
     pub const ERROR_CODE: &str = "error-code";
     pub const POSITIVE: &str = "positive";
+    /// Against the mock only: the example request, its IDs filled from fixtures made for it.
+    pub const POSITIVE_FIXTURE: &str = "positive.fixture";
     pub const MISSING_PARAMETER: &str = "missing-parameter";
     pub const WRONG_TYPE: &str = "wrong-type";
     pub const UNKNOWN_PARAMETER: &str = "unknown-parameter";

@@ -14,7 +14,11 @@
 //!   version;
 //! - **flows** for the stateful families (organization, nodes, members, invitations), whose IDs
 //!   chain from one call to the next, with teardown;
-//! - a **rate-limit smoke**: a burst above one read action's documented limit.
+//! - a **rate-limit smoke**: a burst above one read action's documented limit;
+//! - against the in-process mock only, **fixture probes**: an action whose positive probes
+//!   got no success (their example IDs do not exist) is called again in a fresh mock set up
+//!   for it, the IDs filled from fixtures and the call made by the account that may make it
+//!   (check `positive.fixture`), so every action's success is judged for its shape.
 //!
 //! Against an endpoint, only `Describe*`/`List*`/`Get*` actions run unless
 //! [`Options::allow_mutations`]; against the in-process mock everything runs.
@@ -30,6 +34,8 @@
 //! ```
 
 pub mod checks;
+#[cfg(feature = "mock")]
+mod fixtures;
 pub mod flows;
 mod pace;
 pub mod probes;

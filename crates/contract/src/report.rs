@@ -423,6 +423,15 @@ impl Recorder {
         }
     }
 
+    /// Whether the check has been made on the action and has passed every time so far.
+    #[cfg(feature = "mock")]
+    pub fn has_passed(&self, action: &str, version: &str, check: &str) -> bool {
+        let key = (version.to_owned(), action.to_owned(), check.to_owned());
+        self.cases
+            .get(&key)
+            .is_some_and(|(status, _)| *status == Status::Passed)
+    }
+
     pub fn skip(&mut self, action: &str, version: &str, reason: &str) {
         self.skipped.push(Skipped {
             action: action.to_owned(),
