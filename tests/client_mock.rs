@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use tco_client::models::{v2018_12_25 as v18, v2021_03_31 as v21};
 use tco_client::{Client, Error, Version};
-use tco_mock::MockServer;
+use tco_mock::{fixtures, MockServer};
 
 async fn client_for(mock: &MockServer) -> Client {
     Client::builder()
@@ -234,17 +234,6 @@ fn invalid_params(action: &tco_spec::Action) -> Value {
 
 const FIXED_TIME: i64 = 1_700_000_000;
 
-/// Accounts besides the default (host) one: one that joined by invitation, one with a pending
-/// invitation, one outside any organization.
-const JOINED_UIN: u64 = 200_000_000_001;
-const PENDING_UIN: u64 = 200_000_000_002;
-const OUTSIDER_UIN: u64 = 200_000_000_003;
-
-fn extra_account(uin: u64) -> tco_mock::config::Account {
-    tco_mock::config::Account::new(uin, format!("AKIDfixture{uin}"), format!("key{uin}"))
-        .with_name(format!("account-{uin}"))
-}
-
 fn client_as(mock: &MockServer, credentials: tco_client::Credentials) -> Client {
     Client::builder()
         .endpoint(mock.uri())
@@ -252,198 +241,6 @@ fn client_as(mock: &MockServer, credentials: tco_client::Credentials) -> Client 
         .clock(tco_client::ManualClock::at(FIXED_TIME))
         .build()
         .unwrap()
-}
-
-/// The state the examples refer to, built before each action: an organization with its root,
-/// an empty unit, a unit holding the invited member, a pending invitation, and (2021 members)
-/// a created member without an email and one with a bound email.
-struct World {
-    host: Client,
-    joined: Client,
-    pending: Client,
-    org_id: u64,
-    root: u64,
-    unit: u64,
-    team: u64,
-    invitation: u64,
-    created: u64,
-    bound: u64,
-    bind_id: u64,
-}
-
-async fn setup(host: Client, joined: Client, pending: Client) -> World {
-    let v18 = Version::V2018_12_25;
-    let v21 = Version::V2021_03_31;
-    let call = |client: &Client, version, action: &'static str, params: Value| {
-        let client = client.clone();
-        async move {
-            client
-                .call_json(version, action, params)
-                .await
-                .unwrap_or_else(|e| panic!("setting up, {action}: {e}"))
-        }
-    };
-    let id = |v: &Value, member: &str| {
-        v[member]
-            .as_u64()
-            .unwrap_or_else(|| panic!("{member}: {v}"))
-    };
-    let org_id = id(
-        &call(&host, v18, "GetOrganization", json!({})).await,
-        "OrgId",
-    );
-    let nodes = call(&host, v18, "ListOrganizationNodes", json!({})).await;
-    let root = nodes["Nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["ParentNodeId"] == 0)
-        .map(|n| id(n, "NodeId"))
-        .expect("a root node");
-    let add_node = |name: &'static str| {
-        call(
-            &host,
-            v18,
-            "AddOrganizationNode",
-            json!({"ParentNodeId": root, "Name": name}),
-        )
-    };
-    let unit = id(&add_node("fixture-unit").await, "NodeId");
-    let team = id(&add_node("fixture-team").await, "NodeId");
-    for (uin, name) in [
-        (JOINED_UIN, "fixture-joined"),
-        (PENDING_UIN, "fixture-pending"),
-    ] {
-        call(
-            &host,
-            v18,
-            "SendOrganizationInvitation",
-            json!({"InviteUin": uin, "Name": name, "Remark": "fixture"}),
-        )
-        .await;
-    }
-    let sent = call(
-        &host,
-        v18,
-        "ListOrganizationInvitations",
-        json!({"Invited": 0, "Offset": 0, "Limit": 10}),
-    )
-    .await;
-    let invitation_to = |uin: u64| {
-        sent["Invitations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["Uin"] == uin)
-            .map(|i| id(i, "Id"))
-            .expect("the invitation just sent")
-    };
-    let invitation = invitation_to(PENDING_UIN);
-    call(
-        &joined,
-        v18,
-        "AcceptOrganizationInvitation",
-        json!({"Id": invitation_to(JOINED_UIN)}),
-    )
-    .await;
-    call(
-        &host,
-        v18,
-        "MoveOrganizationMembersToNode",
-        json!({"NodeId": team, "Uins": [JOINED_UIN]}),
-    )
-    .await;
-    let create_member = |name: &'static str| {
-        call(
-            &host,
-            v21,
-            "CreateOrganizationMember",
-            json!({"Name": name, "PolicyType": "Financial", "PermissionIds": [1, 2],
-                   "NodeId": root, "AccountName": name}),
-        )
-    };
-    let created = id(&create_member("fixture-created").await, "Uin");
-    let bound = id(&create_member("fixture-bound").await, "Uin");
-    call(
-        &host,
-        v21,
-        "AddOrganizationMemberEmail",
-        json!({"MemberUin": bound, "Email": "bound@example.com", "CountryCode": "86",
-               "Phone": "18600000000"}),
-    )
-    .await;
-    let bind = call(
-        &host,
-        v21,
-        "DescribeOrganizationMemberEmailBind",
-        json!({"MemberUin": bound}),
-    )
-    .await;
-    let bind_id = id(&bind, "BindId");
-    World {
-        host,
-        joined,
-        pending,
-        org_id,
-        root,
-        unit,
-        team,
-        invitation,
-        created,
-        bound,
-        bind_id,
-    }
-}
-
-impl World {
-    /// The example request with the IDs it names replaced by ones that exist.
-    fn prepare(&self, action: &str, mut params: Value) -> Value {
-        let map = params.as_object_mut().unwrap();
-        for (name, value) in map.iter_mut() {
-            let id = match (action, name.as_str()) {
-                (_, "OrgId") => self.org_id,
-                (_, "ParentNodeId") => self.root,
-                ("DeleteOrganizationMemberFromNode" | "ListOrganizationNodeMembers", "NodeId")
-                | ("DescribeOrganizationMembers", "NodeId") => self.team,
-                (_, "NodeId" | "NodeIds") => self.unit,
-                ("AcceptOrganizationInvitation" | "DenyOrganizationInvitation", "Id")
-                | ("CancelOrganizationInvitation", "Id") => self.invitation,
-                (_, "InviteUin") | ("InviteOrganizationMember", "MemberUin") => OUTSIDER_UIN,
-                ("AddOrganizationMemberEmail", "MemberUin") => self.created,
-                (
-                    "DescribeOrganizationMemberEmailBind" | "UpdateOrganizationMemberEmailBind",
-                    "MemberUin",
-                ) => self.bound,
-                (_, "BindId") => self.bind_id,
-                (_, "MemberUin" | "Uins" | "Uin") => JOINED_UIN,
-                (_, "Invited") => 0,
-                (_, "PayUin") => {
-                    *value = json!(tco_mock::config::DEFAULT_UIN.to_string());
-                    continue;
-                }
-                (_, "Email") => {
-                    *value = json!("fixture@example.com");
-                    continue;
-                }
-                _ => continue,
-            };
-            *value = if value.is_array() {
-                json!([id])
-            } else {
-                json!(id)
-            };
-        }
-        params
-    }
-
-    /// Who makes the call: the invitee for its invitation, a member to quit.
-    fn caller(&self, action: &str) -> &Client {
-        match action {
-            "AcceptOrganizationInvitation" | "DenyOrganizationInvitation" => &self.pending,
-            "QuitOrganization" => &self.joined,
-            _ => &self.host,
-        }
-    }
 }
 
 /// Actions whose prepared example may still fail against the mock, and why. None: with the
@@ -459,38 +256,19 @@ async fn every_action(version: Version) -> Value {
     for action in tco_spec::contract(version).actions() {
         // A fresh mock per action, so each sees the same starting world; both sides on one
         // fixed time, so times in responses are stable.
-        let mock = MockServer::builder()
+        let mock = fixtures::builder()
             .clock(std::sync::Arc::new(tco_mock::clock::ManualClock::at_secs(
                 FIXED_TIME,
             )))
-            .account(extra_account(JOINED_UIN))
-            .account(extra_account(PENDING_UIN))
-            .account(extra_account(OUTSIDER_UIN))
             .start()
             .await;
-        let host = client_as(&mock, mock.default_credentials());
-        let (params, caller) = if action.name == "CreateOrganization" {
-            // The one action that needs a world without an organization.
-            (action.example_request(), host.clone())
-        } else {
-            host.v2021_03_31()
-                .create_organization(v21::CreateOrganizationRequest {})
-                .await
-                .unwrap();
-            if action.name == "DeleteOrganization" {
-                // Only an organization without members can be deleted: no further setup.
-                (action.example_request(), host)
-            } else {
-                let world = setup(
-                    host,
-                    client_as(&mock, extra_account(JOINED_UIN).credentials()),
-                    client_as(&mock, extra_account(PENDING_UIN).credentials()),
-                )
-                .await;
-                let params = world.prepare(&action.name, action.example_request());
-                (params, world.caller(&action.name).clone())
-            }
-        };
+        // The state the examples refer to: an organization with its root, an empty unit, a
+        // unit holding the invited member, a pending invitation, and (2021 members) a created
+        // member without an email and one with a bound email.
+        let world = fixtures::populate(&mock, &action.name, FIXED_TIME)
+            .unwrap_or_else(|e| panic!("setting up, {e}"));
+        let (params, caller) = world.request_for(&action.name, action.example_request());
+        let caller = client_as(&mock, caller.credentials(&mock));
         let typed = match version {
             Version::V2018_12_25 => {
                 caller

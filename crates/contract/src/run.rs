@@ -548,14 +548,10 @@ impl Runner {
                     continue;
                 }
             };
-            let probe = Probe::new(name, version.as_str(), fixture.prepare(action));
+            let (params, caller) = fixture.prepare(action);
+            let probe = Probe::new(name, version.as_str(), params);
             let answer = match self
-                .send(
-                    fixture.caller(action),
-                    &self.pacer,
-                    &probe,
-                    action.rate_limit,
-                )
+                .send(caller, &self.pacer, &probe, action.rate_limit)
                 .await
             {
                 Ok(answer) => answer,

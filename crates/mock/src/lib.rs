@@ -98,6 +98,7 @@ pub mod clock;
 pub mod config;
 pub mod envelope;
 pub mod faults;
+pub mod fixtures;
 mod gate;
 pub mod journal;
 pub mod limiter;
