@@ -123,12 +123,11 @@ fn is_production(endpoint: &str) -> bool {
     };
     let Some(host) = url::Url::parse(&with_scheme)
         .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .and_then(|u| u.host_str().map(str::to_owned))
     else {
         return false;
     };
-    let host = host.trim_end_matches('.');
-    host == "tencentcloudapi.com" || host.ends_with(".tencentcloudapi.com")
+    tco_client::is_production_host(&host)
 }
 
 fn suite(args: SuiteArgs) -> Result<(), CliError> {

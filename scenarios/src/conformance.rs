@@ -177,11 +177,8 @@ pub async fn endpoint_credentials() -> Result<tco_sign::Credentials, LoadError> 
 /// Refuses Tencent's production hosts unless allowed: a load run there can get the account
 /// throttled for everyone using it.
 pub fn check_production(target: &crate::Target, allow: bool) -> Result<(), LoadError> {
-    let host = target.url.host_str().unwrap_or("").to_ascii_lowercase();
-    // `example.com.` is the same host as `example.com`: a fully qualified name must not slip by.
-    let host = host.strip_suffix('.').unwrap_or(&host).to_string();
-    let production = host == "tencentcloudapi.com" || host.ends_with(".tencentcloudapi.com");
-    if production && !allow {
+    let host = target.url.host_str().unwrap_or("");
+    if tco_client::is_production_host(host) && !allow {
         return Err(LoadError::Usage(format!(
             "refusing to load {host}, a production host: a load run can get the account throttled; pass --allow-production to do it anyway"
         )));

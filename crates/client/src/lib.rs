@@ -59,6 +59,6 @@ pub use clock::{Clock, ManualClock, SleepFuture, Sleeper, SystemClock, TokioSlee
 pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider};
 pub use error::{Error, RETRYABLE_CODES};
 pub use operation::Operation;
-pub use profile::{HttpMethod, Profile, SignMethod, DEFAULT_ENDPOINT};
+pub use profile::{is_production_host, HttpMethod, Profile, SignMethod, DEFAULT_ENDPOINT};
 pub use retry::RetryPolicy;
 pub use tco_spec::Version;

@@ -142,6 +142,15 @@ pub(crate) struct Endpoint {
     pub host: String,
 }
 
+/// Whether `host` is Tencent's production API domain or under it (case-insensitive, a trailing
+/// dot ignored: `example.com.` is the same host as `example.com`). Load runs and contract bursts
+/// refuse such hosts unless told otherwise: they can get a real account throttled.
+pub fn is_production_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(&host);
+    host == "tencentcloudapi.com" || host.ends_with(".tencentcloudapi.com")
+}
+
 impl Endpoint {
     pub fn parse(text: &str) -> Result<Endpoint, Error> {
         let text = text.trim();
