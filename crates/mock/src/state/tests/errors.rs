@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::state::model::{MAX_MEMBERS, MAX_NODES};
+use crate::state::org::model::{MAX_MEMBERS, MAX_NODES};
 
 type Seen = BTreeSet<(Version, String, String)>;
 
