@@ -1,0 +1,1 @@
+//! Filled in as the area becomes stateful.
