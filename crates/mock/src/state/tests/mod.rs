@@ -9,6 +9,7 @@
 mod concurrency;
 mod coverage_doc;
 mod errors;
+mod member_login;
 mod shapes;
 mod workflow;
 
