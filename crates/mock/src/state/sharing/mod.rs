@@ -92,7 +92,7 @@ static HANDLERS: &[Handler] = &[
     },
     Handler {
         action: "AddShareUnitNode",
-        raises: &[UNIT_NOT_EXIST, ORG_NOT_EXIST, NODE_NOT_EXIST, NODE_LIMIT],
+        raises: &[UNIT_NOT_EXIST, NODE_NOT_EXIST, NODE_LIMIT],
         run: nodes::add,
     },
     Handler {

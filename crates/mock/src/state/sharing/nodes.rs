@@ -19,10 +19,11 @@ pub(super) fn add(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     let seq = access::owned(inner, ctx)?;
     let node = ctx.id("NodeId");
     let u = access::unit(inner, seq);
+    // The owner cannot leave its organization while it owns units, nor the organization go.
     let org = inner
         .orgs
         .get(&u.org_id)
-        .ok_or_else(|| ctx.err(ORG_NOT_EXIST))?;
+        .ok_or_else(|| ctx.err(UNIT_NOT_EXIST))?;
     ops::check_node(ctx, org, node)?;
     if u.nodes.contains_key(&node) {
         return Ok(json!({}));

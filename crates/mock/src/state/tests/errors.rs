@@ -1147,6 +1147,12 @@ fn every_modelled_error_has_a_trigger() {
         member_limit,
         invitations,
         emails,
+        super::member_login::errors,
+        super::services::errors,
+        super::services::cascades,
+        super::sharing::errors,
+        super::sharing::cascades,
+        super::resend::errors,
     ] {
         seen.extend(part());
     }

@@ -10,7 +10,10 @@ mod concurrency;
 mod coverage_doc;
 mod errors;
 mod member_login;
+mod resend;
+mod services;
 mod shapes;
+mod sharing;
 mod workflow;
 
 use std::cell::{Cell, RefCell};
