@@ -83,6 +83,7 @@ struct Ids {
     created: u64,
     bound: u64,
     bind_id: u64,
+    areas: AreaIds,
 }
 
 /// Runs actions against a mock's world, as its accounts, at one time.
@@ -238,6 +239,11 @@ fn setup(d: &mut Driver<'_>, host: u64) -> Result<Ids, String> {
         "DescribeOrganizationMemberEmailBind",
         json!({"MemberUin": bound}),
     )?;
+    let areas = AreaIds {
+        login: setup_member_login(d, host)?,
+        share: setup_sharing(d, host, team)?,
+    };
+    setup_services(d, host, [created, bound])?;
     Ok(Ids {
         org_id,
         root,
@@ -247,6 +253,7 @@ fn setup(d: &mut Driver<'_>, host: u64) -> Result<Ids, String> {
         created,
         bound,
         bind_id: id(&bind, "BindId")?,
+        areas,
     })
 }
 
@@ -284,7 +291,9 @@ impl Fixtures {
                     (_, "InviteUin") | ("InviteOrganizationMember", "MemberUin") => OUTSIDER_UIN,
                     ("AddOrganizationMemberEmail", "MemberUin") => ids.created,
                     (
-                        "DescribeOrganizationMemberEmailBind" | "UpdateOrganizationMemberEmailBind",
+                        "DescribeOrganizationMemberEmailBind"
+                        | "UpdateOrganizationMemberEmailBind"
+                        | "SendOrgMemberAccountBindEmail",
                         "MemberUin",
                     ) => ids.bound,
                     (_, "BindId") => ids.bind_id,
@@ -307,11 +316,170 @@ impl Fixtures {
                 };
             }
         }
+        ids.areas.fill(action, &mut example, ids);
         let caller = match action {
             "AcceptOrganizationInvitation" | "DenyOrganizationInvitation" => Caller::Pending,
-            "QuitOrganization" => Caller::Joined,
+            "QuitOrganization"
+            | "AcceptJoinShareUnitInvitation"
+            | "RejectJoinShareUnitInvitation"
+            | "DescribeResourceToShareMember" => Caller::Joined,
             _ => Caller::Host,
         };
         (example, caller)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Unified member login, delegated administration and resource sharing: the state their
+// examples need, and the IDs filled into them. The preset identity is always there; the
+// fixtures add a custom identity granted to the joined member and one granted to nobody; the
+// created and bound members administer the catalogue's service (not the joined one, which
+// must stay free to quit); the host owns a share unit in the examples' area holding a secret, the
+// `team` unit (where the joined member is) and a pending invitation to the joined member.
+// ---------------------------------------------------------------------------------------
+
+/// The examples' share area, share unit name and shared resource (so that their filters
+/// find the fixtures).
+const SHARE_AREA: &str = "ap-guangzhou";
+const SHARE_UNIT_NAME: &str = "myShareUnit";
+const SHARED_SECRET: &str = "sec***002";
+
+#[derive(Debug, Clone)]
+struct AreaIds {
+    login: LoginIds,
+    share: ShareIds,
+}
+
+#[derive(Debug, Clone)]
+struct LoginIds {
+    /// Granted to [`JOINED_UIN`].
+    granted: u64,
+    /// Granted to nobody.
+    spare: u64,
+}
+
+#[derive(Debug, Clone)]
+struct ShareIds {
+    unit: String,
+    resource: String,
+}
+
+fn setup_member_login(d: &mut Driver<'_>, host: u64) -> Result<LoginIds, String> {
+    let v21 = Version::V2021_03_31;
+    let mut made = Vec::new();
+    for name in ["fixture-identity", "fixture-spare"] {
+        let created = d.call(
+            host,
+            v21,
+            "CreateOrganizationIdentity",
+            json!({"IdentityAliasName": name, "Description": "fixture",
+                   "IdentityPolicy": [{"PolicyId": 1, "PolicyName": "AdministratorAccess"}]}),
+        )?;
+        made.push(id(&created, "IdentityId")?);
+    }
+    d.call(
+        host,
+        v21,
+        "CreateOrganizationMemberAuthIdentity",
+        json!({"MemberUins": [JOINED_UIN], "IdentityIds": [made[0]]}),
+    )?;
+    Ok(LoginIds {
+        granted: made[0],
+        spare: made[1],
+    })
+}
+
+/// Two delegates, so that the examples' second page (`Offset` 1) lists one.
+fn setup_services(d: &mut Driver<'_>, host: u64, delegates: [u64; 2]) -> Result<(), String> {
+    d.call(
+        host,
+        Version::V2021_03_31,
+        "CreateOrgServiceAssign",
+        json!({"MemberUins": delegates, "ServiceId": 1}),
+    )
+    .map(|_| ())
+}
+
+fn setup_sharing(d: &mut Driver<'_>, host: u64, node: u64) -> Result<ShareIds, String> {
+    let v21 = Version::V2021_03_31;
+    let added = d.call(
+        host,
+        v21,
+        "AddShareUnit",
+        json!({"Name": SHARE_UNIT_NAME, "Area": SHARE_AREA}),
+    )?;
+    let unit = added["UnitId"]
+        .as_str()
+        .ok_or_else(|| format!("no UnitId in {added}"))?
+        .to_owned();
+    let at = |extra: Value| {
+        let mut params = json!({"UnitId": unit, "Area": SHARE_AREA});
+        if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
+            p.extend(e.clone());
+        }
+        params
+    };
+    d.call(
+        host,
+        v21,
+        "AddShareUnitMembers",
+        at(json!({"Members": [{"ShareMemberUin": JOINED_UIN}]})),
+    )?;
+    d.call(
+        host,
+        v21,
+        "AddShareUnitResources",
+        at(json!({"Type": "secret", "Resources": [{"ProductResourceId": SHARED_SECRET}]})),
+    )?;
+    d.call(
+        host,
+        v21,
+        "AddShareUnitNode",
+        json!({"UnitId": unit, "NodeId": node}),
+    )?;
+    let listed = d.call(
+        host,
+        v21,
+        "DescribeShareUnitResources",
+        at(json!({"Offset": 0, "Limit": 10})),
+    )?;
+    let resource = listed["Items"][0]["ResourceId"]
+        .as_str()
+        .ok_or_else(|| format!("no ResourceId in {listed}"))?
+        .to_owned();
+    Ok(ShareIds { unit, resource })
+}
+
+impl AreaIds {
+    /// Fills the members of these areas' examples that name fixtures.
+    fn fill(&self, action: &str, example: &mut Value, ids: &Ids) {
+        let Some(map) = example.as_object_mut() else {
+            return;
+        };
+        let (granted, spare) = (self.login.granted, self.login.spare);
+        for (member, value) in map.iter_mut() {
+            let new = match (action, member.as_str()) {
+                ("DeleteOrganizationMemberAuthIdentity", "IdentityId") => json!(granted),
+                ("DescribeOrganizationMemberAuthIdentities", "IdentityId") => json!(granted),
+                ("DescribeOrganizationMemberAuthIdentities", "MemberUin") => json!(JOINED_UIN),
+                ("UpdateOrganizationIdentity" | "DeleteOrganizationIdentity", "IdentityId") => {
+                    json!(spare)
+                }
+                ("CreateOrganizationMemberAuthIdentity", "MemberUins") => json!([JOINED_UIN]),
+                ("CreateOrganizationMemberAuthIdentity", "IdentityIds") => json!([spare]),
+                ("CreateOrgServiceAssign", "MemberUins") => json!([JOINED_UIN]),
+                ("DeleteOrgServiceAssign", "MemberUin") => json!(ids.created),
+                (_, "UnitId") => json!(self.share.unit),
+                ("AddShareUnitMembers", "Members") => json!([{"ShareMemberUin": ids.created}]),
+                ("DeleteShareUnitMembers", "Members") => json!([{"ShareMemberUin": JOINED_UIN}]),
+                ("DeleteShareUnitNode", "NodeId") => json!(ids.team),
+                ("DeleteShareUnitResources", "Resources") => json!([{
+                    "ResourceId": self.share.resource,
+                    "ProductResourceId": SHARED_SECRET,
+                }]),
+                _ => continue,
+            };
+            *value = new;
+        }
     }
 }
