@@ -9,7 +9,7 @@
 //! `COVERAGE.md` states each rule.
 
 use super::data::Inner;
-use super::{BusinessError, Ctx};
+use super::{policies, BusinessError, Ctx};
 
 type Result<T> = std::result::Result<T, BusinessError>;
 
@@ -26,7 +26,7 @@ pub(crate) fn check_members_removal(
 
 /// Members `uins` have left organization `org_id`.
 pub(crate) fn members_removed(inner: &mut Inner, org_id: u64, uins: &[u64]) {
-    let _ = (inner, org_id, uins);
+    policies::members_removed(inner, org_id, uins);
 }
 
 /// Whether units `nodes` of organization `org_id` may be deleted.
@@ -42,16 +42,16 @@ pub(crate) fn check_nodes_removal(
 
 /// Units `nodes` of organization `org_id` are gone.
 pub(crate) fn nodes_removed(inner: &mut Inner, org_id: u64, nodes: &[u64]) {
-    let _ = (inner, org_id, nodes);
+    policies::nodes_removed(inner, org_id, nodes);
 }
 
 /// Whether organization `org_id` may be deleted (it has no members by then).
 pub(crate) fn check_org_removal(inner: &Inner, ctx: &Ctx<'_>, org_id: u64) -> Result<()> {
-    let _ = (inner, ctx, org_id);
+    policies::check_org_removal(inner, ctx, org_id)?;
     Ok(())
 }
 
 /// Organization `org_id` is gone.
 pub(crate) fn org_removed(inner: &mut Inner, org_id: u64) {
-    let _ = (inner, org_id);
+    policies::org_removed(inner, org_id);
 }

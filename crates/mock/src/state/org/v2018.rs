@@ -23,7 +23,12 @@ pub(crate) static HANDLERS: &[Handler] = &[
     },
     Handler {
         action: "DeleteOrganization",
-        raises: &[ORG_NOT_EXIST, ORG_NOT_EMPTY],
+        raises: &[
+            ORG_NOT_EXIST,
+            ORG_NOT_EMPTY,
+            crate::state::policies::failures::TYPE_ENABLED,
+            crate::state::policies::failures::MEMBER_POLICIES_EXIST,
+        ],
         run: delete_organization,
     },
     Handler {

@@ -9,6 +9,7 @@
 mod concurrency;
 mod coverage_doc;
 mod errors;
+mod policies;
 mod shapes;
 mod workflow;
 

@@ -38,6 +38,8 @@ fn every_stateful_action_answers_in_shape() {
         json!({"Id": bob}),
     );
 
+    super::policies::run(&p, CAROL);
+
     let stateful: BTreeSet<(Version, String)> = coverage()
         .into_iter()
         .filter(|r| r.stateful)
