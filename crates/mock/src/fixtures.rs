@@ -83,6 +83,8 @@ struct Ids {
     created: u64,
     bound: u64,
     bind_id: u64,
+    /// Set for the policy actions only (see [`policies`]).
+    policies: Option<policies::PolicyIds>,
 }
 
 /// Runs actions against a mock's world, as its accounts, at one time.
@@ -142,7 +144,7 @@ pub fn populate(mock: &MockServer, action: &str, now: i64) -> Result<Fixtures, S
             // Only an organization without members can be deleted: no further setup.
             None
         } else {
-            Some(setup(&mut driver, host)?)
+            Some(setup(&mut driver, host, action)?)
         }
     };
     Ok(Fixtures {
@@ -151,7 +153,7 @@ pub fn populate(mock: &MockServer, action: &str, now: i64) -> Result<Fixtures, S
     })
 }
 
-fn setup(d: &mut Driver<'_>, host: u64) -> Result<Ids, String> {
+fn setup(d: &mut Driver<'_>, host: u64, action: &str) -> Result<Ids, String> {
     let v18 = Version::V2018_12_25;
     let v21 = Version::V2021_03_31;
     let org_id = id(&d.call(host, v18, "GetOrganization", json!({}))?, "OrgId")?;
@@ -238,7 +240,7 @@ fn setup(d: &mut Driver<'_>, host: u64) -> Result<Ids, String> {
         "DescribeOrganizationMemberEmailBind",
         json!({"MemberUin": bound}),
     )?;
-    Ok(Ids {
+    let mut ids = Ids {
         org_id,
         root,
         unit,
@@ -247,7 +249,12 @@ fn setup(d: &mut Driver<'_>, host: u64) -> Result<Ids, String> {
         created,
         bound,
         bind_id: id(&bind, "BindId")?,
-    })
+        policies: None,
+    };
+    if policies::is_policy_action(action) {
+        ids.policies = Some(policies::setup(d, host, action, &ids)?);
+    }
+    Ok(ids)
 }
 
 impl Fixtures {
@@ -265,6 +272,14 @@ impl Fixtures {
         };
         if let Some(map) = example.as_object_mut() {
             for (member, value) in map.iter_mut() {
+                if let Some(filled) = ids
+                    .policies
+                    .as_ref()
+                    .and_then(|p| policies::fill(p, ids, action, member, value))
+                {
+                    *value = filled;
+                    continue;
+                }
                 let id = match (action, member.as_str()) {
                     (_, "OrgId") => ids.org_id,
                     (_, "ParentNodeId") => ids.root,
@@ -313,5 +328,168 @@ impl Fixtures {
             _ => Caller::Host,
         };
         (example, caller)
+    }
+}
+
+/// The policy actions' share of the fixtures: both policy types enabled (but for
+/// `EnablePolicyType`, which needs service control policies off), a custom service control
+/// policy attached to the unit holding the joined member, a spare one attached nowhere, a tag
+/// policy on the root, and a member access policy for the created member (which holds login
+/// identity 1) with one sub-account bound.
+mod policies {
+    use serde_json::{json, Value};
+    use tco_spec::Version;
+
+    use super::{id, Driver, Ids, JOINED_UIN};
+
+    const ACTIONS: [&str; 22] = [
+        "EnablePolicyType",
+        "DisablePolicyType",
+        "DescribePolicyConfig",
+        "CreatePolicy",
+        "DescribePolicy",
+        "UpdatePolicy",
+        "DeletePolicy",
+        "ListPolicies",
+        "AttachPolicy",
+        "DetachPolicy",
+        "ListTargetsForPolicy",
+        "ListPoliciesForTarget",
+        "DescribeEffectivePolicy",
+        "ListNonCompliantResource",
+        "CreateOrganizationMemberPolicy",
+        "CreateOrganizationMembersPolicy",
+        "UpdateOrganizationMembersPolicy",
+        "DeleteOrganizationMembersPolicy",
+        "DescribeOrganizationMemberPolicies",
+        "DescribeOrganizationMembersAuthPolicy",
+        "BindOrganizationPolicySubAccount",
+        "CancelOrganizationPolicySubAccount",
+    ];
+
+    /// A UIN the mock knows no account for: one of the manager's sub-accounts.
+    const SUB_ACCOUNT_UIN: u64 = 300_000_000_001;
+    /// The login identity created members hold.
+    const IDENTITY: u64 = 1;
+
+    #[derive(Debug, Clone)]
+    pub(super) struct PolicyIds {
+        /// Attached to the unit holding the joined member.
+        attached: u64,
+        /// Attached nowhere.
+        spare: u64,
+        member_policy: u64,
+    }
+
+    pub(super) fn is_policy_action(action: &str) -> bool {
+        ACTIONS.contains(&action)
+    }
+
+    pub(super) fn setup(
+        d: &mut Driver<'_>,
+        host: u64,
+        action: &str,
+        ids: &Ids,
+    ) -> Result<PolicyIds, String> {
+        let v21 = Version::V2021_03_31;
+        let types: &[&str] = if action == "EnablePolicyType" {
+            &["TAG_POLICY"]
+        } else {
+            &["SERVICE_CONTROL_POLICY", "TAG_POLICY"]
+        };
+        for kind in types {
+            d.call(
+                host,
+                v21,
+                "EnablePolicyType",
+                json!({"OrganizationId": ids.org_id, "PolicyType": kind}),
+            )?;
+        }
+        let mut created = Vec::new();
+        if action != "EnablePolicyType" {
+            for name in ["fixture_attached", "fixture_spare"] {
+                let policy = d.call(
+                    host,
+                    v21,
+                    "CreatePolicy",
+                    json!({"Name": name, "Type": "SERVICE_CONTROL_POLICY", "Description": "fixture",
+                           "Content": r#"{"version":"2.0","statement":[{"effect":"deny","action":"cvm:*","resource":"*"}]}"#}),
+                )?;
+                created.push(id(&policy, "PolicyId")?);
+            }
+            d.call(
+                host,
+                v21,
+                "AttachPolicy",
+                json!({"PolicyId": created[0], "TargetType": "NODE", "TargetId": ids.team}),
+            )?;
+        }
+        let tags = d.call(
+            host,
+            v21,
+            "CreatePolicy",
+            json!({"Name": "fixture_tags", "Type": "TAG_POLICY", "Description": "fixture",
+                   "Content": r#"{"tags":{"env":{"tag_key":"env","tag_value":["prod","test"]}}}"#}),
+        )?;
+        d.call(
+            host,
+            v21,
+            "AttachPolicy",
+            json!({"PolicyId": id(&tags, "PolicyId")?, "TargetType": "NODE", "TargetId": ids.root,
+                   "Type": "TAG_POLICY"}),
+        )?;
+        let member_policy = d.call(
+            host,
+            v21,
+            "CreateOrganizationMemberPolicy",
+            json!({"MemberUin": ids.created, "PolicyName": "fixture_access", "IdentityId": IDENTITY,
+                   "Description": "fixture"}),
+        )?;
+        let member_policy = id(&member_policy, "PolicyId")?;
+        d.call(
+            host,
+            v21,
+            "BindOrganizationPolicySubAccount",
+            json!({"PolicyId": member_policy, "OrgSubAccountUins": [SUB_ACCOUNT_UIN]}),
+        )?;
+        Ok(PolicyIds {
+            attached: created.first().copied().unwrap_or_default(),
+            spare: created.get(1).copied().unwrap_or_default(),
+            member_policy,
+        })
+    }
+
+    /// The value a policy action's example member gets, if the policies decide it.
+    pub(super) fn fill(
+        p: &PolicyIds,
+        ids: &Ids,
+        action: &str,
+        member: &str,
+        example: &Value,
+    ) -> Option<Value> {
+        let member_access = action.contains("MemberPolic")
+            || action.contains("MembersPolic")
+            || action.contains("PolicySubAccount");
+        let value = match (action, member) {
+            (_, "OrganizationId") => json!(ids.org_id),
+            // The example's zeros mean "any": kept.
+            ("DescribeOrganizationMembersAuthPolicy", _) => example.clone(),
+            ("AttachPolicy" | "DeletePolicy", "PolicyId") => json!(p.spare),
+            (_, "PolicyId") if member_access => json!(p.member_policy),
+            (_, "PolicyId") => json!(p.attached),
+            ("DescribeEffectivePolicy", "TargetId") => json!(JOINED_UIN),
+            (_, "TargetId") => json!(ids.team),
+            (_, "MemberUin") if member_access => json!(ids.created),
+            (_, "MemberUins") => json!([ids.created]),
+            (_, "IdentityId") => json!(IDENTITY),
+            (_, "OrgSubAccountUins") => json!([SUB_ACCOUNT_UIN]),
+            (_, "Page") => json!(1),
+            (_, "PaginationToken") => json!(""),
+            (_, "TagKey") => json!("env"),
+            ("ListTargetsForPolicy", "Keyword") => json!(ids.team.to_string()),
+            (_, "Keyword" | "SearchKey") => json!("fixture"),
+            _ => return None,
+        };
+        Some(value)
     }
 }

@@ -27,7 +27,7 @@ pub(crate) static HANDLERS: &[Handler] = &[
             NO_ORG,
             NOT_MANAGER,
             BAD_PARAMETER,
-            BAD_NEXT_TOKEN,
+            BAD_PAGINATION_TOKEN,
             MEMBER_NOT_EXIST,
         ],
         run: list_non_compliant_resource,
@@ -160,7 +160,7 @@ fn list_non_compliant_resource(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value
     }
     // Every answer fits one page, so no token is ever handed out.
     if ctx.str("PaginationToken").is_some_and(|t| !t.is_empty()) {
-        return Err(ctx.err(BAD_NEXT_TOKEN));
+        return Err(ctx.err(BAD_PAGINATION_TOKEN));
     }
     let o = org(inner, org_id);
     let uin = ctx.id("MemberUin");

@@ -3,7 +3,6 @@
 //! answers with the first one its contract documents, else the common code of the family.
 
 use crate::state::failure::Failure;
-pub(crate) use crate::state::failure::BAD_NEXT_TOKEN;
 pub(crate) use crate::state::org::failures::{MEMBER_NOT_EXIST, NODE_NOT_EXIST};
 
 /// The caller neither manages nor belongs to an organization (or names one it does not manage,
@@ -36,6 +35,15 @@ pub(crate) const BAD_PARAMETER: Failure = Failure {
     codes: &["InvalidParameter.ParamError"],
     fallback: "InvalidParameter",
     message: "A parameter is outside its documented values.",
+};
+
+/// A `PaginationToken` this mock did not hand out (it hands out none: every answer fits one
+/// page).
+pub(crate) const BAD_PAGINATION_TOKEN: Failure = Failure {
+    name: "BadPaginationToken",
+    codes: &[],
+    fallback: "InvalidParameterValue",
+    message: "The PaginationToken is not one this service handed out.",
 };
 
 /// The policy type is not enabled for the organization.
