@@ -7,6 +7,8 @@
 //! registers the call that removes it, and those run in reverse order at the end whatever
 //! happened, so a flow leaves an account as it found it.
 
+mod policies;
+
 use std::collections::HashMap;
 
 use serde_json::{json, Value};
@@ -138,7 +140,14 @@ fn same_id(found: Option<&Value>, want: &Value) -> bool {
 
 /// The flows, in the order they run.
 pub fn all() -> Vec<Flow> {
-    vec![organization(), nodes(), members(), invitations()]
+    vec![
+        organization(),
+        nodes(),
+        members(),
+        invitations(),
+        policies::policies(),
+        policies::member_access(),
+    ]
 }
 
 /// Create an organization (2018), read it back with both versions, delete it.
@@ -357,6 +366,8 @@ mod tests {
             "MemberUin",
             "InviteeUin",
             "InvitationId",
+            "PolicyId",
+            "MemberPolicyId",
         ] {
             vars.insert(name, json!(1001));
         }

@@ -44,7 +44,7 @@ pub fn render_coverage() -> String {
         w,
         "A stateful action answers only with business codes the contract documents for it; where the contract \
          documents none for a failure, with the common code of that family (`ResourceNotFound`, `FailedOperation`, \
-         `UnsupportedOperation`, `LimitExceeded`, `InvalidParameterValue`). Authentication, rate-limit and \
+         `UnsupportedOperation`, `UnauthorizedOperation`, `LimitExceeded`, `InvalidParameter`, `InvalidParameterValue`). Authentication, rate-limit and \
          parameter-validation codes come from the HTTP side and are not listed here."
     );
     let _ = writeln!(w);

@@ -231,8 +231,97 @@ async fn grants_are_read_back_from_both_sides_and_revoked() {
     assert!(member_identities(&w, ALICE).await.is_empty());
 }
 
+/// A sub-account of the manager (a UIN the mock knows no account for).
+const SUB_ACCOUNT: i64 = 300_000_000_009;
+
+async fn member_policy(w: &World, member: u64, identity: u64) -> i64 {
+    w.host
+        .v2021_03_31()
+        .create_organization_member_policy(CreateOrganizationMemberPolicyRequest {
+            member_uin: member as i64,
+            policy_name: format!("login_{member}_{identity}"),
+            identity_id: identity as i64,
+            description: None,
+        })
+        .await
+        .expect("a member access policy")
+        .policy_id
+}
+
+async fn bound_sub_accounts(w: &World, member: u64, policy: i64) -> Vec<OrgMemberAuthAccount> {
+    w.host
+        .v2021_03_31()
+        .describe_organization_member_auth_accounts(DescribeOrganizationMemberAuthAccountsRequest {
+            offset: 0,
+            limit: 10,
+            member_uin: member as i64,
+            policy_id: policy,
+        })
+        .await
+        .expect("described")
+        .items
+}
+
+#[tokio::test]
+async fn a_sub_account_is_bound_read_back_from_both_areas_and_cancelled() {
+    let w = World::with_org().await;
+    let ops = create_identity(&w, "ops", admin_policy()).await;
+    w.ok(
+        "CreateOrganizationMemberAuthIdentity",
+        json!({"MemberUins": [ALICE], "IdentityIds": [ops]}),
+    )
+    .await;
+    let policy = member_policy(&w, ALICE, ops).await;
+    w.host
+        .v2021_03_31()
+        .bind_organization_member_auth_account(BindOrganizationMemberAuthAccountRequest {
+            member_uin: ALICE as i64,
+            policy_id: policy,
+            org_sub_account_uins: vec![SUB_ACCOUNT],
+        })
+        .await
+        .expect("bound");
+    let bound = bound_sub_accounts(&w, ALICE, policy).await;
+    assert_eq!(bound.len(), 1);
+    assert_eq!(bound[0].org_sub_account_uin, SUB_ACCOUNT);
+    assert_eq!(bound[0].identity_id, ops as i64);
+    assert_eq!(bound[0].identity_role_alias_name, "ops");
+    // The policies area's view of the same binding.
+    let auth = w
+        .ok(
+            "DescribeOrganizationMembersAuthPolicy",
+            json!({"Offset": 0, "Limit": 10, "OrgSubAccountUin": SUB_ACCOUNT}),
+        )
+        .await;
+    assert_eq!(auth["Items"][0]["PolicyId"], policy);
+    assert_eq!(auth["Items"][0]["MemberUin"], ALICE);
+    w.fails(
+        "DeleteOrganizationMemberAuthIdentity",
+        json!({"MemberUin": ALICE, "IdentityId": ops}),
+        "FailedOperation.MemberIdentityAuthUsed",
+    )
+    .await;
+
+    w.host
+        .v2021_03_31()
+        .cancel_organization_member_auth_account(CancelOrganizationMemberAuthAccountRequest {
+            member_uin: ALICE as i64,
+            policy_id: policy,
+            org_sub_account_uin: SUB_ACCOUNT,
+        })
+        .await
+        .expect("cancelled");
+    assert!(bound_sub_accounts(&w, ALICE, policy).await.is_empty());
+    w.fails(
+        "CancelOrganizationMemberAuthAccount",
+        json!({"MemberUin": ALICE, "PolicyId": policy, "OrgSubAccountUin": SUB_ACCOUNT}),
+        "FailedOperation.OperatePolicy",
+    )
+    .await;
+}
+
 /// The consumers' login-identity flow (see `consumers.md`): create an identity, grant it to
-/// members, list, revoke, delete.
+/// members, bind a sub-account, list, cancel, revoke, delete.
 #[tokio::test]
 async fn the_login_identity_flow_end_to_end() {
     let w = World::with_org().await;
@@ -240,6 +329,12 @@ async fn the_login_identity_flow_end_to_end() {
     w.ok(
         "CreateOrganizationMemberAuthIdentity",
         json!({"MemberUins": [ALICE, BOB], "IdentityIds": [id]}),
+    )
+    .await;
+    let policy = member_policy(&w, BOB, id).await;
+    w.ok(
+        "BindOrganizationMemberAuthAccount",
+        json!({"MemberUin": BOB, "PolicyId": policy, "OrgSubAccountUins": [SUB_ACCOUNT]}),
     )
     .await;
     let listed = identities(
@@ -252,6 +347,17 @@ async fn the_login_identity_flow_end_to_end() {
     .await;
     assert_eq!(listed[0].identity_id, id as i64);
     assert_eq!(grants_of(&w, Some(BOB as i64), None).await.len(), 1);
+    assert_eq!(bound_sub_accounts(&w, BOB, policy).await.len(), 1);
+    w.ok(
+        "CancelOrganizationMemberAuthAccount",
+        json!({"MemberUin": BOB, "PolicyId": policy, "OrgSubAccountUin": SUB_ACCOUNT}),
+    )
+    .await;
+    w.ok(
+        "DeleteOrganizationMembersPolicy",
+        json!({ "PolicyId": policy }),
+    )
+    .await;
     for uin in [ALICE, BOB] {
         w.ok(
             "DeleteOrganizationMemberAuthIdentity",

@@ -3,6 +3,9 @@
 use crate::state::failure::Failure;
 pub(crate) use crate::state::failure::BAD_VALUE;
 pub(crate) use crate::state::org::failures::{MEMBER_NOT_EXIST, ORG_NOT_EXIST};
+pub(crate) use crate::state::policies::failures::{
+    MEMBER_POLICY_NOT_EXIST, SUB_ACCOUNT_NOT_BOUND, SUB_ACCOUNT_NOT_EXIST,
+};
 
 /// A parameter that is malformed or missing where the action needs it (not its range).
 pub(crate) const INVALID: Failure = Failure {
@@ -76,10 +79,18 @@ pub(crate) const GRANT_NOT_EXIST: Failure = Failure {
     message: "The login identity is not granted to the member.",
 };
 
-/// The grant is in use: sub-accounts log in to the member with it.
+/// The grant is in use: a member access policy lets sub-accounts log in to the member with it.
 pub(crate) const GRANT_IN_USE: Failure = Failure {
     name: "GrantInUse",
     codes: &["FailedOperation.MemberIdentityAuthUsed"],
     fallback: "FailedOperation",
     message: "Sub-accounts are still bound to log in to the member with this identity.",
+};
+
+/// The sub-account already logs in to the member, through another of its access policies.
+pub(crate) const SUB_ACCOUNT_HAS_IDENTITY: Failure = Failure {
+    name: "SubAccountHasIdentity",
+    codes: &["FailedOperation.SubAccountIdentityExist"],
+    fallback: "FailedOperation",
+    message: "The sub-account already logs in to the member with an identity.",
 };

@@ -76,6 +76,9 @@ pub(super) fn delete(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     if !granted {
         return Err(ctx.err_with(GRANT_NOT_EXIST, format!("(identity {id}, member {uin})")));
     }
+    if super::accounts::grant_in_use(inner, org_id, uin, id) {
+        return Err(ctx.err_with(GRANT_IN_USE, format!("(identity {id}, member {uin})")));
+    }
     let m = ops::org_mut(inner, org_id)
         .members
         .get_mut(&uin)

@@ -1,7 +1,9 @@
 //! Unified member login: the organization's login identities (a preset one, and custom ones
 //! made of preset CAM policies or policy documents), granted to members, and sub-accounts of
-//! the manager bound to log in to members through member access policies.
+//! the manager bound to log in to members through member access policies (which the policies
+//! area keeps).
 
+mod accounts;
 pub(crate) mod failures;
 mod grants;
 mod identities;
@@ -77,13 +79,45 @@ static HANDLERS: &[Handler] = &[
     },
     Handler {
         action: "DeleteOrganizationMemberAuthIdentity",
-        raises: &[ORG_NOT_EXIST, IDENTITY_NOT_EXIST, GRANT_NOT_EXIST],
+        raises: &[
+            ORG_NOT_EXIST,
+            IDENTITY_NOT_EXIST,
+            GRANT_NOT_EXIST,
+            GRANT_IN_USE,
+        ],
         run: grants::delete,
     },
     Handler {
         action: "DescribeOrganizationMemberAuthIdentities",
         raises: &[ORG_NOT_EXIST, BAD_VALUE, INVALID],
         run: grants::describe,
+    },
+    Handler {
+        action: "BindOrganizationMemberAuthAccount",
+        raises: &[
+            ORG_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            MEMBER_POLICY_NOT_EXIST,
+            BAD_VALUE,
+            SUB_ACCOUNT_NOT_EXIST,
+            SUB_ACCOUNT_HAS_IDENTITY,
+        ],
+        run: accounts::bind,
+    },
+    Handler {
+        action: "CancelOrganizationMemberAuthAccount",
+        raises: &[
+            ORG_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            MEMBER_POLICY_NOT_EXIST,
+            SUB_ACCOUNT_NOT_BOUND,
+        ],
+        run: accounts::cancel,
+    },
+    Handler {
+        action: "DescribeOrganizationMemberAuthAccounts",
+        raises: &[ORG_NOT_EXIST, BAD_VALUE],
+        run: accounts::describe,
     },
 ];
 
@@ -117,11 +151,24 @@ fn decisions() -> Vec<String> {
              creation); `Status` is 1 (configured). The role name is `OrganizationAccessControlRole` for the preset \
              identity and `OrganizationAccessControlRole_<IdentityId>` for custom ones."
         ),
-        "Deleting an identity still granted to a member is refused (`FailedOperation.OrganizationIdentityInUsed`). \
-         Identities are the manager's to change; members of the organization may read them."
+        "Deleting an identity still granted to a member is refused (`FailedOperation.OrganizationIdentityInUsed`); \
+         revoking a grant that a member access policy uses (the policy names the member and the identity) is \
+         refused (`FailedOperation.MemberIdentityAuthUsed`). Identities are the manager's to change; members of the organization may read them."
             .to_owned(),
         "A member leaving the organization (removed or quitting) takes its grants along; deleting the \
          organization removes its custom identities."
             .to_owned(),
+        format!(
+            "Sub-account bindings: `BindOrganizationMemberAuthAccount` binds 1-{} of the manager's sub-accounts to \
+             an access policy of the member (kept by the policies area, which binds the same way through \
+             `BindOrganizationPolicySubAccount`); a policy that is not the member's is \
+             `ResourceNotFound.MemberPolicyNotExist`; a sub-account is any UIN the mock knows no account for \
+             (`FailedOperation.SubAccountNotExist`); one already bound through another of the member's policies \
+             has an identity there (`FailedOperation.SubAccountIdentityExist`); binding again changes nothing. \
+             Cancelling one not bound is `FailedOperation.OperatePolicy`. \
+             `DescribeOrganizationMemberAuthAccounts` lists a policy's sub-accounts, with the identity's names from \
+             this area, and an empty list for a policy that is not the member's.",
+            accounts::MAX_SUB_ACCOUNTS
+        ),
     ]
 }

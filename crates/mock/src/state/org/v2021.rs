@@ -28,6 +28,8 @@ pub(crate) static HANDLERS: &[Handler] = &[
         raises: &[
             ORG_NOT_EXIST,
             ORG_NOT_EMPTY,
+            crate::state::policies::failures::TYPE_ENABLED,
+            crate::state::policies::failures::MEMBER_POLICIES_EXIST,
             sharing::failures::MANAGER_SHARES,
         ],
         run: delete_organization,

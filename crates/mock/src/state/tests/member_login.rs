@@ -11,6 +11,8 @@ use crate::state::member_login::model::{presets, MAX_IDENTITIES};
 type Seen = BTreeSet<(Version, String, String)>;
 
 const NO_ORG: &str = "ResourceNotFound.OrganizationNotExist";
+/// A UIN no account has: a sub-account of the manager.
+const SUB: u64 = 300_000_000_009;
 
 fn preset_policy() -> Value {
     json!([{"PolicyId": 1, "PolicyName": "AdministratorAccess"}])
@@ -172,6 +174,74 @@ pub(super) fn lifecycle(p: &Probe) {
     assert_eq!(
         members["Items"][0]["OrgIdentity"],
         json!([{"IdentityId": ops, "IdentityAliasName": "network_ops"}])
+    );
+
+    // A sub-account of the manager logs in to the created member with the identity, through
+    // a member access policy; the grant cannot be revoked while the policy uses it.
+    let policy = p.ok(
+        V21,
+        "CreateOrganizationMemberPolicy",
+        HOST,
+        json!({"MemberUin": created, "PolicyName": "ops_login", "IdentityId": ops}),
+    )["PolicyId"]
+        .clone();
+    p.now.set(NOW + 180);
+    p.ok(
+        V21,
+        "BindOrganizationMemberAuthAccount",
+        HOST,
+        json!({"MemberUin": created, "PolicyId": policy, "OrgSubAccountUins": [SUB, SUB]}),
+    );
+    let bound = p.ok(
+        V21,
+        "DescribeOrganizationMemberAuthAccounts",
+        HOST,
+        json!({"Offset": 0, "Limit": 10, "MemberUin": created, "PolicyId": policy}),
+    );
+    assert_eq!(bound["Total"], 1);
+    let row = &bound["Items"][0];
+    assert_eq!(row["OrgSubAccountUin"], SUB);
+    assert_eq!(row["PolicyName"], "ops_login");
+    assert_eq!(row["IdentityId"], ops);
+    assert_eq!(row["IdentityRoleAliasName"], "network_ops");
+    assert_eq!(
+        row["IdentityRoleName"],
+        format!("OrganizationAccessControlRole_{ops}")
+    );
+    assert_eq!(row["CreateTime"], "2021-04-16 11:52:39");
+    // The policies area sees the same binding.
+    let from_policies = p.ok(
+        V21,
+        "DescribeOrganizationMembersAuthPolicy",
+        HOST,
+        json!({"Offset": 0, "Limit": 10, "PolicyId": policy}),
+    );
+    assert_eq!(from_policies["Items"][0]["OrgSubAccountUin"], SUB);
+    p.fails(
+        V21,
+        "DeleteOrganizationMemberAuthIdentity",
+        HOST,
+        json!({"MemberUin": created, "IdentityId": ops}),
+        "FailedOperation.MemberIdentityAuthUsed",
+    );
+    p.ok(
+        V21,
+        "CancelOrganizationMemberAuthAccount",
+        HOST,
+        json!({"MemberUin": created, "PolicyId": policy, "OrgSubAccountUin": SUB}),
+    );
+    let none = p.ok(
+        V21,
+        "DescribeOrganizationMemberAuthAccounts",
+        HOST,
+        json!({"Offset": 0, "Limit": 10, "MemberUin": created, "PolicyId": policy}),
+    );
+    assert_eq!(none["Total"], 0);
+    p.ok(
+        V21,
+        "DeleteOrganizationMembersPolicy",
+        HOST,
+        json!({ "PolicyId": policy }),
     );
 
     // Revoke, then delete.
@@ -379,6 +449,146 @@ pub(super) fn errors() -> Seen {
         "ResourceNotFound.MemberIdentityNotExist",
     );
     revoke(HOST, BOB, ops, "ResourceNotFound.MemberIdentityNotExist");
+
+    // Sub-account bindings, through member access policies of the created member.
+    p.ok(
+        V21,
+        "CreateOrganizationMemberAuthIdentity",
+        HOST,
+        grant(&[created], &[ops]),
+    );
+    let policy_for = |name: &str, identity: u64| {
+        p.ok(
+            V21,
+            "CreateOrganizationMemberPolicy",
+            HOST,
+            json!({"MemberUin": created, "PolicyName": name, "IdentityId": identity}),
+        )["PolicyId"]
+            .as_u64()
+            .unwrap()
+    };
+    let (first, second) = (policy_for("first", 1), policy_for("second", ops));
+    let alices = p.ok(
+        V21,
+        "CreateOrganizationMemberPolicy",
+        HOST,
+        json!({"MemberUin": ALICE, "PolicyName": "alices", "IdentityId": ops}),
+    )["PolicyId"]
+        .as_u64()
+        .unwrap();
+    let bind = |caller, member: u64, policy: u64, subs: Value, code| {
+        p.fails(
+            V21,
+            "BindOrganizationMemberAuthAccount",
+            caller,
+            json!({"MemberUin": member, "PolicyId": policy, "OrgSubAccountUins": subs}),
+            code,
+        );
+    };
+    bind(CAROL, created, first, json!([SUB]), NO_ORG);
+    bind(
+        HOST,
+        BOB,
+        first,
+        json!([SUB]),
+        "ResourceNotFound.MemberNotExist",
+    );
+    bind(
+        HOST,
+        created,
+        999,
+        json!([SUB]),
+        "ResourceNotFound.MemberPolicyNotExist",
+    );
+    bind(
+        HOST,
+        created,
+        alices,
+        json!([SUB]),
+        "ResourceNotFound.MemberPolicyNotExist",
+    );
+    bind(HOST, created, first, json!([]), "InvalidParameterValue");
+    bind(
+        HOST,
+        created,
+        first,
+        json!([SUB, SUB + 1, SUB + 2, SUB + 3, SUB + 4, SUB + 5]),
+        "InvalidParameterValue",
+    );
+    bind(
+        HOST,
+        created,
+        first,
+        json!([SUB, ALICE]),
+        "FailedOperation.SubAccountNotExist",
+    );
+    bind(
+        HOST,
+        created,
+        first,
+        json!([0]),
+        "FailedOperation.SubAccountNotExist",
+    );
+    p.ok(
+        V21,
+        "BindOrganizationMemberAuthAccount",
+        HOST,
+        json!({"MemberUin": created, "PolicyId": first, "OrgSubAccountUins": [SUB]}),
+    );
+    bind(
+        HOST,
+        created,
+        second,
+        json!([SUB + 1, SUB]),
+        "FailedOperation.SubAccountIdentityExist",
+    );
+    revoke(HOST, created, ops, "FailedOperation.MemberIdentityAuthUsed");
+    let cancel = |caller, member: u64, policy: u64, sub: u64, code| {
+        p.fails(
+            V21,
+            "CancelOrganizationMemberAuthAccount",
+            caller,
+            json!({"MemberUin": member, "PolicyId": policy, "OrgSubAccountUin": sub}),
+            code,
+        );
+    };
+    cancel(ALICE, created, first, SUB, NO_ORG);
+    cancel(HOST, BOB, first, SUB, "ResourceNotFound.MemberNotExist");
+    cancel(
+        HOST,
+        created,
+        second + 100,
+        SUB,
+        "ResourceNotFound.MemberPolicyNotExist",
+    );
+    cancel(HOST, created, second, SUB, "FailedOperation.OperatePolicy");
+    let accounts = |caller, params, code| {
+        p.fails(
+            V21,
+            "DescribeOrganizationMemberAuthAccounts",
+            caller,
+            params,
+            code,
+        );
+    };
+    accounts(
+        CAROL,
+        json!({"Offset": 0, "Limit": 10, "MemberUin": created, "PolicyId": first}),
+        NO_ORG,
+    );
+    accounts(
+        HOST,
+        json!({"Offset": 0, "Limit": 0, "MemberUin": created, "PolicyId": first}),
+        "InvalidParameterValue",
+    );
+    // Another member's policy: nothing bound to this member through it.
+    let other = p.ok(
+        V21,
+        "DescribeOrganizationMemberAuthAccounts",
+        HOST,
+        json!({"Offset": 0, "Limit": 10, "MemberUin": created, "PolicyId": alices}),
+    );
+    assert_eq!(other["Total"], 0);
 
     // DeleteOrganizationIdentity.
     let delete = |caller, id: u64, code| {

@@ -10,6 +10,7 @@ mod concurrency;
 mod coverage_doc;
 mod errors;
 mod member_login;
+mod policies;
 mod resend;
 mod services;
 mod shapes;

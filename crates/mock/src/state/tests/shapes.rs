@@ -38,6 +38,8 @@ fn every_stateful_action_answers_in_shape() {
         json!({"Id": bob}),
     );
 
+    super::policies::run(&p, CAROL);
+
     // The areas that hang on the core, each in a world of its own.
     let areas = [
         {
