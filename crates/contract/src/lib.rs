@@ -47,9 +47,9 @@ pub mod wire;
 use std::collections::HashSet;
 
 pub use report::{Case, Counts, Difference, Finding, Report, Skipped, Status};
-#[cfg(feature = "mock")]
-pub use run::MOCK_INVITEE_UIN;
 pub use run::{run, select, Options, RunError, Target};
+#[cfg(feature = "mock")]
+pub use run::{MOCK_INVITEE_UIN, MOCK_SUB_ACCOUNT_UIN};
 pub use wire::{Endpoint, Exchange, Outcome, Probe};
 
 /// Judges one answer of an action by the checks every answer gets (envelope, `RequestId`,

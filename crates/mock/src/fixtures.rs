@@ -388,6 +388,8 @@ mod policies {
 
     #[derive(Debug, Clone)]
     pub(super) struct PolicyIds {
+        /// ListNonCompliantResource's member, tagged against the tag policy (0 otherwise).
+        non_compliant: u64,
         /// Attached to the unit holding the joined member.
         attached: u64,
         /// Attached nowhere.
@@ -466,7 +468,22 @@ mod policies {
             "BindOrganizationPolicySubAccount",
             json!({"PolicyId": member_policy, "OrgSubAccountUins": [SUB_ACCOUNT_UIN]}),
         )?;
+        // A member whose tag the tag policy does not allow, for the non-compliant list.
+        let non_compliant = if action == "ListNonCompliantResource" {
+            let member = d.call(
+                host,
+                v21,
+                "CreateOrganizationMember",
+                json!({"Name": "fixture-untidy", "PolicyType": "Financial", "PermissionIds": [1, 2],
+                       "NodeId": ids.root, "AccountName": "fixture-untidy",
+                       "Tags": [{"TagKey": "env", "TagValue": "dev"}]}),
+            )?;
+            id(&member, "Uin")?
+        } else {
+            0
+        };
         Ok(PolicyIds {
+            non_compliant,
             attached: created.first().copied().unwrap_or_default(),
             spare: created.get(1).copied().unwrap_or_default(),
             member_policy,
@@ -492,6 +509,7 @@ mod policies {
             (_, "PolicyId") if member_access => json!(p.member_policy),
             (_, "PolicyId") => json!(p.attached),
             ("DescribeEffectivePolicy", "TargetId") => json!(JOINED_UIN),
+            ("ListNonCompliantResource", "MemberUin") => json!(p.non_compliant),
             (_, "TargetId") => json!(ids.team),
             (_, "MemberUin") if member_access => json!(ids.created),
             (_, "MemberUins") => json!([ids.created]),

@@ -7,7 +7,10 @@
 //! registers the call that removes it, and those run in reverse order at the end whatever
 //! happened, so a flow leaves an account as it found it.
 
+mod member_login;
 mod policies;
+mod services;
+mod sharing;
 
 use std::collections::HashMap;
 
@@ -147,6 +150,10 @@ pub fn all() -> Vec<Flow> {
         invitations(),
         policies::policies(),
         policies::member_access(),
+        member_login::identities(),
+        member_login::sub_accounts(),
+        services::services(),
+        sharing::sharing(),
     ]
 }
 
@@ -368,9 +375,15 @@ mod tests {
             "InvitationId",
             "PolicyId",
             "MemberPolicyId",
+            "IdentityId",
+            "AccessPolicyId",
+            "SubAccountUin",
+            "ServiceId",
         ] {
             vars.insert(name, json!(1001));
         }
+        vars.insert("UnitId", json!("shareUnit-00000001"));
+        vars.insert("Area", json!("ap-guangzhou"));
         for flow in all() {
             for s in &flow.steps {
                 let calls = std::iter::once((s.version, s.action, s.params))
