@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The official Python SDK against `tco-harness mock`.
 
-Starts the mock itself (twice: once with the default configuration for the workflows and
-the wrong-key check, once with a low rate limit for the burst check), drives it with the
-SDK's typed clients for both API versions, prints one PASS/FAIL line per step, stops each
-mock with SIGTERM and checks it exits 0. Exits non-zero on any failure.
+Starts the mock itself (three times: once with the default configuration for the workflows
+and the wrong-key check, once with a low rate limit for the burst check, once with a second
+account for the share-unit lifecycle, whose member answers with its own account), drives it
+with the SDK's typed clients for both API versions, prints one PASS/FAIL line per step, stops
+each mock with SIGTERM and checks it exits 0. Exits non-zero on any failure.
 
     python3 tools/sdk-against-mock/run.py [path/to/tco-harness]
 
@@ -40,6 +41,13 @@ BUILTIN_SECRET_ID = "AKIDMockDefaultAccount00000000000000"
 BUILTIN_SECRET_KEY = "tco-harness-mock-default-secret-key"
 REGION = "ap-guangzhou"
 LOW_LIMIT = 5
+# The share-unit lifecycle's accounts: the manager (the default credentials, under the mock's
+# default UIN) and a member with credentials of its own.
+HOST_UIN = 100000000001
+MEMBER_UIN = 100000000002
+MEMBER_SECRET_ID = "AKIDSdkShareMember000000000000000000"
+MEMBER_SECRET_KEY = "sdk-share-member-key"
+SHARE_AREA = "ap-guangzhou"
 
 FAILURES = []
 
@@ -434,6 +442,163 @@ def burst(endpoint):
     )
 
 
+def two_accounts_config():
+    sid, key = default_credentials()
+    return (
+        f'[[accounts]]\nuin = {HOST_UIN}\nsecret_id = "{sid}"\nsecret_key = "{key}"\nname = "host"\n'
+        f'[[accounts]]\nuin = {MEMBER_UIN}\nsecret_id = "{MEMBER_SECRET_ID}"\n'
+        f'secret_key = "{MEMBER_SECRET_KEY}"\nname = "share-member"\n'
+    )
+
+
+def share_units(endpoint):
+    """A share unit's lifecycle: the manager creates it, invites a member that accepts with its
+    own account, adds a unit and a resource; each side reads it back; then it is taken apart."""
+    sid, key = default_credentials()
+    _, host = clients(endpoint, "TC3-HMAC-SHA256", sid, key)
+    m18_client, member = clients(endpoint, "TC3-HMAC-SHA256", MEMBER_SECRET_ID, MEMBER_SECRET_KEY)
+    p = "[share units]"
+    state = {}
+
+    def organization():
+        host.CreateOrganization(m21.CreateOrganizationRequest())
+        root = host.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en")).RootNodeId
+        host.InviteOrganizationMember(
+            req(m21.InviteOrganizationMemberRequest, MemberUin=MEMBER_UIN, Name="share-member",
+                PolicyType="Financial", PermissionIds=[1, 2], NodeId=root)
+        )
+        invitations = m18_client.ListOrganizationInvitations(
+            req(m18.ListOrganizationInvitationsRequest, Invited=1, Offset=0, Limit=10)
+        ).Invitations
+        m18_client.AcceptOrganizationInvitation(
+            req(m18.AcceptOrganizationInvitationRequest, Id=invitations[0].Id)
+        )
+        node = host.AddOrganizationNode(
+            req(m21.AddOrganizationNodeRequest, ParentNodeId=root, Name="shared")
+        ).NodeId
+        state.update(root=root, node=node)
+        return node, f"organization with member {MEMBER_UIN}, unit {node}"
+
+    if step(f"{p} setup: organization, invited member joined, a unit", organization) is None:
+        return
+
+    def create():
+        r = host.AddShareUnit(
+            req(m21.AddShareUnitRequest, Name="sdk-share", Area=SHARE_AREA,
+                Description="shared by the SDK", ShareScope=1)
+        )
+        assert r.UnitId, "no UnitId"
+        state["unit"] = r.UnitId
+        units = host.DescribeShareUnits(
+            req(m21.DescribeShareUnitsRequest, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        got = [(u.UnitId, u.Name, u.Description) for u in units.Items]
+        assert got == [(r.UnitId, "sdk-share", "shared by the SDK")], f"units {got}"
+        return r, f"UnitId={r.UnitId}, listed by DescribeShareUnits"
+
+    if step(f"{p} AddShareUnit, DescribeShareUnits", create) is None:
+        return
+    unit = state["unit"]
+
+    def invite():
+        host.AddShareUnitMembers(
+            req(m21.AddShareUnitMembersRequest, UnitId=unit, Area=SHARE_AREA,
+                Members=[req(m21.ShareMember, ShareMemberUin=MEMBER_UIN)])
+        )
+        seen = member.DescribeShareUnits(
+            req(m21.DescribeShareUnitsRequest, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        got = [(u.UnitId, u.OwnerUin) for u in seen.Items]
+        assert got == [(unit, HOST_UIN)], f"the member sees {got}"
+        return None, f"the member sees unit {unit} owned by {HOST_UIN}"
+
+    step(f"{p} AddShareUnitMembers; the member finds its invitation", invite)
+
+    def accept():
+        member.AcceptJoinShareUnitInvitation(
+            req(m21.AcceptJoinShareUnitInvitationRequest, UnitId=unit)
+        )
+        return None, "accepted with the member's own account"
+
+    step(f"{p} AcceptJoinShareUnitInvitation (as the member)", accept)
+
+    def add_node_and_resource():
+        host.AddShareUnitNode(req(m21.AddShareUnitNodeRequest, UnitId=unit, NodeId=state["node"]))
+        host.AddShareUnitResources(
+            req(m21.AddShareUnitResourcesRequest, UnitId=unit, Area=SHARE_AREA, Type="secret",
+                Resources=[req(m21.ProductResource, ProductResourceId="sdk-secret")])
+        )
+        nodes = host.DescribeShareUnitNodes(
+            req(m21.DescribeShareUnitNodesRequest, UnitId=unit, Offset=0, Limit=10)
+        )
+        assert [n.ShareNodeId for n in nodes.Items] == [state["node"]], "nodes"
+        return None, f"unit {state['node']} and secret sdk-secret added"
+
+    step(f"{p} AddShareUnitNode, AddShareUnitResources", add_node_and_resource)
+
+    def owner_side():
+        members = host.DescribeShareUnitMembers(
+            req(m21.DescribeShareUnitMembersRequest, UnitId=unit, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        resources = host.DescribeShareUnitResources(
+            req(m21.DescribeShareUnitResourcesRequest, UnitId=unit, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        assert [m.ShareMemberUin for m in members.Items] == [MEMBER_UIN], "members"
+        r = resources.Items[0]
+        assert (r.ProductResourceId, r.SharedMemberNum) == ("sdk-secret", 1), (r.ProductResourceId, r.SharedMemberNum)
+        state["resource"] = r.ResourceId
+        return None, f"member {MEMBER_UIN}; resource {r.ResourceId} shared with {r.SharedMemberNum}"
+
+    step(f"{p} the owner's side: DescribeShareUnitMembers, DescribeShareUnitResources", owner_side)
+
+    def member_side(expected):
+        def f():
+            got = member.DescribeResourceToShareMember(
+                req(m21.DescribeResourceToShareMemberRequest, Area=SHARE_AREA, Offset=0, Limit=10)
+            )
+            items = [(i.UnitId, i.ProductResourceId) for i in (got.Items or [])]
+            assert items == expected, f"shared with the member: {items}"
+            return None, f"{len(items)} resource(s) shared with the member"
+
+        return f
+
+    step(f"{p} the member's side: DescribeResourceToShareMember", member_side([(unit, "sdk-secret")]))
+
+    def take_apart():
+        host.DeleteShareUnitResources(
+            req(m21.DeleteShareUnitResourcesRequest, UnitId=unit, Area=SHARE_AREA, Type="secret",
+                Resources=[req(m21.ShareResource, ResourceId=state.get("resource"))])
+        )
+        host.DeleteShareUnitNode(req(m21.DeleteShareUnitNodeRequest, UnitId=unit, NodeId=state["node"]))
+        host.DeleteShareUnitMembers(
+            req(m21.DeleteShareUnitMembersRequest, UnitId=unit, Area=SHARE_AREA,
+                Members=[req(m21.ShareMember, ShareMemberUin=MEMBER_UIN)])
+        )
+        return None, "resource, unit and member removed"
+
+    step(f"{p} DeleteShareUnitResources, DeleteShareUnitNode, DeleteShareUnitMembers", take_apart)
+    step(f"{p} the member's side after removal", member_side([]))
+
+    def delete():
+        host.DeleteShareUnit(req(m21.DeleteShareUnitRequest, UnitId=unit))
+        units = host.DescribeShareUnits(
+            req(m21.DescribeShareUnitsRequest, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        assert units.Total == 0, f"Total={units.Total}"
+        return None, "DescribeShareUnits Total=0"
+
+    step(f"{p} DeleteShareUnit", delete)
+
+    def teardown():
+        host.DeleteOrganizationNodes(req(m21.DeleteOrganizationNodesRequest, NodeId=[state["node"]]))
+        member.QuitOrganization(req(m21.QuitOrganizationRequest, OrgId=host.DescribeOrganization(
+            req(m21.DescribeOrganizationRequest, Lang="en")).OrgId))
+        host.DeleteOrganization(m21.DeleteOrganizationRequest())
+        return None, "unit deleted, member quit, organization deleted"
+
+    step(f"{p} teardown", teardown)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("binary", nargs="?", default=os.path.join(REPO, "target", "release", "tco-harness"))
@@ -459,6 +624,14 @@ def main():
     finally:
         rc = limited.stop()
     report(rc == 0, "mock (low limit) exits 0 on SIGTERM", f"exit status {rc}")
+
+    shared = Mock(args.binary, two_accounts_config())
+    print(f"mock (two accounts) at http://{shared.endpoint}", flush=True)
+    try:
+        share_units(shared.endpoint)
+    finally:
+        rc = shared.stop()
+    report(rc == 0, "mock (two accounts) exits 0 on SIGTERM", f"exit status {rc}")
 
     if FAILURES:
         print(f"\n{len(FAILURES)} step(s) failed: {', '.join(FAILURES)}")

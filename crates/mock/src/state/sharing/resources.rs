@@ -90,12 +90,14 @@ pub(super) fn delete(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     let u = access::unit(inner, seq);
     let mut gone = Vec::new();
     for (rid, pid) in &wanted {
-        let found = u.resources.values().find(|r| {
-            r.kind == kind
+        // Named by either ID (or both, which must then agree); an entry naming neither names
+        // nothing.
+        let named = |r: &&SharedResource| {
+            (!rid.is_empty() || !pid.is_empty())
                 && (rid.is_empty() || resource_id(r.seq) == *rid)
                 && (pid.is_empty() || r.product_id == *pid)
-                && !(rid.is_empty() && pid.is_empty())
-        });
+        };
+        let found = u.resources.values().filter(|r| r.kind == kind).find(named);
         match found {
             Some(r) => gone.push(r.seq),
             None => return Err(ctx.err_with(RESOURCE_NOT_EXIST, format!("({rid}{pid})"))),
