@@ -47,7 +47,7 @@ pub(super) fn any(inner: &Inner, ctx: &Ctx<'_>) -> Result<u64> {
     find(inner, ctx, |_, _| true)
 }
 
-pub(super) fn unit<'a>(inner: &'a Inner, seq: u64) -> &'a ShareUnit {
+pub(super) fn unit(inner: &Inner, seq: u64) -> &ShareUnit {
     &inner.sharing.units[&seq]
 }
 
