@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The official Python SDK against `tco-harness mock`.
 
-Starts the mock itself (three times: once with the default configuration for the workflows
-and the wrong-key check, once with a low rate limit for the burst check, once with a second
-account for the share-unit lifecycle, whose member answers with its own account), drives it
-with the SDK's typed clients for both API versions, prints one PASS/FAIL line per step, stops
-each mock with SIGTERM and checks it exits 0. Exits non-zero on any failure.
+Starts the mock itself (three times: once with the default configuration for the workflows,
+the manage-policy lifecycle and the wrong-key check, once with a low rate limit for the burst
+check, once with a second account for the share-unit lifecycle, whose member answers with its
+own account), drives it with the SDK's typed clients for both API versions, prints one
+PASS/FAIL line per step, stops each mock with SIGTERM and checks it exits 0. Exits non-zero on
+any failure.
 
     python3 tools/sdk-against-mock/run.py [path/to/tco-harness]
 
@@ -393,6 +394,195 @@ def workflow(endpoint, sign_method, tag):
     )
 
 
+SCP = "SERVICE_CONTROL_POLICY"
+DENY_CVM = '{"version":"2.0","statement":[{"effect":"deny","action":["cvm:*"],"resource":"*"}]}'
+DENY_ALL = '{"version":"2.0","statement":[{"effect":"deny","action":"*","resource":"*"}]}'
+
+
+def manage_policies(endpoint):
+    """The manage-policy lifecycle as the Terraform provider's resources run it: enable the
+    type, create, describe, list, update, attach to a unit and a member, list targets both
+    ways, detach, delete, disable; then clean-up."""
+    sid, key = default_credentials()
+    _, v21 = clients(endpoint, "TC3-HMAC-SHA256", sid, key)
+    p = "[policies]"
+    state = {}
+
+    def setup():
+        v21.CreateOrganization(m21.CreateOrganizationRequest())
+        org = v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en"))
+        state["org"], state["root"] = org.OrgId, org.RootNodeId
+        unit = v21.AddOrganizationNode(
+            req(m21.AddOrganizationNodeRequest, ParentNodeId=org.RootNodeId, Name="sandbox")
+        )
+        state["unit"] = unit.NodeId
+        member = v21.CreateOrganizationMember(
+            req(
+                m21.CreateOrganizationMemberRequest,
+                Name="policy-member",
+                PolicyType="Financial",
+                PermissionIds=[1, 2],
+                NodeId=unit.NodeId,
+                AccountName="policy-member",
+            )
+        )
+        state["uin"] = member.Uin
+        return True, f"OrgId={org.OrgId} unit={unit.NodeId} member={member.Uin}"
+
+    if step(f"{p} organization, unit and member", setup) is None:
+        return
+    org_id, unit, uin = state["org"], state["unit"], state["uin"]
+
+    def config(expected):
+        def f():
+            r = v21.DescribePolicyConfig(
+                req(m21.DescribePolicyConfigRequest, OrganizationId=org_id, Type=0)
+            )
+            assert (r.Status, r.Type) == (expected, SCP), f"Status={r.Status} Type={r.Type}"
+            return r, f"Status={r.Status} Type={r.Type}"
+
+        return f
+
+    def enable():
+        v21.EnablePolicyType(
+            req(m21.EnablePolicyTypeRequest, OrganizationId=org_id, PolicyType=SCP)
+        )
+        return None, f"OrganizationId={org_id} {SCP}"
+
+    step(f"{p} EnablePolicyType", enable)
+    step(f"{p} DescribePolicyConfig enabled", config(1))
+
+    def create():
+        r = v21.CreatePolicy(
+            req(m21.CreatePolicyRequest, Name="deny_cvm", Content=DENY_CVM, Type=SCP,
+                Description="no cvm")
+        )
+        assert r.PolicyId, "no PolicyId"
+        state["policy"] = r.PolicyId
+        return r, f"PolicyId={r.PolicyId}"
+
+    if step(f"{p} CreatePolicy", create) is None:
+        return
+    policy = state["policy"]
+
+    def describe(name, document):
+        def f():
+            r = v21.DescribePolicy(req(m21.DescribePolicyRequest, PolicyId=policy, PolicyType=SCP))
+            assert (r.PolicyName, r.PolicyDocument, r.Type) == (name, document, 1), (
+                f"PolicyName={r.PolicyName} Type={r.Type} PolicyDocument={r.PolicyDocument}"
+            )
+            return r, f"PolicyName={r.PolicyName} Description={r.Description} AddTime={r.AddTime}"
+
+        return f
+
+    step(f"{p} DescribePolicy", describe("deny_cvm", DENY_CVM))
+
+    def list_policies():
+        r = v21.ListPolicies(req(m21.ListPoliciesRequest, PolicyType=SCP, Rp=20, Page=1))
+        got = {n.PolicyId: (n.PolicyName, n.Type, n.AttachedTimes) for n in r.List}
+        assert got.get(policy) == ("deny_cvm", 1, 0), f"listed {got}"
+        assert got.get(1000, ("",))[0] == "FullQcloudAccess", f"no built-in policy in {got}"
+        return r, f"TotalNum={r.TotalNum} {sorted(got)}"
+
+    step(f"{p} ListPolicies", list_policies)
+
+    def update():
+        v21.UpdatePolicy(
+            req(m21.UpdatePolicyRequest, PolicyId=policy, Name="deny_all", Content=DENY_ALL,
+                Description="nothing at all", Type=SCP)
+        )
+        return None, f"PolicyId={policy} -> deny_all"
+
+    step(f"{p} UpdatePolicy", update)
+    step(f"{p} DescribePolicy after update", describe("deny_all", DENY_ALL))
+
+    def attach():
+        for target_type, target in (("NODE", unit), ("MEMBER", uin)):
+            v21.AttachPolicy(
+                req(m21.AttachPolicyRequest, TargetId=target, TargetType=target_type,
+                    PolicyId=policy, Type=SCP)
+            )
+        return None, f"to unit {unit} and member {uin}"
+
+    step(f"{p} AttachPolicy unit and member", attach)
+
+    def targets(expected):
+        def f():
+            r = v21.ListTargetsForPolicy(
+                req(m21.ListTargetsForPolicyRequest, PolicyId=policy, PolicyType=SCP, Rp=20, Page=1)
+            )
+            got = sorted((t.Uin, t.RelatedType) for t in r.List)
+            assert got == expected and r.TotalNum == len(expected), f"TotalNum={r.TotalNum} {got}"
+            return r, f"TotalNum={r.TotalNum} {got}"
+
+        return f
+
+    step(f"{p} ListTargetsForPolicy", targets(sorted([(unit, 1), (uin, 2)])))
+
+    def on_target(target, expected):
+        def f():
+            r = v21.ListPoliciesForTarget(
+                req(m21.ListPoliciesForTargetRequest, TargetId=target, PolicyType=SCP, Rp=20, Page=1)
+            )
+            got = sorted(x.StrategyId for x in r.List)
+            assert got == expected, f"{got} != {expected}"
+            return r, f"TargetId={target} {[(x.StrategyId, x.StrategyName) for x in r.List]}"
+
+        return f
+
+    step(f"{p} ListPoliciesForTarget unit", on_target(unit, [1000, policy]))
+    step(f"{p} ListPoliciesForTarget member", on_target(uin, [1000, policy]))
+    expect_error(
+        f"{p} DeletePolicy while attached",
+        lambda: v21.DeletePolicy(req(m21.DeletePolicyRequest, PolicyId=policy, Type=SCP)),
+        "FailedOperation.OrganizationPolicyInUsed",
+    )
+
+    def detach():
+        for target_type, target in (("NODE", unit), ("MEMBER", uin)):
+            v21.DetachPolicy(
+                req(m21.DetachPolicyRequest, TargetId=target, TargetType=target_type,
+                    PolicyId=policy, Type=SCP)
+            )
+        return None, f"from unit {unit} and member {uin}"
+
+    step(f"{p} DetachPolicy unit and member", detach)
+    step(f"{p} ListTargetsForPolicy after detach", targets([]))
+    step(f"{p} ListPoliciesForTarget member after detach", on_target(uin, [1000]))
+
+    def delete():
+        v21.DeletePolicy(req(m21.DeletePolicyRequest, PolicyId=policy, Type=SCP))
+        return None, f"PolicyId={policy}"
+
+    step(f"{p} DeletePolicy", delete)
+    expect_error(
+        f"{p} DescribePolicy after delete",
+        lambda: v21.DescribePolicy(req(m21.DescribePolicyRequest, PolicyId=policy, PolicyType=SCP)),
+        "ResourceNotFound.PolicyNotExist",
+    )
+
+    def disable():
+        v21.DisablePolicyType(
+            req(m21.DisablePolicyTypeRequest, OrganizationId=org_id, PolicyType=SCP)
+        )
+        return None, f"OrganizationId={org_id} {SCP}"
+
+    step(f"{p} DisablePolicyType", disable)
+    step(f"{p} DescribePolicyConfig disabled", config(0))
+
+    def teardown():
+        v21.AddOrganizationMemberEmail(
+            req(m21.AddOrganizationMemberEmailRequest, MemberUin=uin,
+                Email="policy-member@example.com", CountryCode="86", Phone="13800000000")
+        )
+        v21.DeleteOrganizationMembers(req(m21.DeleteOrganizationMembersRequest, MemberUin=[uin]))
+        v21.DeleteOrganizationNodes(req(m21.DeleteOrganizationNodesRequest, NodeId=[unit]))
+        v21.DeleteOrganization(m21.DeleteOrganizationRequest())
+        return None, "member, unit and organization deleted"
+
+    step(f"{p} clean-up", teardown)
+
+
 def wrong_key(endpoint):
     sid, key = default_credentials()
     for method in ("TC3-HMAC-SHA256", "HmacSHA256"):
@@ -612,6 +802,7 @@ def main():
     try:
         workflow(mock.endpoint, "TC3-HMAC-SHA256", "tc3")
         workflow(mock.endpoint, "HmacSHA256", "v1")
+        manage_policies(mock.endpoint)
         wrong_key(mock.endpoint)
     finally:
         rc = mock.stop()

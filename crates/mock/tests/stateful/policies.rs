@@ -668,7 +668,7 @@ async fn concurrent_attach_detach_and_delete_keep_the_invariants() {
                     ("NODE", units[pick % units.len()])
                 };
                 let (action, params) = match (t + r) % 6 {
-                    0 | 1 | 2 => (
+                    0..=2 => (
                         "AttachPolicy",
                         json!({"PolicyId": policy, "TargetType": target_type, "TargetId": target}),
                     ),
