@@ -21,6 +21,12 @@ pub const PENDING_UIN: u64 = 200_000_000_002;
 /// The account outside any organization.
 pub const OUTSIDER_UIN: u64 = 200_000_000_003;
 
+/// Identity Center's single sign-on test data (see `fixtures/saml/README.md`): a signing
+/// certificate, a second one for rollover, and IdP metadata naming the first.
+pub const SAML_SIGNING_CERTIFICATE: &str = include_str!("../fixtures/saml/idp-signing.pem");
+pub const SAML_ROLLOVER_CERTIFICATE: &str = include_str!("../fixtures/saml/idp-rollover.pem");
+pub const SAML_IDP_METADATA: &str = include_str!("../fixtures/saml/idp-metadata.xml");
+
 /// One fixture account.
 pub fn account(uin: u64) -> Account {
     Account::new(uin, format!("AKIDfixture{uin}"), format!("key{uin}"))

@@ -13,6 +13,8 @@ mod groups;
 mod paging;
 mod roles;
 mod saml;
+mod saml_cert;
+mod saml_metadata;
 mod scim;
 mod sync;
 mod users;
