@@ -509,6 +509,14 @@ async fn form_parameters_are_rebuilt_before_validation() {
 async fn every_action_answers_with_its_shape_or_a_documented_error() {
     let h = Harness::with(|b| b.rate_limit_default(1000)).await;
     let mut succeeded = 0;
+    // Contract-built actions answer their example whatever the world; stateful ones may refuse
+    // it here (a fresh world has none of the IDs the examples name).
+    let mut built_failed = Vec::new();
+    let stateful: std::collections::BTreeSet<(Version, &str)> = tco_mock::state::coverage()
+        .into_iter()
+        .filter(|r| r.stateful)
+        .map(|r| (r.version, r.action))
+        .collect();
     for action in all_actions() {
         let spec = call(&action.name, action.version.as_str()).params(action.example_request());
         let response = h.call(&spec).await;
@@ -531,10 +539,17 @@ async fn every_action_answers_with_its_shape_or_a_documented_error() {
                     action.version,
                     action.name
                 );
+                if !stateful.contains(&(action.version, action.name.as_str())) {
+                    built_failed.push(format!("{} {}: {code}", action.version, action.name));
+                }
             }
         }
     }
-    assert!(succeeded >= 100, "only {succeeded} of 146 succeeded");
+    assert!(
+        built_failed.is_empty(),
+        "contract-built actions refused their example: {built_failed:?}"
+    );
+    assert!(succeeded > 0);
 }
 
 #[tokio::test]
