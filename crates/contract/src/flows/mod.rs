@@ -1,11 +1,13 @@
 //! Stateful flows: setup, exercise, teardown, with the IDs one call returns fed to the next.
 //! One flow per family the API is built around: the organization, its nodes (units), its
 //! members and its invitations, mixing both versions as a real client would (they share one
-//! world).
+//! world); and one file per area beyond those (Identity Center: [`identity_center`]).
 //!
 //! Each step must succeed and answer in its documented shape; a step that creates something
 //! registers the call that removes it, and those run in reverse order at the end whatever
 //! happened, so a flow leaves an account as it found it.
+
+mod identity_center;
 
 use std::collections::HashMap;
 
@@ -45,7 +47,8 @@ pub struct Undo {
 /// A family's flow.
 #[derive(Clone)]
 pub struct Flow {
-    /// `organization`, `nodes`, `members`, `invitations`; the check is `flow.<family>`.
+    /// `organization`, `nodes`, `members`, `invitations`, `identity_center`; the check is
+    /// `flow.<family>`.
     pub family: &'static str,
     /// Variables that must be given up front (the flow is skipped without them).
     pub needs: &'static [&'static str],
@@ -138,7 +141,13 @@ fn same_id(found: Option<&Value>, want: &Value) -> bool {
 
 /// The flows, in the order they run.
 pub fn all() -> Vec<Flow> {
-    vec![organization(), nodes(), members(), invitations()]
+    vec![
+        organization(),
+        nodes(),
+        members(),
+        invitations(),
+        identity_center::users_and_groups(),
+    ]
 }
 
 /// Create an organization (2018), read it back with both versions, delete it.
@@ -359,6 +368,9 @@ mod tests {
             "InvitationId",
         ] {
             vars.insert(name, json!(1001));
+        }
+        for name in ["ZoneId", "UserId", "GroupId"] {
+            vars.insert(name, json!("x-placeholder"));
         }
         for flow in all() {
             for s in &flow.steps {
