@@ -28,8 +28,7 @@ pub struct CallArgs {
     /// Read the parameters from this JSON file (`-` for standard input).
     #[arg(long)]
     pub params_file: Option<PathBuf>,
-    /// Where the request goes: scheme, host and optional port.
-    #[arg(long, default_value = DEFAULT_ENDPOINT)]
+    #[arg(long, default_value = DEFAULT_ENDPOINT, help = crate::endpoint_help("default: the international site"))]
     pub endpoint: String,
     #[arg(long)]
     pub region: Option<String>,

@@ -31,9 +31,7 @@ enum ContractCommand {
 
 #[derive(Debug, Args)]
 struct SuiteArgs {
-    /// The endpoint to check (scheme, host, optional port). Without it, the suite starts the
-    /// mock in-process and checks that.
-    #[arg(long)]
+    #[arg(long, help = crate::endpoint_help("default: the mock, started in-process"))]
     endpoint: Option<String>,
     /// Allow an endpoint under tencentcloudapi.com (the suite bursts above a documented rate
     /// limit, so it is refused there without this).
@@ -113,21 +111,11 @@ fn parse_version(text: &str) -> Result<Version, CliError> {
 }
 
 /// Whether an endpoint's host is `tencentcloudapi.com` or under it (case-insensitive, a
-/// trailing dot ignored). An endpoint that is not a URL with a host is left to the suite,
-/// which refuses it.
+/// trailing dot ignored). An endpoint that does not parse is left to the suite, which refuses
+/// it.
 fn is_production(endpoint: &str) -> bool {
-    let with_scheme = if endpoint.contains("://") {
-        endpoint.to_owned()
-    } else {
-        format!("https://{endpoint}")
-    };
-    let Some(host) = url::Url::parse(&with_scheme)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-    else {
-        return false;
-    };
-    tco_client::is_production_host(&host)
+    tco_client::Endpoint::parse(endpoint)
+        .is_ok_and(|e| tco_client::is_production_host(&e.host_name))
 }
 
 fn suite(args: SuiteArgs) -> Result<(), CliError> {

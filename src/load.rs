@@ -45,8 +45,7 @@ struct RateLimitArgs {
     /// The limit to expect (default: the contract's documented limit).
     #[arg(long, allow_negative_numbers = true)]
     expect_limit: Option<i64>,
-    /// A real endpoint, e.g. https://staging.example.com (default: the in-process mock).
-    #[arg(long)]
+    #[arg(long, help = crate::endpoint_help("default: the mock, started in-process"))]
     endpoint: Option<String>,
     /// Allow an endpoint under tencentcloudapi.com.
     #[arg(long)]

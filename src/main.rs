@@ -39,6 +39,14 @@ enum Command {
     Load(load::LoadArgs),
 }
 
+/// The `--endpoint` help of every command: one rule, stated once ([`tco_client::ENDPOINT_RULE`]).
+pub fn endpoint_help(default: &str) -> String {
+    format!(
+        "Where requests go: {} ({default})",
+        tco_client::ENDPOINT_RULE
+    )
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -11,8 +11,7 @@ use crate::error::CliError;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// A real endpoint, e.g. https://staging.example.com (default: the in-process mock).
-    #[arg(long)]
+    #[arg(long, help = crate::endpoint_help("default: the mock, started in-process"))]
     endpoint: Option<String>,
     /// Where every report goes (default `reports/run-<UTC timestamp>/`).
     #[arg(long)]

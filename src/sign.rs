@@ -6,9 +6,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use serde_json::{json, Map, Value};
+use tco_client::Endpoint;
 use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
 use tco_spec::Version;
-use url::Url;
 
 use crate::error::CliError;
 
@@ -26,8 +26,7 @@ pub struct SignArgs {
     /// The action's parameters as a JSON object.
     #[arg(long, default_value = "{}")]
     params: String,
-    /// Where the request goes: scheme, host and optional port.
-    #[arg(long, default_value = DEFAULT_ENDPOINT)]
+    #[arg(long, default_value = DEFAULT_ENDPOINT, help = crate::endpoint_help("default: the international site"))]
     endpoint: String,
     /// HTTP method: POST (JSON body, or form for v1) or GET (query string).
     #[arg(long, default_value = "POST")]
@@ -142,7 +141,8 @@ impl SignInput {
             version,
             action: args.action.clone(),
             params,
-            endpoint: Endpoint::parse(&args.endpoint)?,
+            endpoint: Endpoint::parse(&args.endpoint)
+                .map_err(|e| CliError::usage(format!("--endpoint: {e}")))?,
             http_method: args.method.parse().map_err(CliError::usage)?,
             sign_method,
             creds: credentials(args)?,
@@ -243,42 +243,6 @@ fn credentials(args: &SignArgs) -> Result<Credentials, CliError> {
         Some(t) if !t.is_empty() => creds.with_token(t),
         _ => creds,
     })
-}
-
-/// The endpoint split into what the URL starts with and what the Host header says.
-struct Endpoint {
-    /// `scheme://host[:port]`, without a trailing slash.
-    origin: String,
-    /// Host with `:port` when the port is not the scheme's default.
-    host: String,
-}
-
-impl Endpoint {
-    fn parse(text: &str) -> Result<Self, CliError> {
-        let url = Url::parse(text)
-            .map_err(|e| CliError::usage(format!("--endpoint {text:?} is not a URL: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(CliError::usage(format!(
-                "--endpoint {text:?} must be http or https"
-            )));
-        }
-        if url.path() != "/" || url.query().is_some() {
-            return Err(CliError::usage(format!(
-                "--endpoint {text:?} must not have a path or query: the API is served at /"
-            )));
-        }
-        let name = url
-            .host_str()
-            .ok_or_else(|| CliError::usage(format!("--endpoint {text:?} has no host")))?;
-        let host = match url.port() {
-            Some(port) => format!("{name}:{port}"),
-            None => name.to_string(),
-        };
-        Ok(Self {
-            origin: format!("{}://{host}", url.scheme()),
-            host,
-        })
-    }
 }
 
 fn now() -> i64 {

@@ -127,21 +127,12 @@ impl std::fmt::Debug for Target {
 }
 
 impl Target {
+    /// `url` is read by [`tco_client::ENDPOINT_RULE`].
     pub fn new(url: &str) -> Result<Self, String> {
-        let url = reqwest::Url::parse(url).map_err(|e| format!("invalid endpoint {url:?}: {e}"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("endpoint {url} must be http or https"));
-        }
-        let host = url
-            .host_str()
-            .ok_or_else(|| format!("endpoint {url} has no host"))?;
-        let host = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_string(),
-        };
+        let endpoint = tco_client::Endpoint::parse(url).map_err(|e| e.to_string())?;
         Ok(Target {
-            url,
-            host,
+            url: endpoint.url(),
+            host: endpoint.host,
             region: None,
             keys: Arc::new(KeyCache::default()),
         })
@@ -465,6 +456,10 @@ mod tests {
             "organization.intl.tencentcloudapi.com"
         );
         assert!(Target::new("ftp://x").is_err());
-        assert!(Target::new("nope").is_err());
+        assert!(Target::new("http://x/path").is_err());
+        assert_eq!(
+            Target::new("127.0.0.1:9000").unwrap().base(),
+            "http://127.0.0.1:9000"
+        );
     }
 }

@@ -66,6 +66,9 @@ pub struct Options {
     pub concurrency: usize,
     /// Each request's timeout.
     pub timeout: Duration,
+    /// The largest answer body read (default [`tco_client::DEFAULT_MAX_RESPONSE_BYTES`]); a
+    /// larger answer is reported as such and never read whole.
+    pub max_response_bytes: usize,
     /// The share of an action's documented limit the probes may use per second.
     pub pace: f64,
     /// The clock that stamps requests.
@@ -85,6 +88,7 @@ impl Default for Options {
             invitee_uin: None,
             concurrency: 32,
             timeout: Duration::from_secs(30),
+            max_response_bytes: tco_client::DEFAULT_MAX_RESPONSE_BYTES,
             pace: 0.75,
             clock: wire::system_clock(),
         }
@@ -104,6 +108,7 @@ impl std::fmt::Debug for Options {
             .field("invitee_uin", &self.invitee_uin)
             .field("concurrency", &self.concurrency)
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("pace", &self.pace)
             .finish_non_exhaustive()
     }
@@ -117,8 +122,18 @@ pub enum RunError {
     Usage(String),
     #[error(transparent)]
     BadEndpoint(#[from] BadEndpoint),
-    #[error("cannot reach the endpoint: {0}")]
+    /// The first request got no usable answer: the endpoint is down, too slow, or answers
+    /// with something no client should read.
+    #[error("{}", no_answer(.0))]
     Connect(#[source] TransportError),
+}
+
+fn no_answer(e: &TransportError) -> String {
+    match e {
+        TransportError::Timeout { .. } => format!("the endpoint did not answer in time: {e}"),
+        TransportError::TooLarge { .. } => format!("the endpoint's answer is too large: {e}"),
+        TransportError::Failed { .. } => format!("cannot reach the endpoint: {e}"),
+    }
 }
 
 /// The (version, action) pairs a run covers, in contract order.
@@ -166,7 +181,8 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
                 credentials.clone(),
                 options.timeout,
                 options.clock.clone(),
-            )?,
+            )?
+            .with_max_response_bytes(options.max_response_bytes),
             url.clone(),
             options.allow_mutations,
             options.invitee_uin,
