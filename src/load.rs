@@ -150,7 +150,13 @@ fn case(a: &RateLimitArgs) -> Result<Case, CliError> {
     let version = match &a.version {
         Some(v) => v.clone(),
         None => tco_spec::newest_version_with(&a.action)
-            .ok_or_else(|| CliError::usage(format!("unknown action {:?}", a.action)))?
+            .ok_or_else(|| {
+                CliError::usage(format!(
+                    "unknown action {:?}{}",
+                    a.action,
+                    tco_spec::did_you_mean(&a.action)
+                ))
+            })?
             .as_str()
             .to_string(),
     };

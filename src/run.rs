@@ -8,6 +8,7 @@ use tco_contract::{Options, Report, RunError, Target as ContractTarget};
 use tco_scenarios::{conformance, Env, LoadError, Summary, Target as LoadTarget};
 
 use crate::error::CliError;
+use tco_contract::report::counted;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -79,9 +80,9 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::violations(format!(
-            "contract: {} violations; load: {} failed checks (reports: {})",
-            contract.violations.len(),
-            load.failures().len(),
+            "contract: {}; load: {} (reports: {})",
+            counted(contract.violations.len() as u64, "violation"),
+            counted(load.failures().len() as u64, "failed check"),
             report_dir.display()
         )))
     }

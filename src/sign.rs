@@ -34,6 +34,8 @@ pub struct SignArgs {
     /// TC3-HMAC-SHA256, HmacSHA256 or HmacSHA1.
     #[arg(long, default_value = "TC3-HMAC-SHA256")]
     sign_method: String,
+    /// The region sent as X-TC-Region / Region (the Organization API is global: none by
+    /// default).
     #[arg(long)]
     region: Option<String>,
     /// Unix seconds; defaults to now. Pin it to reproduce a signature.
@@ -48,8 +50,10 @@ pub struct SignArgs {
     /// en-US or zh-CN.
     #[arg(long)]
     language: Option<String>,
+    /// The SecretId to sign with.
     #[arg(long, env = "TENCENTCLOUD_SECRET_ID")]
     secret_id: Option<String>,
+    /// The SecretKey to sign with (never printed).
     #[arg(long, env = "TENCENTCLOUD_SECRET_KEY", hide_env_values = true)]
     secret_key: Option<String>,
     /// TC3 only: leave the body out of the signature (X-TC-Content-SHA256: UNSIGNED-PAYLOAD).
@@ -192,12 +196,16 @@ fn resolve_version(action: &str, version: Option<&str>) -> Result<Version, CliEr
             .parse()
             .map_err(|e: tco_spec::UnknownVersion| CliError::usage(e.to_string()))?,
         None => tco_spec::newest_version_with(action).ok_or_else(|| {
-            CliError::usage(format!("unknown action {action:?} in any API version"))
+            CliError::usage(format!(
+                "unknown action {action:?} in any API version{}",
+                tco_spec::did_you_mean(action)
+            ))
         })?,
     };
     if tco_spec::action(version, action).is_none() {
         return Err(CliError::usage(format!(
-            "unknown action {action:?} for version {version}"
+            "unknown action {action:?} for version {version}{}",
+            tco_spec::did_you_mean(action)
         )));
     }
     Ok(version)

@@ -111,7 +111,10 @@ impl Case {
             .parse()
             .map_err(|e: tco_spec::UnknownVersion| LoadError::Usage(e.to_string()))?;
         let a = tco_spec::action(v, action).ok_or_else(|| {
-            LoadError::Usage(format!("unknown action {action:?} in version {version}"))
+            LoadError::Usage(format!(
+                "unknown action {action:?} in version {version}{}",
+                tco_spec::did_you_mean(action)
+            ))
         })?;
         Ok(Case {
             action: a.name.clone(),

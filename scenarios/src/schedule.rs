@@ -304,7 +304,8 @@ pub async fn send_call_full(
     let (outcome, request_id, status) = match rb.send().await {
         Ok(response) => {
             let status = response.status().as_u16();
-            match response.bytes().await {
+            let limit = tco_client::DEFAULT_MAX_RESPONSE_BYTES;
+            match tco_client::body::read_capped(response, limit).await {
                 Ok(body) => {
                     let (o, id) = Outcome::from_body(status, &body);
                     if let Ok(mut v) = serde_json::from_slice::<Value>(&body) {
@@ -312,7 +313,17 @@ pub async fn send_call_full(
                     }
                     (o, id, Some(status))
                 }
-                Err(e) => (Outcome::Transport(transport_kind(&e)), None, Some(status)),
+                Err(tco_client::body::BodyError::TooLarge { limit }) => (
+                    Outcome::OtherError(format!(
+                        "an answer over {}",
+                        tco_client::body::human_bytes(limit)
+                    )),
+                    None,
+                    Some(status),
+                ),
+                Err(tco_client::body::BodyError::Transport(e)) => {
+                    (Outcome::Transport(transport_kind(&e)), None, Some(status))
+                }
             }
         }
         Err(e) => (Outcome::Transport(transport_kind(&e)), None, None),

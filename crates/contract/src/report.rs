@@ -13,6 +13,17 @@ use serde::Serialize;
 /// action name).
 pub const SERVICE: &str = "*";
 
+/// `1 violation`, `2 violations`: a count with its noun in agreement (the nouns used here all
+/// take an `s`).
+pub fn counted(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The verdict of one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -273,23 +284,26 @@ impl Report {
         if !self.skipped.is_empty() {
             let _ = writeln!(
                 out,
-                "\nskipped {} actions (read-only run; --allow-mutations runs them)",
-                self.skipped.len()
+                "\nskipped {} (read-only run; --allow-mutations runs them)",
+                counted(self.skipped.len() as u64, "action")
             );
         }
         let _ = writeln!(
             out,
-            "\n{}: {} checks passed, {} failed, {} warned; {} violations, {} warnings{}",
+            "\n{}: {} passed, {} failed, {} warned; {}, {}{}",
             if self.passed() { "PASS" } else { "FAIL" },
-            counts.passed,
+            counted(counts.passed, "check"),
             counts.failed,
             counts.warned,
-            counts.violations,
-            counts.warnings,
+            counted(counts.violations, "violation"),
+            counted(counts.warnings, "warning"),
             if self.differences.is_empty() {
                 String::new()
             } else {
-                format!(", {} differences from the mock", counts.differences)
+                format!(
+                    ", {} from the mock",
+                    counted(counts.differences, "difference")
+                )
             }
         );
         out

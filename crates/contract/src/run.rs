@@ -151,8 +151,9 @@ pub fn select(options: &Options) -> Result<Vec<&'static Action>, RunError> {
         {
             let in_versions: Vec<&str> = versions.iter().map(|v| v.as_str()).collect();
             return Err(RunError::Usage(format!(
-                "unknown action {name:?} in version {}",
-                in_versions.join(" or ")
+                "unknown action {name:?} in version {}{}",
+                in_versions.join(" or "),
+                tco_spec::did_you_mean(name)
             )));
         }
     }

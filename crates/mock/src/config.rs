@@ -249,13 +249,13 @@ pub enum ConfigError {
     DuplicateSecretId { index: usize, secret_id: String },
     #[error("accounts[{index}]: uin {uin} is declared twice")]
     DuplicateUin { index: usize, uin: u64 },
-    #[error("rate_limits.actions: {0:?} is not an action of any API version")]
+    #[error("rate_limits.actions: {:?} is not an action of any API version{}", .0, tco_spec::did_you_mean(.0))]
     UnknownLimitAction(String),
     #[error("rate_limits: {0}")]
     UnknownAlgorithm(#[from] UnknownAlgorithm),
     #[error("rate_limits: burst is only meaningful with algorithm = \"token-bucket\"")]
     BurstWithoutBucket,
-    #[error("faults[{index}]: {action:?} is not an action of any API version (or \"*\")")]
+    #[error("faults[{index}]: {action:?} is not an action of any API version (or \"*\"){}", tco_spec::did_you_mean(.action))]
     UnknownFaultAction { index: usize, action: String },
     #[error("faults[{index}]: probability {value} is not between 0.0 and 1.0")]
     Probability { index: usize, value: f64 },
