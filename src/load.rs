@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use tco_scenarios::{conformance, Case, Env, LoadError, Summary, Target};
+use tco_scenarios::{conformance, preconditions, Case, Env, LoadError, Summary, Target};
 
 use crate::error::CliError;
 
@@ -50,6 +50,13 @@ struct RateLimitArgs {
     /// Allow an endpoint under tencentcloudapi.com.
     #[arg(long)]
     allow_production: bool,
+    /// Against an endpoint, let the harness create what the run needs (an organization for an
+    /// account in none) and delete it afterwards; without it, a missing need stops the run.
+    #[arg(long)]
+    allow_mutations: bool,
+    /// How long one call may take before it counts as unanswered, e.g. 5s (default), 30s.
+    #[arg(long, value_parser = parse_duration)]
+    timeout: Option<Duration>,
     /// Benchmarks: replace every limit of the in-process mock with this one.
     #[arg(long, hide = true)]
     mock_limit: Option<u32>,
@@ -79,10 +86,9 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 pub fn run(args: LoadArgs) -> ExitCode {
     match run_inner(args) {
         Ok(summary) => {
-            // Nothing answered: the endpoint is unreachable, not the limiter wrong.
+            // Nothing answered: the endpoint is unreachable or too slow, not the limiter wrong.
             if let Some(why) = summary.unreachable() {
-                return CliError::failed(format!("cannot reach {}: {why}", summary.endpoint))
-                    .report();
+                return CliError::failed(format!("{}: {why}", summary.endpoint)).report();
             }
             print!("{}", summary.table());
             for failure in summary.failures() {
@@ -138,8 +144,21 @@ fn run_inner(args: LoadArgs) -> Result<Summary, CliError> {
                     }
                 }
                 .with_report_dir(Some(report_dir));
-                conformance::run_rate_limit(&env, &case, a.rate, a.duration.as_millis() as u64)
-                    .await
+                let env = match a.timeout {
+                    Some(timeout) => env.with_call_timeout(timeout),
+                    None => env,
+                };
+                // What the run needs, checked before it starts; set up only when allowed.
+                let needs = preconditions::check(&env, std::slice::from_ref(&case)).await?;
+                needs.ensure_allowed(a.allow_mutations)?;
+                let prepared = needs.set_up(&env).await?;
+                let summary =
+                    conformance::run_rate_limit(&env, &case, a.rate, a.duration.as_millis() as u64)
+                        .await;
+                for left in prepared.undo(&env).await {
+                    eprintln!("tco-harness: note: {left}");
+                }
+                summary
             })
         }
     };

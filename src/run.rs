@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use tco_contract::{Options, Report, RunError, Target as ContractTarget};
-use tco_scenarios::{conformance, Env, LoadError, Summary, Target as LoadTarget};
+use tco_scenarios::{conformance, preconditions, Env, LoadError, Summary, Target as LoadTarget};
 
 use crate::error::CliError;
 use tco_contract::report::counted;
@@ -17,7 +17,9 @@ pub struct RunArgs {
     /// Where every report goes (default `reports/run-<UTC timestamp>/`).
     #[arg(long)]
     report_dir: Option<PathBuf>,
-    /// Against an endpoint, also run the probes and flows that change state (sandbox accounts).
+    /// Against an endpoint, also run the probes and flows that change state (sandbox accounts),
+    /// and let the harness create what the load scenarios need (an organization for an account
+    /// in none; deleted afterwards).
     #[arg(long)]
     allow_mutations: bool,
     /// Allow an endpoint under tencentcloudapi.com (a load run there can get an account throttled).
@@ -42,17 +44,29 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         .enable_all()
         .build()?;
     let (contract, load) = runtime.block_on(async {
-        let credentials = match &endpoint {
-            Some(_) => Some(
-                conformance::endpoint_credentials()
+        let load_dir = report_dir.join("load");
+        let load_options = conformance::ConformanceOptions::representative().map_err(load_error)?;
+        // Against an endpoint: its credentials, and what the load scenarios need of it,
+        // checked before anything runs.
+        let remote = match endpoint {
+            Some((url, target)) => {
+                let creds = conformance::endpoint_credentials()
                     .await
-                    .map_err(load_error)?,
-            ),
+                    .map_err(load_error)?;
+                let env = Env::new(target, creds).with_report_dir(Some(load_dir.clone()));
+                let needs = preconditions::check(&env, &load_options.cases)
+                    .await
+                    .map_err(load_error)?;
+                needs
+                    .ensure_allowed(args.allow_mutations)
+                    .map_err(load_error)?;
+                Some((url, env, needs))
+            }
             None => None,
         };
-        let contract_target = match (&endpoint, &credentials) {
-            (Some((url, _)), Some(creds)) => ContractTarget::endpoint(url.clone(), creds.clone()),
-            _ => ContractTarget::Mock,
+        let contract_target = match &remote {
+            Some((url, env, _)) => ContractTarget::endpoint(url.clone(), env.accounts[0].clone()),
+            None => ContractTarget::Mock,
         };
         let options = Options {
             allow_mutations: args.allow_mutations,
@@ -62,15 +76,17 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             .await
             .map_err(contract_error)?;
         write_contract_reports(&report_dir.join("contract"), &contract)?;
-        let load_dir = report_dir.join("load");
-        let load = match (endpoint, credentials) {
-            (Some((_, target)), Some(creds)) => {
-                let env = Env::new(target, creds).with_report_dir(Some(load_dir));
-                let options =
-                    conformance::ConformanceOptions::representative().map_err(load_error)?;
-                conformance::run_conformance(&env, &options).await
+        let load = match remote {
+            Some((_, env, needs)) => {
+                // Set up only now: the contract's flows need the account as it was.
+                let prepared = needs.set_up(&env).await.map_err(load_error)?;
+                let load = conformance::run_conformance(&env, &load_options).await;
+                for left in prepared.undo(&env).await {
+                    eprintln!("tco-harness: note: {left}");
+                }
+                load
             }
-            _ => conformance::run_conformance_on_mock(Some(load_dir)).await,
+            None => conformance::run_conformance_on_mock(Some(load_dir)).await,
         }
         .map_err(load_error)?;
         Ok::<_, CliError>((contract, load))

@@ -55,7 +55,8 @@ pub async fn run_conformance(
     results.push(window_edge::run(env, cases).await?);
     results.push(isolation::run(env, cases, d).await?);
     results.push(recovery::run(env, cases).await?);
-    let summary = Summary::new(&env.label, started, results, env.report_dir.clone());
+    let summary = Summary::new(&env.label, started, results, env.report_dir.clone())
+        .with_call_timeout(env.call_timeout);
     if let Some(dir) = &env.report_dir {
         summary.write(dir)?;
     }
@@ -87,7 +88,8 @@ pub async fn run_rate_limit(
     let e = Expectation::steady(&name, kind, case.limit, rate, duration_ms);
     let result = crate::env::judge(env, &name, &executed, &[(case.key(creds), e)]);
     crate::env::write(&result, &executed)?;
-    let summary = Summary::new(&env.label, started, vec![result], env.report_dir.clone());
+    let summary = Summary::new(&env.label, started, vec![result], env.report_dir.clone())
+        .with_call_timeout(env.call_timeout);
     if let Some(dir) = &env.report_dir {
         summary.write(dir)?;
     }

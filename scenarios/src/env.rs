@@ -31,6 +31,8 @@ pub struct Env {
     pub settle: Duration,
     /// What to call the endpoint in reports.
     pub label: String,
+    /// How long one call may take before it counts as unanswered.
+    pub call_timeout: Duration,
 }
 
 impl std::fmt::Debug for Env {
@@ -60,6 +62,7 @@ impl Env {
             server_times: None,
             report_dir: None,
             settle: Duration::from_millis(1000),
+            call_timeout: crate::attack::RunOptions::default().timeout,
         }
     }
 
@@ -81,7 +84,14 @@ impl Env {
             })),
             report_dir: None,
             settle: Duration::from_millis(200),
+            call_timeout: crate::attack::RunOptions::default().timeout,
         }
+    }
+
+    /// How long one call may take (default 5 s).
+    pub fn with_call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = timeout;
+        self
     }
 
     pub fn with_report_dir(mut self, dir: Option<PathBuf>) -> Self {
@@ -172,6 +182,8 @@ pub async fn execute(
     mut options: RunOptions,
 ) -> Result<Executed, LoadError> {
     tokio::time::sleep(env.settle).await;
+    options.timeout = env.call_timeout;
+    options.grace = options.grace.max(env.call_timeout);
     let dir = scenario_dir(env, name);
     if let Some(dir) = &dir {
         std::fs::create_dir_all(dir)?;
@@ -247,7 +259,7 @@ pub async fn call_once(
     params: Value,
 ) -> (crate::call::Outcome, Value) {
     let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
+        .timeout(env.call_timeout)
         .build()
         .unwrap_or_default();
     let stream = Stream::new(

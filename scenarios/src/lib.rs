@@ -19,6 +19,7 @@ pub mod env;
 pub mod isolation;
 pub mod mixed_workload;
 pub mod over_limit;
+pub mod preconditions;
 pub mod recovery;
 pub mod report;
 pub mod schedule;
@@ -43,6 +44,12 @@ pub enum LoadError {
     Goose(String),
     #[error("{0}")]
     Usage(String),
+    /// The target lacks something the run needs (e.g. an organization for the account).
+    #[error("precondition: {0}")]
+    Precondition(String),
+    /// The target gives no answer (refused, unreachable, slower than the call timeout).
+    #[error("{0}")]
+    Unreachable(String),
     #[error("cannot write report: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -251,6 +251,9 @@ pub struct Summary {
     pub scenarios: Vec<ScenarioResult>,
     pub pass: bool,
     pub report_dir: Option<PathBuf>,
+    /// How long each call could take, ms (to name timeouts for what they are).
+    #[serde(default)]
+    pub call_timeout_ms: Option<u64>,
 }
 
 impl Summary {
@@ -269,6 +272,20 @@ impl Summary {
         let unanswered: usize = kinds.values().sum();
         if calls == 0 || unanswered < calls {
             return None;
+        }
+        if kinds.keys().all(|k| *k == "timeout") {
+            let after = self
+                .call_timeout_ms
+                .map(|ms| {
+                    format!(
+                        " after {}",
+                        tco_client::body::human_duration(std::time::Duration::from_millis(ms))
+                    )
+                })
+                .unwrap_or_default();
+            return Some(format!(
+                "all {calls} calls timed out{after}: the server is slower than the call timeout, or does not answer (--timeout raises it)"
+            ));
         }
         let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} x{n}")).collect();
         Some(format!(
@@ -291,7 +308,14 @@ impl Summary {
             scenarios,
             pass,
             report_dir,
+            call_timeout_ms: None,
         }
+    }
+
+    /// Records the call timeout the run used.
+    pub fn with_call_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call_timeout_ms = Some(timeout.as_millis() as u64);
+        self
     }
 
     pub fn table(&self) -> String {
@@ -408,6 +432,30 @@ mod tests {
         assert!(files_containing(&dir, "AKIDpublic").len() >= 2);
         assert!(files_containing(&dir, "no-such-secret").is_empty());
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_run_whose_every_call_timed_out_says_so_with_the_timeout() {
+        let key = Key::new("DescribeOrganization", "2021-03-31", "AKIDslow");
+        let calls: Vec<Call> = (0..100)
+            .map(|k| {
+                let o = Outcome::Transport("timeout".into());
+                Call::synthetic(&key, 1_700_000_000_000 + k * 10, o)
+            })
+            .collect();
+        let e = Expectation::steady("rate-limit", ScenarioKind::UnderLimit, 40, 100.0, 1000);
+        let v = crate::Verdict::compute(&key, &calls, &e);
+        let summary = Summary::new(
+            "http://slow",
+            0,
+            vec![ScenarioResult::new("r", vec![v])],
+            None,
+        )
+        .with_call_timeout(std::time::Duration::from_secs(5));
+        assert_eq!(
+            summary.unreachable().unwrap(),
+            "all 100 calls timed out after 5 s: the server is slower than the call timeout, or does not answer (--timeout raises it)"
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub mod wire;
 
 use std::collections::HashSet;
 
-pub use report::{Case, Counts, Difference, Finding, Report, Skipped, Status};
+pub use report::{Case, Counts, Difference, Finding, Precondition, Report, Skipped, Status};
 #[cfg(feature = "mock")]
 pub use run::MOCK_INVITEE_UIN;
 pub use run::{run, select, Options, RunError, Target};

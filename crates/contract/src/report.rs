@@ -68,6 +68,17 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Something a check needs of the target that the target does not have (an account outside
+/// any organization, for the flows that create one): the check did not run. Not a violation:
+/// the contract says nothing about it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Precondition {
+    /// The check that did not run, e.g. `flow.organization`.
+    pub check: String,
+    /// What it needs and what the target has.
+    pub detail: String,
+}
+
 /// Where the endpoint and the mock answered the same probe differently (`--compare-mock`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Difference {
@@ -114,6 +125,8 @@ pub struct Report {
     pub violations: Vec<Finding>,
     pub warnings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
+    /// Checks that did not run because the target lacks what they need.
+    pub preconditions: Vec<Precondition>,
     pub differences: Vec<Difference>,
     /// Requests sent, retries after throttling included.
     pub requests: u64,
@@ -128,6 +141,8 @@ struct JsonReport<'a> {
     violations: &'a [Finding],
     warnings: &'a [Finding],
     skipped: &'a [Skipped],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    preconditions: &'a [Precondition],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     differences: &'a [Difference],
     actions: Vec<ActionSummary>,
@@ -196,6 +211,7 @@ impl Report {
             violations: &self.violations,
             warnings: &self.warnings,
             skipped: &self.skipped,
+            preconditions: &self.preconditions,
             differences: &self.differences,
             actions: self.actions(),
         };
@@ -279,6 +295,16 @@ impl Report {
                     "  {} {} {}: {}",
                     d.version, d.action, d.probe, d.detail
                 );
+            }
+        }
+        if !self.preconditions.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nnot run: {} not met (not violations):",
+                counted(self.preconditions.len() as u64, "precondition")
+            );
+            for p in &self.preconditions {
+                let _ = writeln!(out, "  {}: {}", p.check, p.detail);
             }
         }
         if !self.skipped.is_empty() {
@@ -372,6 +398,18 @@ impl Report {
                 .expect("suite created above")
                 .add_test_case(tc);
         }
+        for p in &self.preconditions {
+            let version = "other";
+            suite_for(&mut suites, version);
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!("precondition not met: {}", p.detail));
+            let mut tc = TestCase::new(p.check.clone(), status);
+            tc.set_classname("preconditions");
+            suites
+                .get_mut(version)
+                .expect("suite created above")
+                .add_test_case(tc);
+        }
         let mut report = quick_junit::Report::new("tco-contract");
         report.add_test_suites(suites.into_values());
         report.to_string().expect("JUnit XML always serializes")
@@ -394,6 +432,7 @@ pub(crate) struct Recorder {
     violations: Vec<Finding>,
     warnings: Vec<Finding>,
     skipped: Vec<Skipped>,
+    preconditions: Vec<Precondition>,
     differences: Vec<Difference>,
 }
 
@@ -454,6 +493,13 @@ impl Recorder {
         });
     }
 
+    pub fn precondition(&mut self, check: &str, detail: String) {
+        self.preconditions.push(Precondition {
+            check: check.to_owned(),
+            detail,
+        });
+    }
+
     pub fn differ(&mut self, diff: Difference) {
         self.differences.push(diff);
     }
@@ -462,6 +508,7 @@ impl Recorder {
         let mut violations = self.violations;
         let mut warnings = self.warnings;
         let mut skipped = self.skipped;
+        let mut preconditions = self.preconditions;
         let mut differences = self.differences;
         let order = |f: &Finding| {
             (
@@ -477,6 +524,8 @@ impl Recorder {
         warnings.sort_by_key(order);
         warnings.dedup();
         skipped.sort();
+        preconditions.sort();
+        preconditions.dedup();
         differences.sort();
         differences.dedup();
         let cases = self
@@ -496,6 +545,7 @@ impl Recorder {
             violations,
             warnings,
             skipped,
+            preconditions,
             differences,
             requests,
         }

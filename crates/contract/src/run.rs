@@ -252,14 +252,28 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
         if let Some(uin) = invitee {
             vars.insert("InviteeUin", Value::from(uin));
         }
+        let mut organization: Option<Option<String>> = None;
         for flow in flows::all() {
             let selected = flow
                 .actions()
                 .all(|(v, name)| runnable.iter().any(|a| a.version == v && a.name == name));
             let given = flow.needs.iter().all(|n| vars.contains_key(n));
-            if selected && given {
-                runner.run_flow(&flow, vars.clone()).await;
+            if !(selected && given) {
+                continue;
             }
+            if flow.creates_organization() {
+                if organization.is_none() {
+                    organization = Some(runner.organization_of_account().await);
+                }
+                if let Some(Some(org_id)) = &organization {
+                    runner.recorder().precondition(
+                        &format!("{}.{}", names::FLOW, flow.family),
+                        format!("needs an account outside any organization (the flow creates one and deletes it), but this account is in organization {org_id}; use an account without one to run it"),
+                    );
+                    continue;
+                }
+            }
+            runner.run_flow(&flow, vars.clone()).await;
         }
     }
     runner.clone().probe_actions(runnable.clone()).await;
@@ -324,6 +338,9 @@ struct Runner {
     mirror_pacer: Pacer,
     requests: AtomicU64,
 }
+
+/// The answer to creating an organization for an account that is already in one.
+const ORGANIZATION_EXISTS: &str = "FailedOperation.OrganizationExistAlready";
 
 /// How many times a throttled probe is sent again before its answer is taken as it is.
 const THROTTLE_RETRIES: u32 = 3;
@@ -728,6 +745,30 @@ impl Runner {
         }
     }
 
+    /// The OrgId of the organization the target's account is in, or `None` when it is in none
+    /// (or the answer does not say).
+    async fn organization_of_account(&self) -> Option<String> {
+        let probe = Probe::new(
+            "DescribeOrganization",
+            "2021-03-31",
+            Value::Object(Default::default()),
+        );
+        let limit = tco_spec::action(Version::V2021_03_31, "DescribeOrganization")
+            .map_or(20, |a| a.rate_limit);
+        let answer = self
+            .send(&self.endpoint, &self.pacer, &probe, limit)
+            .await
+            .ok()?;
+        if answer.outcome() != Outcome::Success {
+            return None;
+        }
+        let org_id = answer.response()?.get("OrgId")?;
+        Some(match org_id {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+
     /// One flow: each step in turn until one fails, then the teardown of what was made.
     async fn run_flow(&self, flow: &Flow, mut vars: Vars) {
         let check = format!("{}.{}", names::FLOW, flow.family);
@@ -756,6 +797,21 @@ impl Runner {
             };
             self.judge(step.action, step.version, Some(action), &answer);
             let id = answer.request_id();
+            if step.action == "CreateOrganization"
+                && answer
+                    .error_code()
+                    .is_some_and(|c| c == ORGANIZATION_EXISTS)
+            {
+                // The account joined an organization since the check: not a violation.
+                self.recorder().precondition(
+                    &check,
+                    format!(
+                        "{at}: needs an account outside any organization, got {}",
+                        answer.describe()
+                    ),
+                );
+                break;
+            }
             if answer.outcome() != Outcome::Success {
                 self.record(
                     step.action,
