@@ -77,7 +77,7 @@ pub async fn run_rate_limit(
     } else {
         ScenarioKind::OverLimit
     };
-    let name = format!("rate-limit {} {rate}/s", case.action);
+    let name = format!("rate-limit {rate}/s");
     let creds = env
         .credentials(0)
         .ok_or_else(|| LoadError::Usage("no credentials".into()))?;

@@ -9,7 +9,8 @@
 //! - the scenarios, one behaviour per module: [`under_limit`], [`over_limit`],
 //!   [`window_edge`], [`isolation`], [`recovery`], [`mixed_workload`];
 //! - [`conformance`]: the set `tco-harness load` runs, and the single rate-limit run;
-//! - [`report`] and [`chart`]: `verdict.json`, `chart.svg`, `calls.csv`, the summary table.
+//! - [`report`], [`chart`] and [`table`]: `verdict.json`, `chart.svg`, `calls.csv`, the summary
+//!   table.
 
 pub mod attack;
 pub mod call;
@@ -24,6 +25,7 @@ pub mod recovery;
 pub mod report;
 pub mod schedule;
 mod steady;
+pub mod table;
 pub mod under_limit;
 pub mod verdict;
 pub mod window_edge;

@@ -155,91 +155,9 @@ fn csv(s: &str) -> String {
     }
 }
 
-/// The table `tco-harness load` prints: one row per verdict.
+/// The table `tco-harness load` prints: one row per verdict ([`crate::table`]).
 pub fn table(results: &[ScenarioResult]) -> String {
-    let header = [
-        "scenario",
-        "action",
-        "version",
-        "limit",
-        "offered/s",
-        "accepted/s",
-        "max/sliding s",
-        "throttled",
-        "algorithm",
-        "verdict",
-    ];
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
-    for r in results {
-        for (i, v) in r.verdicts.iter().enumerate() {
-            let verdict = if v.pass && (i + 1 < r.verdicts.len() || r.violations.is_empty()) {
-                "pass".to_string()
-            } else {
-                "FAIL".to_string()
-            };
-            rows.push(vec![
-                v.scenario.clone(),
-                if r.verdicts
-                    .iter()
-                    .filter(|o| {
-                        o.scenario == v.scenario && o.action == v.action && o.version == v.version
-                    })
-                    .count()
-                    > 1
-                {
-                    format!("{} [{}]", v.action, v.account)
-                } else {
-                    v.action.clone()
-                },
-                v.version.clone(),
-                v.expected_limit.to_string(),
-                format!("{:.1}", v.offered_per_second),
-                format!("{:.1}", v.accepted_per_second),
-                v.max_accepted_in_sliding_second.to_string(),
-                v.throttled.to_string(),
-                v.algorithm_guess.to_string(),
-                verdict,
-            ]);
-        }
-        if r.verdicts.is_empty() {
-            rows.push(vec![
-                r.name.clone(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                if r.pass { "pass".into() } else { "FAIL".into() },
-            ]);
-        }
-    }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for (i, row) in rows.iter().enumerate() {
-        let line: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| format!("{cell:<w$}", w = widths[c]))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-        if i == 0 {
-            out.push_str(
-                &widths
-                    .iter()
-                    .map(|w| "-".repeat(*w))
-                    .collect::<Vec<_>>()
-                    .join("  "),
-            );
-            out.push('\n');
-        }
-    }
-    out
+    crate::table::render(results)
 }
 
 /// The whole run, for scripts: every scenario and the overall result.
