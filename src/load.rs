@@ -95,7 +95,11 @@ pub fn run(args: LoadArgs) -> ExitCode {
                 println!("FAIL {failure}");
             }
             if let Some(dir) = &summary.report_dir {
-                println!("reports: {}", dir.display());
+                if let Err(e) = crate::report_index::write(dir, "tco-harness load", summary.pass) {
+                    return CliError::usage(format!("cannot write {}: {e}", dir.display()))
+                        .report();
+                }
+                println!("reports: {}", dir.join("index.html").display());
             }
             if summary.pass {
                 ExitCode::SUCCESS

@@ -91,8 +91,15 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         .map_err(load_error)?;
         Ok::<_, CliError>((contract, load))
     })?;
-    print_outcome(&contract, &load, &report_dir);
-    if contract.passed() && load.pass {
+    let passed = contract.passed() && load.pass;
+    let summary = summary_text(&contract, &load);
+    let cannot =
+        |e: std::io::Error| CliError::usage(format!("cannot write {}: {e}", report_dir.display()));
+    std::fs::write(report_dir.join("summary.txt"), &summary).map_err(cannot)?;
+    crate::report_index::write(&report_dir, "tco-harness run", passed).map_err(cannot)?;
+    print!("{summary}");
+    println!("\nreports: {}", report_dir.join("index.html").display());
+    if passed {
         Ok(())
     } else {
         Err(CliError::violations(format!(
@@ -104,15 +111,16 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     }
 }
 
-fn print_outcome(contract: &Report, load: &Summary, report_dir: &Path) {
-    println!("== contract suite ==");
-    print!("{}", contract.summary());
-    println!("\n== rate-limit conformance ==");
-    print!("{}", load.table());
+/// The run's plain-text summary: what it prints, and `summary.txt`.
+fn summary_text(contract: &Report, load: &Summary) -> String {
+    let mut out = String::from("== contract suite ==\n");
+    out.push_str(&contract.summary());
+    out.push_str("\n== rate-limit conformance ==\n");
+    out.push_str(&load.table());
     for failure in load.failures() {
-        println!("FAIL {failure}");
+        out.push_str(&format!("FAIL {failure}\n"));
     }
-    println!("\nreports: {}", report_dir.display());
+    out
 }
 
 fn write_contract_reports(dir: &Path, report: &Report) -> Result<(), CliError> {

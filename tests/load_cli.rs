@@ -380,7 +380,44 @@ async fn allow_mutations_sets_the_organization_up_and_removes_it() {
         Some(("DeleteOrganization", "OK")),
         "{seen:?}"
     );
+    assert_one_entry_point(&d);
     std::fs::remove_dir_all(&d).ok();
+}
+
+/// Every file of the run is linked from `index.html`, which fetches nothing; the load
+/// verdicts are in `junit.xml` with times.
+fn assert_one_entry_point(d: &std::path::Path) {
+    let index = std::fs::read_to_string(d.join("index.html")).expect("index.html");
+    let mut stack = vec![d.to_path_buf()];
+    let mut files = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(d)
+                .unwrap()
+                .to_string_lossy()
+                .replace(' ', "%20");
+            if relative != "index.html" {
+                files += 1;
+                assert!(
+                    index.contains(&format!("href=\"{relative}\"")),
+                    "{relative} not linked"
+                );
+            }
+        }
+    }
+    assert!(files >= 5, "{files} files");
+    assert!(!index.contains("<script") && !index.contains("src=\"http"));
+    let junit = std::fs::read_to_string(d.join("junit.xml")).expect("junit.xml");
+    assert!(
+        junit.contains("<testcase ") && junit.contains(" time=\""),
+        "{junit}"
+    );
 }
 
 /// A server that takes longer than the call timeout is named as such, not as "no answer".

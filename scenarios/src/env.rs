@@ -227,8 +227,22 @@ pub fn judge(
         .collect();
     let mut result = ScenarioResult::new(name, verdicts);
     result.dir = executed.dir.clone();
+    result.elapsed_ms = span_ms(&executed.calls);
     let _ = env;
     result
+}
+
+/// From the first call leaving to the last answer, ms.
+pub fn span_ms(calls: &[Call]) -> u64 {
+    let first = calls.iter().map(|c| c.sent_ms).min();
+    let last = calls
+        .iter()
+        .map(|c| c.sent_ms + (c.latency_us / 1000) as i64)
+        .max();
+    match (first, last) {
+        (Some(first), Some(last)) => (last - first).max(0) as u64,
+        _ => 0,
+    }
 }
 
 /// Writes a judged scenario's reports (when the run has a report directory).

@@ -18,6 +18,7 @@ pub mod chart;
 pub mod conformance;
 pub mod env;
 pub mod isolation;
+pub mod junit;
 pub mod mixed_workload;
 pub mod over_limit;
 pub mod preconditions;

@@ -31,6 +31,7 @@ pub async fn run(env: &Env, cases: &[Case]) -> Result<ScenarioResult, LoadError>
     let sparse = run_variant(env, cases, "recovery sparse", |_| SPARSE_RATE).await?;
     let eager = run_variant(env, cases, "recovery eager", |c| c.limit as f64 * 2.0).await?;
     let mut result = ScenarioResult::new("recovery", Vec::new());
+    result.elapsed_ms = sparse.elapsed_ms + eager.elapsed_ms;
     for (s, e) in sparse.verdicts.iter().zip(&eager.verdicts) {
         let (Some(rs), Some(re)) = (&s.recovery, &e.recovery) else {
             continue;

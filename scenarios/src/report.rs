@@ -5,6 +5,7 @@
 //! <report dir>/<scenario>/<action>-<version>[-<n>]/verdict.json, chart.svg
 //! <report dir>/<scenario>/calls.csv                    every call: times, outcome, RequestId
 //! <report dir>/summary.json, summary.txt               every scenario, and the table
+//! <report dir>/junit.xml                               every verdict as a JUnit test case
 //! ```
 //!
 //! Nothing written holds a secret: calls carry the SecretId (an identifier) and never a
@@ -31,6 +32,9 @@ pub struct ScenarioResult {
     pub pass: bool,
     /// Where its reports are, when written.
     pub dir: Option<PathBuf>,
+    /// From its first call leaving to its last answer, ms.
+    #[serde(default)]
+    pub elapsed_ms: u64,
 }
 
 impl ScenarioResult {
@@ -42,6 +46,7 @@ impl ScenarioResult {
             notes: Vec::new(),
             pass: false,
             dir: None,
+            elapsed_ms: 0,
         };
         r.settle();
         r
@@ -52,12 +57,12 @@ impl ScenarioResult {
         self.pass = self.violations.is_empty() && self.verdicts.iter().all(|v| v.pass);
     }
 
-    /// Every reason it failed, with the key each belongs to.
     /// Whether every key's load was offered as intended (see [`Verdict::offered_as_intended`]).
     pub fn offered_as_intended(&self) -> bool {
         self.verdicts.iter().all(Verdict::offered_as_intended)
     }
 
+    /// Every reason it failed, with the key each belongs to.
     pub fn all_violations(&self) -> Vec<String> {
         let mut out = self.violations.clone();
         for v in &self.verdicts {
@@ -279,7 +284,8 @@ impl Summary {
                 text.push('\n');
             }
         }
-        fs::write(dir.join("summary.txt"), text)
+        fs::write(dir.join("summary.txt"), text)?;
+        fs::write(dir.join("junit.xml"), crate::junit::render(self))
     }
 }
 

@@ -58,6 +58,9 @@ pub struct Case {
     pub status: Status,
     /// How many responses (or flows, bursts) the check judged.
     pub observations: u32,
+    /// The time the answers it judged took, summed (JUnit's `time`).
+    #[serde(skip)]
+    pub time: std::time::Duration,
 }
 
 /// An action the run left out, and why.
@@ -130,6 +133,8 @@ pub struct Report {
     pub differences: Vec<Difference>,
     /// Requests sent, retries after throttling included.
     pub requests: u64,
+    /// How long the run took.
+    pub elapsed: std::time::Duration,
 }
 
 /// The JSON report's layout.
@@ -377,7 +382,8 @@ impl Report {
             };
             let mut tc = TestCase::new(format!("{} {}", case.action, case.check), status);
             tc.set_classname(format!("{}.{}", case.version, case.action))
-                .set_assertions(case.observations as usize);
+                .set_assertions(case.observations as usize)
+                .set_time(case.time);
             if case.status == Status::Warned {
                 tc.set_system_out(details(&self.warnings).join("\n"));
             }
@@ -411,6 +417,11 @@ impl Report {
                 .add_test_case(tc);
         }
         let mut report = quick_junit::Report::new("tco-contract");
+        for suite in suites.values_mut() {
+            let time = suite.test_cases.iter().filter_map(|c| c.time).sum();
+            suite.set_time(time);
+        }
+        report.set_time(self.elapsed);
         report.add_test_suites(suites.into_values());
         report.to_string().expect("JUnit XML always serializes")
     }
@@ -428,7 +439,7 @@ fn leak_version(version: &str) -> &'static str {
 /// Collects observations while a run goes on; turned into a [`Report`] at the end.
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
-    cases: BTreeMap<(String, String, String), (Status, u32)>,
+    cases: BTreeMap<(String, String, String), (Status, u32, std::time::Duration)>,
     violations: Vec<Finding>,
     warnings: Vec<Finding>,
     skipped: Vec<Skipped>,
@@ -454,7 +465,10 @@ impl Recorder {
         request_id: Option<&str>,
     ) {
         let key = (version.to_owned(), action.to_owned(), check.to_owned());
-        let entry = self.cases.entry(key).or_insert((Status::Passed, 0));
+        let entry = self
+            .cases
+            .entry(key)
+            .or_insert((Status::Passed, 0, std::time::Duration::ZERO));
         entry.1 += 1;
         let finding = |detail: String| Finding {
             action: action.to_owned(),
@@ -476,13 +490,27 @@ impl Recorder {
         }
     }
 
+    /// Adds the time an answer took to the check that judged it.
+    pub fn add_time(
+        &mut self,
+        action: &str,
+        version: &str,
+        check: &str,
+        time: std::time::Duration,
+    ) {
+        let key = (version.to_owned(), action.to_owned(), check.to_owned());
+        if let Some(entry) = self.cases.get_mut(&key) {
+            entry.2 += time;
+        }
+    }
+
     /// Whether the check has been made on the action and has passed every time so far.
     #[cfg(feature = "mock")]
     pub fn has_passed(&self, action: &str, version: &str, check: &str) -> bool {
         let key = (version.to_owned(), action.to_owned(), check.to_owned());
         self.cases
             .get(&key)
-            .is_some_and(|(status, _)| *status == Status::Passed)
+            .is_some_and(|(status, _, _)| *status == Status::Passed)
     }
 
     pub fn skip(&mut self, action: &str, version: &str, reason: &str) {
@@ -531,13 +559,16 @@ impl Recorder {
         let cases = self
             .cases
             .into_iter()
-            .map(|((version, action, check), (status, observations))| Case {
-                action,
-                version,
-                check,
-                status,
-                observations,
-            })
+            .map(
+                |((version, action, check), (status, observations, time))| Case {
+                    action,
+                    version,
+                    check,
+                    status,
+                    observations,
+                    time,
+                },
+            )
             .collect();
         Report {
             target,
@@ -548,6 +579,7 @@ impl Recorder {
             preconditions,
             differences,
             requests,
+            elapsed: std::time::Duration::ZERO,
         }
     }
 }

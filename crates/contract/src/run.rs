@@ -170,6 +170,7 @@ pub fn select(options: &Options) -> Result<Vec<&'static Action>, RunError> {
 /// Runs the suite against a target. `Err` only when the run could not be made; violations are
 /// in the report.
 pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
+    let started = std::time::Instant::now();
     let selection = select(&options)?;
     // Hold the in-process mocks for as long as the run lasts.
     #[cfg(feature = "mock")]
@@ -288,7 +289,9 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
         .recorder
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    Ok(recorder.finish(label, requests))
+    let mut report = recorder.finish(label, requests);
+    report.elapsed = started.elapsed();
+    Ok(report)
 }
 
 /// The uin of the second account the in-process mock gets, for the invitation flow.
@@ -434,6 +437,8 @@ impl Runner {
         self.judge(label, version, action, &answer);
         let verdict = expectation(planned, &answer);
         self.record(label, version, &planned.check, verdict, answer.request_id());
+        self.recorder()
+            .add_time(label, version.as_str(), &planned.check, answer.elapsed);
         if let Some(mirror) = &self.mirror {
             let mocked = self
                 .send(mirror, &self.mirror_pacer, &planned.probe, limit)
@@ -610,6 +615,8 @@ impl Runner {
                 ))
             };
             self.record(name, version, check, verdict, answer.request_id());
+            self.recorder()
+                .add_time(name, version.as_str(), check, answer.elapsed);
         }
     }
 
@@ -847,6 +854,8 @@ impl Runner {
             let failed = problem.is_some();
             let verdict = problem.map_or(Verdict::Pass, Verdict::Fail);
             self.record(step.action, step.version, &check, verdict, id);
+            self.recorder()
+                .add_time(step.action, step.version.as_str(), &check, answer.elapsed);
             if failed {
                 break;
             }
@@ -894,6 +903,9 @@ pub(crate) fn judge(
     let contract: &Contract = tco_spec::contract(version);
     let version = version.as_str();
     let id = answer.request_id();
+    let timed = |rec: &mut Recorder, check: &str| {
+        rec.add_time(action_label, version, check, answer.elapsed);
+    };
     let problems = checks::envelope(answer);
     if problems.is_empty() {
         rec.record(action_label, version, names::ENVELOPE, Verdict::Pass, id);
@@ -901,6 +913,7 @@ pub(crate) fn judge(
     for p in problems {
         rec.record(action_label, version, names::ENVELOPE, Verdict::Fail(p), id);
     }
+    timed(rec, names::ENVELOPE);
     let verdict = match checks::request_id_format(answer) {
         Err(problem) => Verdict::Fail(problem),
         Ok(id) if seen.insert(id.to_owned()) => Verdict::Pass,
@@ -909,10 +922,12 @@ pub(crate) fn judge(
         )),
     };
     rec.record(action_label, version, names::REQUEST_ID, verdict, id);
+    timed(rec, names::REQUEST_ID);
     match answer.outcome() {
         Outcome::Error(code) => {
             let verdict = checks::error_code(contract, action, &code);
             rec.record(action_label, version, names::ERROR_CODE, verdict, id);
+            timed(rec, names::ERROR_CODE);
         }
         Outcome::Success => {
             if let (Some(action), Some(response)) = (action, answer.response()) {
@@ -930,6 +945,7 @@ pub(crate) fn judge(
                 for v in verdicts {
                     rec.record(action_label, version, names::RESPONSE_SHAPE, v, id);
                 }
+                timed(rec, names::RESPONSE_SHAPE);
             }
         }
         Outcome::Unreadable => {}

@@ -81,6 +81,8 @@ pub struct Exchange {
     pub body: Vec<u8>,
     /// The body parsed as JSON, when it is JSON.
     pub json: Option<Value>,
+    /// From sending the request to the whole answer read (zero for answers made up in tests).
+    pub elapsed: Duration,
 }
 
 /// What an answer said, at the level probes judge it.
@@ -111,6 +113,7 @@ impl Exchange {
             content_type,
             body,
             json,
+            elapsed: Duration::ZERO,
         }
     }
 
@@ -360,6 +363,7 @@ impl Endpoint {
                 }
             }
         };
+        let started = std::time::Instant::now();
         let response = request.body(signed.body).send().await.map_err(fail)?;
         let status = response.status().as_u16();
         let content_type = response
@@ -377,6 +381,8 @@ impl Endpoint {
                 tco_client::body::BodyError::Transport(e) => fail(e),
             })?
             .to_vec();
-        Ok(Exchange::new(status, content_type, body))
+        let mut exchange = Exchange::new(status, content_type, body);
+        exchange.elapsed = started.elapsed();
+        Ok(exchange)
     }
 }
