@@ -6,6 +6,7 @@ mod contract;
 mod error;
 mod load;
 mod mock;
+mod progress;
 mod report_index;
 mod run;
 mod sign;

@@ -8,6 +8,7 @@ use tco_contract::{Options, Report, RunError, Target as ContractTarget};
 use tco_scenarios::{conformance, preconditions, Env, LoadError, Summary, Target as LoadTarget};
 
 use crate::error::CliError;
+use crate::progress;
 use tco_contract::report::counted;
 
 #[derive(Debug, Args)]
@@ -25,6 +26,10 @@ pub struct RunArgs {
     /// Allow an endpoint under tencentcloudapi.com (a load run there can get an account throttled).
     #[arg(long)]
     allow_production: bool,
+    /// Show on standard error what the run is doing (phase and counts): when it is a terminal
+    /// (auto), always, or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    progress: progress::Mode,
 }
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
@@ -43,54 +48,75 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let (contract, load) = runtime.block_on(async {
-        let load_dir = report_dir.join("load");
-        let load_options = conformance::ConformanceOptions::representative().map_err(load_error)?;
-        // Against an endpoint: its credentials, and what the load scenarios need of it,
-        // checked before anything runs.
-        let remote = match endpoint {
-            Some((url, target)) => {
-                let creds = conformance::endpoint_credentials()
-                    .await
-                    .map_err(load_error)?;
-                let env = Env::new(target, creds).with_report_dir(Some(load_dir.clone()));
-                let needs = preconditions::check(&env, &load_options.cases)
-                    .await
-                    .map_err(load_error)?;
-                needs
-                    .ensure_allowed(args.allow_mutations)
-                    .map_err(load_error)?;
-                Some((url, env, needs))
-            }
-            None => None,
-        };
-        let contract_target = match &remote {
-            Some((url, env, _)) => ContractTarget::endpoint(url.clone(), env.accounts[0].clone()),
-            None => ContractTarget::Mock,
-        };
-        let options = Options {
-            allow_mutations: args.allow_mutations,
-            ..Options::default()
-        };
-        let contract = tco_contract::run(contract_target, options)
-            .await
-            .map_err(contract_error)?;
-        write_contract_reports(&report_dir.join("contract"), &contract)?;
-        let load = match remote {
-            Some((_, env, needs)) => {
-                // Set up only now: the contract's flows need the account as it was.
-                let prepared = needs.set_up(&env).await.map_err(load_error)?;
-                let load = conformance::run_conformance(&env, &load_options).await;
-                for left in prepared.undo(&env).await {
-                    eprintln!("tco-harness: note: {left}");
+    let reporter = progress::reporter(args.progress);
+    let callback = reporter.as_ref().map(progress::Reporter::callback);
+    let (contract, load) = runtime
+        .block_on(async {
+            let load_dir = report_dir.join("load");
+            let load_options =
+                conformance::ConformanceOptions::representative().map_err(load_error)?;
+            // Against an endpoint: its credentials, and what the load scenarios need of it,
+            // checked before anything runs.
+            let remote = match endpoint {
+                Some((url, target)) => {
+                    let creds = conformance::endpoint_credentials()
+                        .await
+                        .map_err(load_error)?;
+                    let env = Env::new(target, creds).with_report_dir(Some(load_dir.clone()));
+                    let needs = preconditions::check(&env, &load_options.cases)
+                        .await
+                        .map_err(load_error)?;
+                    needs
+                        .ensure_allowed(args.allow_mutations)
+                        .map_err(load_error)?;
+                    eprintln!(
+                        "tco-harness: {}",
+                        traffic_line(&url, &contract_options(&args), &load_options, &env)?
+                    );
+                    Some((url, env.with_progress(callback.clone()), needs))
                 }
-                load
+                None => None,
+            };
+            let contract_target = match &remote {
+                Some((url, env, _)) => {
+                    ContractTarget::endpoint(url.clone(), env.accounts[0].clone())
+                }
+                None => ContractTarget::Mock,
+            };
+            let options = Options {
+                progress: callback.clone(),
+                ..contract_options(&args)
+            };
+            let contract = tco_contract::run(contract_target, options)
+                .await
+                .map_err(contract_error)?;
+            write_contract_reports(&report_dir.join("contract"), &contract)?;
+            let load = match remote {
+                Some((_, env, needs)) => {
+                    // Set up only now: the contract's flows need the account as it was.
+                    let prepared = needs.set_up(&env).await.map_err(load_error)?;
+                    let load = conformance::run_conformance(&env, &load_options).await;
+                    for left in prepared.undo(&env).await {
+                        eprintln!("tco-harness: note: {left}");
+                    }
+                    load
+                }
+                None => {
+                    conformance::run_conformance_on_mock_with(Some(load_dir), callback.clone())
+                        .await
+                }
             }
-            None => conformance::run_conformance_on_mock(Some(load_dir)).await,
-        }
-        .map_err(load_error)?;
-        Ok::<_, CliError>((contract, load))
-    })?;
+            .map_err(load_error)?;
+            Ok::<_, CliError>((contract, load))
+        })
+        .inspect_err(|_| {
+            if let Some(r) = &reporter {
+                r.finish();
+            }
+        })?;
+    if let Some(r) = &reporter {
+        r.finish();
+    }
     let passed = contract.passed() && load.pass;
     let summary = summary_text(&contract, &load);
     let cannot =
@@ -109,6 +135,35 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             report_dir.display()
         )))
     }
+}
+
+/// The contract suite's options for this run.
+fn contract_options(args: &RunArgs) -> Options {
+    Options {
+        allow_mutations: args.allow_mutations,
+        ..Options::default()
+    }
+}
+
+/// What the run will send to an endpoint, worked out from its plan: one line, printed before
+/// it starts.
+fn traffic_line(
+    url: &str,
+    contract: &Options,
+    load: &conformance::ConformanceOptions,
+    env: &Env,
+) -> Result<String, CliError> {
+    let suite = tco_contract::traffic(contract).map_err(contract_error)?;
+    let scenarios = tco_scenarios::plan::traffic(load, env.accounts.len(), env.settle);
+    Ok(format!(
+        "this run sends {url} about {} requests: the contract suite {} (at most {}/s), then the rate-limit scenarios {} calls over about {:.0} s (at most {} in one second)",
+        suite.requests + scenarios.calls,
+        suite.requests,
+        suite.peak_per_second,
+        scenarios.calls,
+        scenarios.seconds,
+        scenarios.peak_per_second
+    ))
 }
 
 /// The run's plain-text summary: what it prints, and `summary.txt`.

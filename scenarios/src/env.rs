@@ -33,7 +33,12 @@ pub struct Env {
     pub label: String,
     /// How long one call may take before it counts as unanswered.
     pub call_timeout: Duration,
+    /// Told what the run is doing as it goes, one line at a time.
+    pub progress: Option<Progress>,
 }
+
+/// Receives progress lines, e.g. `load: over-limit 1.5x (4/7), 522 calls so far`.
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
 
 impl std::fmt::Debug for Env {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -63,6 +68,7 @@ impl Env {
             report_dir: None,
             settle: Duration::from_millis(1000),
             call_timeout: crate::attack::RunOptions::default().timeout,
+            progress: None,
         }
     }
 
@@ -85,6 +91,19 @@ impl Env {
             report_dir: None,
             settle: Duration::from_millis(200),
             call_timeout: crate::attack::RunOptions::default().timeout,
+            progress: None,
+        }
+    }
+
+    pub fn with_progress(mut self, progress: Option<Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Passes a progress line on, when someone listens.
+    pub fn say(&self, line: &str) {
+        if let Some(progress) = &self.progress {
+            progress(line);
         }
     }
 

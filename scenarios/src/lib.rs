@@ -21,6 +21,7 @@ pub mod isolation;
 pub mod junit;
 pub mod mixed_workload;
 pub mod over_limit;
+pub mod plan;
 pub mod preconditions;
 pub mod recovery;
 pub mod report;

@@ -73,7 +73,12 @@ pub struct Options {
     pub pace: f64,
     /// The clock that stamps requests.
     pub clock: Clock,
+    /// Told what the run is doing as it goes (phase and counts), one line at a time.
+    pub progress: Option<Progress>,
 }
+
+/// Receives progress lines, e.g. `contract: 37/146 actions probed, 1204 requests`.
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
 
 impl Default for Options {
     fn default() -> Self {
@@ -91,6 +96,7 @@ impl Default for Options {
             max_response_bytes: tco_client::DEFAULT_MAX_RESPONSE_BYTES,
             pace: 0.75,
             clock: wire::system_clock(),
+            progress: None,
         }
     }
 }
@@ -110,6 +116,7 @@ impl std::fmt::Debug for Options {
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("pace", &self.pace)
+            .field("progress", &self.progress.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -243,25 +250,21 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
         );
     }
 
+    runner.say("contract: unknown-action probes");
     runner.service_probes(&selection).await?;
     runner.mirror_organization().await;
     if options.rate_limit {
+        runner.say("contract: rate-limit burst");
         runner.rate_limit_smoke(&runnable).await;
     }
     if options.flows && mutations {
+        runner.say("contract: stateful flows");
         let mut vars = Vars::new();
         if let Some(uin) = invitee {
             vars.insert("InviteeUin", Value::from(uin));
         }
         let mut organization: Option<Option<String>> = None;
-        for flow in flows::all() {
-            let selected = flow
-                .actions()
-                .all(|(v, name)| runnable.iter().any(|a| a.version == v && a.name == name));
-            let given = flow.needs.iter().all(|n| vars.contains_key(n));
-            if !(selected && given) {
-                continue;
-            }
+        for flow in runnable_flows(&runnable, &vars) {
             if flow.creates_organization() {
                 if organization.is_none() {
                     organization = Some(runner.organization_of_account().await);
@@ -280,6 +283,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
     runner.clone().probe_actions(runnable.clone()).await;
     #[cfg(feature = "mock")]
     if matches!(target, Target::Mock) {
+        runner.say("contract: fixture probes");
         runner.fixture_probes(&runnable).await;
     }
 
@@ -353,8 +357,14 @@ impl Runner {
         self.recorder.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn say(&self, line: &str) {
+        if let Some(progress) = &self.options.progress {
+            progress(line);
+        }
+    }
+
     fn cap(&self, limit: u32) -> usize {
-        ((f64::from(limit) * self.options.pace).floor() as usize).max(1)
+        pace_cap(limit, self.options.pace)
     }
 
     /// Sends within the action's pace; a throttled answer is retried a few times, since the
@@ -530,6 +540,8 @@ impl Runner {
     /// Every action's probes, a few actions at a time.
     async fn probe_actions(self: Arc<Self>, actions: Vec<&'static Action>) {
         let semaphore = Arc::new(tokio::sync::Semaphore::new(self.options.concurrency.max(1)));
+        let total = actions.len();
+        self.say(&format!("contract: 0/{total} actions probed"));
         let mut tasks = tokio::task::JoinSet::new();
         for action in actions {
             let runner = self.clone();
@@ -543,12 +555,18 @@ impl Runner {
                 }
             });
         }
+        let mut finished = 0;
         while let Some(done) = tasks.join_next().await {
             if let Err(e) = done {
                 if e.is_panic() {
                     std::panic::resume_unwind(e.into_panic());
                 }
             }
+            finished += 1;
+            self.say(&format!(
+                "contract: {finished}/{total} actions probed, {} requests",
+                self.requests.load(Ordering::Relaxed)
+            ));
         }
     }
 
@@ -620,35 +638,10 @@ impl Runner {
         }
     }
 
-    /// The read action the burst goes to.
-    fn rate_limit_action(&self, runnable: &[&'static Action]) -> Option<&'static Action> {
-        let read: Vec<&'static Action> = runnable
-            .iter()
-            .copied()
-            .filter(|a| probes::is_read_only(&a.name))
-            .collect();
-        let named = |name: &str| read.iter().rev().find(|a| a.name == name).copied();
-        match &self.options.rate_limit_action {
-            Some(name) => named(name),
-            None => named("DescribeOrganization")
-                .or_else(|| named("GetOrganization"))
-                .or_else(|| {
-                    read.iter()
-                        .find(|a| {
-                            probes::minimal_request(a)
-                                .as_object()
-                                .is_some_and(|m| m.is_empty())
-                        })
-                        .copied()
-                })
-                .or_else(|| read.first().copied()),
-        }
-    }
-
     /// A burst above the documented limit on one read action: some answers must be
     /// `RequestLimitExceeded`, and every other answer what a single call gets.
     async fn rate_limit_smoke(&self, runnable: &[&'static Action]) {
-        let Some(action) = self.rate_limit_action(runnable) else {
+        let Some(action) = burst_action(&self.options, runnable) else {
             return;
         };
         let version = action.version;
@@ -684,7 +677,7 @@ impl Runner {
         let into_second = Duration::from_nanos(u64::from(now.subsec_nanos()));
         tokio::time::sleep(Duration::from_millis(1020).saturating_sub(into_second)).await;
 
-        let burst = (action.rate_limit * 2 + 5) as usize;
+        let burst = burst_size(action) as usize;
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..burst {
             let endpoint = self.endpoint.clone();
@@ -888,6 +881,56 @@ impl Runner {
             }
         }
     }
+}
+
+/// How many requests a second the probes of an action may use: a share of its limit.
+pub(crate) fn pace_cap(limit: u32, pace: f64) -> usize {
+    ((f64::from(limit) * pace).floor() as usize).max(1)
+}
+
+/// The read action the rate-limit burst goes to.
+pub(crate) fn burst_action(
+    options: &Options,
+    runnable: &[&'static Action],
+) -> Option<&'static Action> {
+    let read: Vec<&'static Action> = runnable
+        .iter()
+        .copied()
+        .filter(|a| probes::is_read_only(&a.name))
+        .collect();
+    let named = |name: &str| read.iter().rev().find(|a| a.name == name).copied();
+    match &options.rate_limit_action {
+        Some(name) => named(name),
+        None => named("DescribeOrganization")
+            .or_else(|| named("GetOrganization"))
+            .or_else(|| {
+                read.iter()
+                    .find(|a| {
+                        probes::minimal_request(a)
+                            .as_object()
+                            .is_some_and(|m| m.is_empty())
+                    })
+                    .copied()
+            })
+            .or_else(|| read.first().copied()),
+    }
+}
+
+/// How many requests the burst sends at once: twice the limit and some.
+pub(crate) fn burst_size(action: &Action) -> u64 {
+    u64::from(action.rate_limit) * 2 + 5
+}
+
+/// The flows a run makes: their actions are all runnable and what they need is given.
+pub(crate) fn runnable_flows(runnable: &[&'static Action], vars: &Vars) -> Vec<Flow> {
+    flows::all()
+        .into_iter()
+        .filter(|flow| {
+            flow.actions()
+                .all(|(v, name)| runnable.iter().any(|a| a.version == v && a.name == name))
+                && flow.needs.iter().all(|n| vars.contains_key(n))
+        })
+        .collect()
 }
 
 /// Applies the checks every answer gets: envelope, RequestId (a UUID, never seen before in

@@ -108,3 +108,35 @@ async fn an_account_without_an_organization_runs_the_flows() {
     }
     assert!(report.passed(), "{:#?}", report.violations);
 }
+
+/// What `tco-harness run` announces before calling an endpoint is what the run then sends.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_planned_traffic_is_what_the_run_sends() {
+    for allow_mutations in [false, true] {
+        let mock = MockServer::start().await;
+        let mut actions = flow_actions();
+        actions.extend([
+            "ListOrganizationNodes".to_owned(),
+            "GetOrganization".to_owned(),
+        ]);
+        let options = Options {
+            actions,
+            allow_mutations,
+            ..Options::default()
+        };
+        let planned = tco_contract::traffic(&options).unwrap();
+        let report = run(
+            Target::endpoint(mock.uri(), mock.default_credentials()),
+            options,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            report.requests, planned.requests,
+            "allow_mutations {allow_mutations}: sent {} against a plan of {}",
+            report.requests, planned.requests
+        );
+        // DescribeOrganization's burst: twice its documented limit of 40, and five.
+        assert!(planned.peak_per_second >= 85, "{planned:?}");
+    }
+}
