@@ -73,14 +73,12 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
                         "tco-harness: {}",
                         traffic_line(&url, &contract_options(&args), &load_options, &env)?
                     );
-                    Some((url, env.with_progress(callback.clone()), needs))
+                    Some((url, env.with_progress(callback.clone())))
                 }
                 None => None,
             };
             let contract_target = match &remote {
-                Some((url, env, _)) => {
-                    ContractTarget::endpoint(url.clone(), env.accounts[0].clone())
-                }
+                Some((url, env)) => ContractTarget::endpoint(url.clone(), env.accounts[0].clone()),
                 None => ContractTarget::Mock,
             };
             let options = Options {
@@ -92,8 +90,16 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
                 .map_err(contract_error)?;
             write_contract_reports(&report_dir.join("contract"), &contract)?;
             let load = match remote {
-                Some((_, env, needs)) => {
-                    // Set up only now: the contract's flows need the account as it was.
+                Some((_, env)) => {
+                    // Checked again and set up only now: the contract's flows need the account
+                    // as it was, and with --allow-mutations its probes may have changed it
+                    // (deleted the organization).
+                    let needs = preconditions::check(&env, &load_options.cases)
+                        .await
+                        .map_err(load_error)?;
+                    needs
+                        .ensure_allowed(args.allow_mutations)
+                        .map_err(load_error)?;
                     let prepared = needs.set_up(&env).await.map_err(load_error)?;
                     let load = conformance::run_conformance(&env, &load_options).await;
                     for left in prepared.undo(&env).await {
