@@ -583,3 +583,55 @@ impl Recorder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The summary's table holds the longest action name of the contract within 120 columns.
+    #[test]
+    fn the_summary_table_fits_120_columns() {
+        let longest = tco_spec::all_actions()
+            .max_by_key(|a| a.name.len())
+            .expect("the contract has actions");
+        let mut recorder = Recorder::default();
+        recorder.record(
+            &longest.name,
+            longest.version.as_str(),
+            "response-shape",
+            Verdict::Pass,
+            None,
+        );
+        recorder.record(
+            "GetOrganization",
+            "2018-12-25",
+            "envelope",
+            Verdict::Pass,
+            None,
+        );
+        let summary = recorder
+            .finish("https://staging.example.com".into(), 2)
+            .summary();
+        let header = summary.lines().nth(1).unwrap();
+        assert!(header.starts_with("VERSION"), "{summary}");
+        for line in summary.lines().skip(1).take(3) {
+            assert!(
+                line.chars().count() <= 120,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        assert!(summary.contains(&longest.name));
+        assert!(
+            summary.contains("2 checks passed, 0 failed, 0 warned; 0 violations, 0 warnings"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(1u64, "violation"), "1 violation");
+        assert_eq!(counted(0u64, "violation"), "0 violations");
+        assert_eq!(counted(2u64, "difference"), "2 differences");
+    }
+}
