@@ -146,7 +146,7 @@ impl SignInput {
             action: args.action.clone(),
             params,
             endpoint: Endpoint::parse(&args.endpoint)
-                .map_err(|e| CliError::usage(format!("--endpoint: {e}")))?,
+                .map_err(|e| CliError::usage(format!("--endpoint {e}")))?,
             http_method: args.method.parse().map_err(CliError::usage)?,
             sign_method,
             creds: credentials(args)?,

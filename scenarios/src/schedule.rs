@@ -129,7 +129,7 @@ impl std::fmt::Debug for Target {
 impl Target {
     /// `url` is read by [`tco_client::ENDPOINT_RULE`].
     pub fn new(url: &str) -> Result<Self, String> {
-        let endpoint = tco_client::Endpoint::parse(url).map_err(|e| e.to_string())?;
+        let endpoint = tco_client::Endpoint::parse(url).map_err(|e| format!("endpoint {e}"))?;
         Ok(Target {
             url: endpoint.url(),
             host: endpoint.host,

@@ -172,8 +172,8 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, Error> {
-        let endpoint =
-            Endpoint::parse(self.profile.endpoint()).map_err(|e| Error::Config(e.to_string()))?;
+        let endpoint = Endpoint::parse(self.profile.endpoint())
+            .map_err(|e| Error::Config(format!("endpoint {e}")))?;
         let http = match self.http {
             Some(http) => http,
             None => http_client(&self.profile)?,

@@ -20,7 +20,7 @@ pub struct Endpoint {
 
 /// An endpoint that cannot be called, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("endpoint {text:?}: {reason}")]
+#[error("{text:?} is not a URL of the API: {reason}")]
 pub struct InvalidEndpoint {
     pub text: String,
     pub reason: String,
