@@ -56,6 +56,14 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// Whether the flow starts by creating an organization: it then needs an account that is
+    /// in none.
+    pub fn creates_organization(&self) -> bool {
+        self.steps
+            .first()
+            .is_some_and(|s| s.action == "CreateOrganization")
+    }
+
     /// Every (version, action) the flow calls, teardown included.
     pub fn actions(&self) -> impl Iterator<Item = (Version, &'static str)> + '_ {
         self.steps.iter().flat_map(|s| {
