@@ -23,6 +23,7 @@ async fn the_mock_honours_the_whole_contract() {
         "member_login_accounts",
         "services",
         "sharing",
+        "identity_center",
     ] {
         let check = format!("flow.{family}");
         assert!(

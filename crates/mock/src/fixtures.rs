@@ -1,14 +1,19 @@
 //! A world in which every action's example request can succeed, shared by the contract suite
 //! and the client's end-to-end tests. The examples name IDs that do not exist; [`populate`]
 //! gives a fresh mock an organization, units, members (with and without a bound email), a
-//! pending invitation and the invitee's and member's own accounts, and
+//! pending invitation and the invitee's and member's own accounts, the manager's Identity
+//! Center zone with users, groups, a SCIM key and an identity provider, and
 //! [`Fixtures::request_for`] replaces the example's IDs by the fixtures' and names the account
 //! that may make the call (the invitee accepts or denies, the member quits).
 //!
 //! Start the mock from [`builder`] (or register [`accounts`] on one), then call [`populate`].
 
+mod identity_center;
+
 use serde_json::{json, Value};
 use tco_spec::Version;
+
+pub use identity_center::ZONE_NAME;
 
 use crate::config::{Account, DEFAULT_UIN};
 use crate::state::Call;
@@ -20,6 +25,12 @@ pub const JOINED_UIN: u64 = 200_000_000_001;
 pub const PENDING_UIN: u64 = 200_000_000_002;
 /// The account outside any organization.
 pub const OUTSIDER_UIN: u64 = 200_000_000_003;
+
+/// Identity Center's single sign-on test data (see `fixtures/saml/README.md`): a signing
+/// certificate, a second one for rollover, and IdP metadata naming the first.
+pub const SAML_SIGNING_CERTIFICATE: &str = include_str!("../fixtures/saml/idp-signing.pem");
+pub const SAML_ROLLOVER_CERTIFICATE: &str = include_str!("../fixtures/saml/idp-rollover.pem");
+pub const SAML_IDP_METADATA: &str = include_str!("../fixtures/saml/idp-metadata.xml");
 
 /// One fixture account.
 pub fn account(uin: u64) -> Account {
@@ -69,6 +80,8 @@ impl Caller {
 #[derive(Debug, Clone)]
 pub struct Fixtures {
     ids: Option<Ids>,
+    /// Identity Center's IDs, for every action but those that need no organization or no zone.
+    identity_center: Option<identity_center::IdentityCenterIds>,
     calls: u64,
 }
 
@@ -149,8 +162,14 @@ pub fn populate(mock: &MockServer, action: &str, now: i64) -> Result<Fixtures, S
             Some(setup(&mut driver, host, action)?)
         }
     };
+    let identity_center = if ids.is_some() && action != "OpenIdentityCenter" {
+        Some(identity_center::setup(&mut driver, host)?)
+    } else {
+        None
+    };
     Ok(Fixtures {
         ids,
+        identity_center,
         calls: driver.calls,
     })
 }
@@ -284,6 +303,14 @@ impl Fixtures {
                     .and_then(|p| policies::fill(p, ids, action, member, value))
                 {
                     *value = filled;
+                    continue;
+                }
+                let identity_center = match &self.identity_center {
+                    Some(ic) => ic.value_for(action, member),
+                    None => identity_center::zone_name_for(action, member),
+                };
+                if let Some(replaced) = identity_center {
+                    *value = replaced;
                     continue;
                 }
                 let id = match (action, member.as_str()) {

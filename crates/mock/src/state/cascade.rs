@@ -58,4 +58,5 @@ pub(crate) fn org_removed(inner: &mut Inner, org_id: u64) {
     policies::org_removed(inner, org_id);
     member_login::rules::org_removed(inner, org_id);
     services::rules::org_removed(inner, org_id);
+    super::identity_center::org_removed(inner, org_id);
 }

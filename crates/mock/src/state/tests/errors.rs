@@ -1153,6 +1153,7 @@ fn every_modelled_error_has_a_trigger() {
         super::sharing::errors,
         super::sharing::cascades,
         super::resend::errors,
+        super::identity_center_zone::all_triggers,
     ] {
         seen.extend(part());
     }

@@ -9,6 +9,11 @@
 mod concurrency;
 mod coverage_doc;
 mod errors;
+mod identity_center_groups;
+mod identity_center_saml;
+mod identity_center_scim;
+mod identity_center_users;
+mod identity_center_zone;
 mod member_login;
 mod policies;
 mod resend;
