@@ -23,6 +23,12 @@
 //!
 //! [admin]
 //! token = "…"                   # required for the admin surface off loopback
+//!
+//! [tasks]                       # when asynchronous tasks (role assignments…) complete
+//! complete = "after-polls"      # or "immediately", "after-duration"
+//! polls = 2                     # after-polls: the poll of its status that completes a task
+//! # duration_ms = 1500          # after-duration: on the mock's clock
+//! # fail = "quota exhausted"    # tasks fail with this reason instead of doing their work
 //! ```
 //!
 //! Top-level keys (written before the first table): `journal_capacity = 1000`, `seed = 42`
@@ -47,6 +53,7 @@ use crate::faults::{FaultRule, ANY_ACTION};
 use crate::journal::DEFAULT_JOURNAL_CAPACITY;
 use crate::limiter::{Algorithm, LimitOverrides, UnknownAlgorithm};
 use crate::request::BODY_READ_TIMEOUT;
+use crate::state::TaskPolicy;
 
 /// The default account's uin.
 pub const DEFAULT_UIN: u64 = 100_000_000_001;
@@ -160,6 +167,8 @@ pub struct Config {
     /// is `InvalidRequest` and the connection is closed. [`BODY_READ_TIMEOUT`] by default;
     /// must not be zero.
     pub body_timeout: Duration,
+    /// When asynchronous tasks complete, and whether they fail.
+    pub tasks: TaskPolicy,
 }
 
 impl Default for Config {
@@ -173,6 +182,7 @@ impl Default for Config {
             admin_token: None,
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             body_timeout: BODY_READ_TIMEOUT,
+            tasks: TaskPolicy::default(),
         }
     }
 }
@@ -191,6 +201,7 @@ impl fmt::Debug for Config {
             )
             .field("journal_capacity", &self.journal_capacity)
             .field("body_timeout", &self.body_timeout)
+            .field("tasks", &self.tasks)
             .finish()
     }
 }
@@ -372,6 +383,8 @@ struct RawConfig {
     journal_capacity: Option<usize>,
     seed: Option<u64>,
     body_timeout_ms: Option<u64>,
+    #[serde(default)]
+    tasks: TaskPolicy,
 }
 
 #[derive(Default, Deserialize)]
@@ -428,6 +441,7 @@ impl RawConfig {
             body_timeout: self
                 .body_timeout_ms
                 .map_or(BODY_READ_TIMEOUT, Duration::from_millis),
+            tasks: self.tasks,
         })
     }
 }

@@ -107,6 +107,7 @@ impl Driver<'_> {
             caller_uin: uin,
             params: &params,
             now: self.now,
+            now_millis: self.now.saturating_mul(1000),
         };
         match self.mock.world().handle(&call) {
             Some(Ok(answer)) => Ok(answer),

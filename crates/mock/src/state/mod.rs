@@ -45,6 +45,7 @@ use data::{Account, Inner};
 use failure::Failure;
 
 pub use render::render_coverage;
+pub use tasks::{Completion, TaskPolicy, TaskPolicyError};
 
 /// The state of the mock. `Send + Sync`; cheap to share behind an `Arc`.
 #[derive(Debug, Default)]
@@ -63,6 +64,8 @@ pub struct Call<'a> {
     pub params: &'a Value,
     /// Unix seconds, from the mock's injected clock.
     pub now: i64,
+    /// The same instant in milliseconds (task timers are finer than a second).
+    pub now_millis: i64,
 }
 
 /// A documented business error: the `Error` object of the envelope.
@@ -97,17 +100,20 @@ impl World {
     }
 
     /// Empties the world: organizations, invitations and created accounts go, registered
-    /// accounts stay, and IDs start again from their first values.
+    /// accounts stay, and IDs start again from their first values. The task policy stays
+    /// (it is configuration).
     pub fn reset(&self) {
         let mut inner = self.lock();
         let registered = std::mem::take(&mut inner.accounts)
             .into_iter()
             .filter(|(_, a)| a.registered)
             .collect();
+        let task_policy = inner.tasks.policy.clone();
         *inner = Inner {
             accounts: registered,
             ..Inner::default()
         };
+        inner.tasks.policy = task_policy;
     }
 
     /// Declares an account that exists (one of the mock's configured callers). Invitations may
@@ -131,10 +137,13 @@ impl World {
             caller: call.caller_uin,
             params: call.params,
             now: call.now,
+            now_millis: call.now_millis,
             raises: handler.raises,
         };
         let mut inner = self.lock();
         inner.ensure_account(call.caller_uin);
+        // Tasks whose time has come complete before anything reads the world.
+        tasks::settle(&mut inner, call.now_millis);
         Some((handler.run)(&mut inner, &ctx))
     }
 

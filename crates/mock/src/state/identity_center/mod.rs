@@ -8,12 +8,13 @@
 //! `FailedOperation.IdentityCenterNotOpen` before the caller opened one,
 //! `FailedOperation.ZoneIdNotExist` for a `ZoneId` that is not the caller's.
 
-mod assignments;
+pub(crate) mod assignments;
 mod groups;
-mod roles;
+pub(crate) mod roles;
 mod saml;
 mod scim;
-mod sync;
+pub(crate) mod subjects;
+pub(crate) mod sync;
 mod users;
 pub(crate) mod zone;
 
@@ -24,7 +25,7 @@ use tco_spec::Version;
 use super::Area;
 
 /// Every zone, by ID.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct IdentityCenter {
     pub zones: BTreeMap<String, Zone>,
     /// The creation sequence of the next item of any kind (IDs and paging keys).
@@ -32,7 +33,7 @@ pub(crate) struct IdentityCenter {
 }
 
 /// One organization's Identity Center.
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Zone {
     pub id: String,
     pub name: String,

@@ -2,7 +2,7 @@
 
 use crate::state::Handler;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Users {}
 
 pub(crate) static HANDLERS: &[Handler] = &[];

@@ -234,6 +234,7 @@ pub(super) fn check_and_call(
         caller_uin: caller,
         params: &params,
         now,
+        now_millis: now.saturating_mul(1000),
     };
     let answer = world
         .handle(&call)

@@ -805,6 +805,7 @@ fn stateless_actions_are_left_to_the_contract() {
             caller_uin: HOST,
             params: &params,
             now: NOW,
+            now_millis: NOW * 1000,
         };
         assert!(w.handle(&call).is_none(), "{action}");
     }
