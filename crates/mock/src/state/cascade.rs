@@ -26,7 +26,8 @@ pub(crate) fn check_members_removal(
 
 /// Members `uins` have left organization `org_id`.
 pub(crate) fn members_removed(inner: &mut Inner, org_id: u64, uins: &[u64]) {
-    let _ = (inner, org_id, uins);
+    // Identity Center: role assignments, deployments and user synchronizations on them go.
+    super::identity_center::subjects::members_removed(inner, org_id, uins);
 }
 
 /// Whether units `nodes` of organization `org_id` may be deleted.

@@ -491,3 +491,81 @@ impl super::World {
         self.lock().tasks.policy.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(value: serde_json::Value) -> Result<TaskPolicy, String> {
+        serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn written_policies_read_as_documented() {
+        assert_eq!(parse(json!({})), Ok(TaskPolicy::after_polls(2)));
+        assert_eq!(
+            parse(json!({"complete": "immediately"})),
+            Ok(TaskPolicy::immediately())
+        );
+        assert_eq!(parse(json!({"polls": 5})), Ok(TaskPolicy::after_polls(5)));
+        assert_eq!(
+            parse(json!({"duration_ms": 1500})),
+            Ok(TaskPolicy::after(Duration::from_millis(1500)))
+        );
+        assert_eq!(
+            parse(json!({"complete": "after-duration", "duration_ms": 0})),
+            Ok(TaskPolicy::after(Duration::ZERO))
+        );
+        assert_eq!(
+            parse(json!({"fail": "quota"})),
+            Ok(TaskPolicy::failing("quota"))
+        );
+        assert_eq!(
+            parse(json!({"complete": "immediately", "fail": "no"})),
+            Ok(TaskPolicy::immediately().and_fail("no"))
+        );
+    }
+
+    #[test]
+    fn bad_policies_name_the_problem() {
+        for (value, needle) in [
+            (json!({"polls": 0}), "at least 1"),
+            (json!({"complete": "soon"}), "\"soon\""),
+            (json!({"complete": "after-duration"}), "needs duration_ms"),
+            (json!({"complete": "immediately", "polls": 2}), "neither"),
+            (json!({"complete": "after-polls", "duration_ms": 5}), "duration_ms"),
+            (json!({"complete": "after-duration", "duration_ms": 5, "polls": 1}), "polls"),
+            (json!({"fail": ""}), "empty"),
+            (json!({"colour": "blue"}), "colour"),
+        ] {
+            let message = parse(value.clone()).unwrap_err();
+            assert!(message.contains(needle), "{value} gave {message:?}");
+        }
+    }
+
+    #[test]
+    fn policies_write_what_they_read() {
+        for policy in [
+            TaskPolicy::default(),
+            TaskPolicy::immediately(),
+            TaskPolicy::after(Duration::from_millis(250)),
+            TaskPolicy::after_polls(4).and_fail("broken"),
+        ] {
+            let written = serde_json::to_value(&policy).unwrap();
+            assert_eq!(parse(written), Ok(policy));
+        }
+        assert_eq!(
+            serde_json::to_value(TaskPolicy::default()).unwrap(),
+            json!({"complete": "after-polls", "polls": 2})
+        );
+    }
+
+    #[test]
+    fn task_ids_are_distinct_and_scattered() {
+        let ids: std::collections::BTreeSet<String> = (1..=5000).map(task_id).collect();
+        assert_eq!(ids.len(), 5000);
+        assert!(ids.iter().all(|id| id.len() == 12 && id.starts_with("t-")));
+        assert_ne!(task_id(1)[2..6], task_id(2)[2..6]);
+    }
+}

@@ -9,7 +9,9 @@
 mod concurrency;
 mod coverage_doc;
 mod errors;
+mod ic_support;
 mod shapes;
+mod tasks;
 mod workflow;
 
 use std::cell::{Cell, RefCell};
