@@ -10,6 +10,7 @@ mod concurrency;
 mod coverage_doc;
 mod errors;
 mod ic_support;
+mod role_configurations;
 mod shapes;
 mod tasks;
 mod workflow;
