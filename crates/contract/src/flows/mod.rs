@@ -7,7 +7,10 @@
 //! registers the call that removes it, and those run in reverse order at the end whatever
 //! happened, so a flow leaves an account as it found it.
 
+mod identity_center_access;
+
 use std::collections::HashMap;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use tco_spec::Version;
@@ -32,6 +35,18 @@ pub struct Step {
     pub verify: Option<Verify>,
     /// The call that undoes this step, run at teardown.
     pub undo: Option<Undo>,
+    /// Repeat the call until its answer says the work is done (a task polled to its end).
+    pub until: Option<Until>,
+}
+
+/// A bounded poll: the step is sent again while `done` says no, at most `tries` times in
+/// all; the first repeat at once, later ones `every` apart (as a consumer polls a task once a
+/// second). Checks and captures apply to the last answer.
+#[derive(Clone, Copy)]
+pub struct Until {
+    pub done: fn(&Value) -> bool,
+    pub tries: u32,
+    pub every: Duration,
 }
 
 /// A teardown call.
@@ -89,6 +104,7 @@ fn step(version: Version, action: &'static str, params: fn(&Vars) -> Value) -> S
         capture: &[],
         verify: None,
         undo: None,
+        until: None,
     }
 }
 
@@ -138,7 +154,13 @@ fn same_id(found: Option<&Value>, want: &Value) -> bool {
 
 /// The flows, in the order they run.
 pub fn all() -> Vec<Flow> {
-    vec![organization(), nodes(), members(), invitations()]
+    vec![
+        organization(),
+        nodes(),
+        members(),
+        invitations(),
+        identity_center_access::flow(),
+    ]
 }
 
 /// Create an organization (2018), read it back with both versions, delete it.
@@ -359,6 +381,10 @@ mod tests {
             "InvitationId",
         ] {
             vars.insert(name, json!(1001));
+        }
+        vars.insert("HostUin", json!(100_000_000_001_u64));
+        for (name, placeholder) in identity_center_access::VARIABLES {
+            vars.insert(name, json!(placeholder));
         }
         for flow in all() {
             for s in &flow.steps {
