@@ -54,5 +54,5 @@ pub(crate) fn check_org_removal(inner: &Inner, ctx: &Ctx<'_>, org_id: u64) -> Re
 
 /// Organization `org_id` is gone.
 pub(crate) fn org_removed(inner: &mut Inner, org_id: u64) {
-    let _ = (inner, org_id);
+    super::identity_center::org_removed(inner, org_id);
 }

@@ -18,11 +18,11 @@ use crate::state::org::model::format_time;
 use crate::state::tasks::{self, Family, Started, Status, Task, Work};
 use crate::state::{BusinessError, Ctx, Handler};
 
-use super::roles::{self, PARAM_ERROR, ROLE_NOT_EXIST};
-use super::subjects::{
-    self, Principal, PrincipalKind, Target, TargetKind, GROUP_NOT_EXIST, TARGET_NOT_MEMBER,
-    USER_NOT_EXIST,
-};
+use super::roles::{self, ROLE_NOT_EXIST};
+use super::groups::GROUP_NOT_EXIST;
+use super::paging::{self, Order, PARAM_ERROR};
+use super::subjects::{self, Principal, PrincipalKind, Target, TargetKind, TARGET_NOT_MEMBER};
+use super::users::USER_NOT_EXIST;
 use super::zone::{self, NOT_OPEN, ZONE_NOT_EXIST};
 use super::Zone;
 
@@ -34,7 +34,7 @@ const MAX_PER_CALL: usize = 50;
 pub(crate) const MAX_ASSIGNMENTS: usize = 1000;
 
 /// What identifies an assignment.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Key {
     pub role: String,
     pub target: Target,
@@ -479,7 +479,7 @@ fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
                 .then(|| (a.seq, assignment_info(inner, z, a, role)))
         })
         .collect();
-    subjects::list_answer(ctx, "RoleAssignments", items)
+    paging::answer(ctx, "RoleAssignments", items, Order::Oldest)
 }
 
 fn assignment_info(inner: &Inner, z: &Zone, a: &Assignment, role: &roles::RoleConfiguration) -> Value {
@@ -567,7 +567,7 @@ fn list_tasks(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
         })
         .map(|t| (t.seq, task_info(t)))
         .collect();
-    subjects::list_answer(ctx, "Tasks", items)
+    paging::answer(ctx, "Tasks", items, Order::Oldest)
 }
 
 /// Task work: the assignment `key` comes into being, and its role configuration is deployed

@@ -21,8 +21,11 @@ use crate::state::failure::{Failure, BAD_NEXT_TOKEN, BAD_VALUE};
 use crate::state::org::model::format_time;
 use crate::state::{BusinessError, Ctx, Handler};
 
-use super::subjects::{self, Target};
+use super::paging::{self, Order};
+use super::subjects::Target;
 use super::zone::{self, NOT_OPEN, ZONE_NOT_EXIST};
+
+pub(crate) use super::paging::PARAM_ERROR;
 use super::{assignments, Zone};
 
 pub(crate) use provisioning::{deploy, dismantled, provisioned, Deployment, Provisioning};
@@ -30,7 +33,7 @@ pub(crate) use provisioning::{deploy, dismantled, provisioned, Deployment, Provi
 type Result<T> = std::result::Result<T, BusinessError>;
 
 /// Role configurations per zone (the quota `GetZoneStatistics` reports).
-pub(crate) const MAX_ROLE_CONFIGURATIONS: usize = 1000;
+pub(crate) const MAX_ROLE_CONFIGURATIONS: usize = super::zone::ROLE_CONFIGURATION_QUOTA;
 const MAX_NAME: usize = 128;
 const MAX_DESCRIPTION: usize = 1024;
 const SESSION_DURATION: std::ops::RangeInclusive<i64> = 900..=43_200;
@@ -176,14 +179,6 @@ const ROLE_HAS_POLICIES: Failure = Failure {
     codes: &["InvalidParameter.RolePolicyAlreadyExist"],
     fallback: "ResourceInUse",
     message: "The role configuration still holds permission policies; remove them first.",
-};
-
-/// A list filter the action does not accept.
-pub(crate) const PARAM_ERROR: Failure = Failure {
-    name: "ParamError",
-    codes: &["InvalidParameter.ParamError"],
-    fallback: "InvalidParameterValue",
-    message: "A parameter has a value this action does not accept.",
 };
 
 pub(crate) static HANDLERS: &[Handler] = &[
@@ -396,7 +391,7 @@ fn create(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
         ));
     }
     let zone_id = z.id.clone();
-    let (seq, id) = subjects::new_id(&mut inner.identity_center, "rc-", 10);
+    let (seq, id) = inner.identity_center.new_id("rc-", 10);
     let role = RoleConfiguration {
         id: id.clone(),
         seq,
@@ -440,7 +435,7 @@ fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
             (r.seq, r.info(selected))
         })
         .collect();
-    subjects::list_answer(ctx, "RoleConfigurations", items)
+    paging::answer(ctx, "RoleConfigurations", items, Order::Oldest)
 }
 
 fn update(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {

@@ -1,8 +1,10 @@
 //! Not yet stateful.
 
+use serde::{Deserialize, Serialize};
+
 use crate::state::Handler;
 
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct Saml {}
 
 pub(crate) static HANDLERS: &[Handler] = &[];

@@ -1,6 +1,7 @@
-//! Where access goes: a target account of the zone's organization, a member (`MemberUin`) or
-//! the manager itself (`ManagerUin`). Role configuration provisionings, role assignments and
-//! user synchronizations all name one, and each re-checks it when its task completes.
+//! Who is given access, and where: a principal (a user or group of the zone) and a target
+//! account of the zone's organization, a member (`MemberUin`) or the manager itself
+//! (`ManagerUin`). Role configuration deployments name a target; role assignments and user
+//! synchronizations name both, and each task re-checks them when it completes.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -8,6 +9,10 @@ use serde_json::Value;
 use crate::state::data::Inner;
 use crate::state::failure::{Failure, BAD_VALUE};
 use crate::state::{BusinessError, Ctx};
+
+use super::groups::GROUP_NOT_EXIST;
+use super::users::USER_NOT_EXIST;
+pub(crate) use super::PrincipalKind;
 
 type Result<T> = std::result::Result<T, BusinessError>;
 
@@ -118,87 +123,20 @@ impl Target {
     }
 }
 
-/// Who access is given to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub(crate) enum PrincipalKind {
-    User,
-    Group,
-}
-
-impl PrincipalKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PrincipalKind::User => "User",
-            PrincipalKind::Group => "Group",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "User" => Some(PrincipalKind::User),
-            "Group" => Some(PrincipalKind::Group),
-            _ => None,
-        }
-    }
-}
-
 /// An Identity Center user or group, by ID.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Principal {
     pub kind: PrincipalKind,
     pub id: String,
 }
 
-/// A fresh creation sequence number and an ID made from it.
-pub(crate) fn new_id(
-    ic: &mut super::IdentityCenter,
-    prefix: &str,
-    _len: u32,
-) -> (u64, String) {
-    let seq = ic.seq();
-    (seq, format!("{prefix}{}", crate::state::tasks::scattered(seq)))
-}
-
-/// A list answer: the page of `items` under `member`, with `TotalCounts`, `MaxResults`,
-/// `NextToken`, `IsTruncated`.
-pub(crate) fn list_answer(
-    ctx: &Ctx<'_>,
-    member: &str,
-    items: Vec<(u64, Value)>,
-) -> Result<Value> {
-    let walk = ctx.token_page(10, 100)?;
-    let max = walk.max;
-    let paged = walk.slice(items);
-    let mut out = serde_json::Map::new();
-    out.insert(member.to_owned(), Value::Array(paged.items));
-    out.insert("TotalCounts".into(), serde_json::json!(paged.total));
-    out.insert("MaxResults".into(), serde_json::json!(max));
-    out.insert("NextToken".into(), serde_json::json!(paged.next_token));
-    out.insert("IsTruncated".into(), serde_json::json!(paged.is_truncated));
-    Ok(Value::Object(out))
-}
-
 /// The name of the user or group `p` of `zone`, if it exists.
 pub(crate) fn principal_name(zone: &super::Zone, p: &Principal) -> Option<String> {
-    let _ = (zone, p);
-    None
+    match p.kind {
+        PrincipalKind::User => zone.users.get(&p.id).map(|u| u.name.clone()),
+        PrincipalKind::Group => zone.groups.get(&p.id).map(|g| g.name.clone()),
+    }
 }
-
-/// A user the zone does not have.
-pub(crate) const USER_NOT_EXIST: Failure = Failure {
-    name: "UserNotExist",
-    codes: &["ResourceNotFound.UserNotExist"],
-    fallback: "ResourceNotFound",
-    message: "The zone has no user with this ID.",
-};
-
-/// A group the zone does not have.
-pub(crate) const GROUP_NOT_EXIST: Failure = Failure {
-    name: "GroupNotExist",
-    codes: &["InvalidParameter.GroupNotExist"],
-    fallback: "ResourceNotFound",
-    message: "The zone has no group with this ID.",
-};
 
 impl Principal {
     /// The `PrincipalType` and `PrincipalId` members of `object`; both required.

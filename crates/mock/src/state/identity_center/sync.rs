@@ -14,11 +14,10 @@ use crate::state::tasks::{self, Family, Started, Work};
 use crate::state::{BusinessError, Ctx, Handler};
 
 use super::assignments::poll_task;
-use super::roles::PARAM_ERROR;
-use super::subjects::{
-    self, Principal, PrincipalKind, Target, TargetKind, GROUP_NOT_EXIST, TARGET_NOT_MEMBER,
-    USER_NOT_EXIST,
-};
+use super::groups::GROUP_NOT_EXIST;
+use super::paging::{self, Order, PARAM_ERROR};
+use super::subjects::{self, Principal, PrincipalKind, Target, TargetKind, TARGET_NOT_MEMBER};
+use super::users::USER_NOT_EXIST;
 use super::zone::{self, NOT_OPEN, ZONE_NOT_EXIST};
 use super::Zone;
 
@@ -323,7 +322,7 @@ fn create(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     let (zone_id, entries) = entries(inner, ctx)?;
     let mut out = Vec::new();
     for mut p in entries {
-        let (seq, id) = subjects::new_id(&mut inner.identity_center, "up-", 10);
+        let (seq, id) = inner.identity_center.new_id("up-", 10);
         (p.seq, p.id) = (seq, id);
         let work = Work::StartUserSync(p.clone());
         let kind = work.task_type();
@@ -390,7 +389,7 @@ fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
             (seq, info)
         })
         .collect();
-    subjects::list_answer(ctx, "UserProvisionings", items)
+    paging::answer(ctx, "UserProvisionings", items, Order::Oldest)
 }
 
 fn update(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {

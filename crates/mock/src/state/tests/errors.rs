@@ -1147,6 +1147,7 @@ fn every_modelled_error_has_a_trigger() {
         member_limit,
         invitations,
         emails,
+        super::identity_center_zone::all_triggers,
     ] {
         seen.extend(part());
     }

@@ -9,10 +9,15 @@
 mod concurrency;
 mod coverage_doc;
 mod errors;
-mod ic_support;
-mod role_configurations;
+mod identity_center_access;
+mod identity_center_groups;
+mod identity_center_roles;
+mod identity_center_saml;
+mod identity_center_scim;
+mod identity_center_tasks;
+mod identity_center_users;
+mod identity_center_zone;
 mod shapes;
-mod tasks;
 mod workflow;
 
 use std::cell::{Cell, RefCell};

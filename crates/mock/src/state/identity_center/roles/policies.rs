@@ -15,7 +15,8 @@ use super::{role, role_ids, role_mut, PARAM_ERROR, ROLE_NOT_EXIST};
 type Result<T> = std::result::Result<T, BusinessError>;
 
 /// System policies per role configuration (the quota `GetZoneStatistics` reports).
-pub(crate) const MAX_SYSTEM_POLICIES: usize = 20;
+pub(crate) const MAX_SYSTEM_POLICIES: usize =
+    super::super::zone::SYSTEM_POLICIES_PER_ROLE_CONFIGURATION_QUOTA;
 /// Custom policies per role configuration (the mock's choice).
 pub(crate) const MAX_CUSTOM_POLICIES: usize = 10;
 /// Policies one call may add, as documented.

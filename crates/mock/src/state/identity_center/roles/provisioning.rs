@@ -13,7 +13,8 @@ use crate::state::tasks::{self, Started, Work};
 use crate::state::{BusinessError, Ctx};
 
 use super::super::assignments;
-use super::super::subjects::{self, Target, TargetKind, TARGET_NOT_MEMBER};
+use super::super::paging::{self, Order};
+use super::super::subjects::{Target, TargetKind, TARGET_NOT_MEMBER};
 use super::super::zone::{self, NOT_OPEN, ZONE_NOT_EXIST};
 use super::{role, PARAM_ERROR, ROLE_NOT_EXIST};
 
@@ -216,7 +217,7 @@ pub(super) fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
             (p.seq, item)
         })
         .collect();
-    subjects::list_answer(ctx, "RoleConfigurationProvisionings", items)
+    paging::answer(ctx, "RoleConfigurationProvisionings", items, Order::Oldest)
 }
 
 /// Task work: `role` deployed (again) on `target`.

@@ -16,28 +16,9 @@ pub(super) fn world() -> (Probe, String) {
     (p, zone)
 }
 
-/// HOST opens Identity Center.
+/// `host` opens Identity Center (a zone named after it).
 pub(super) fn open_zone(p: &Probe, host: u64) -> String {
-    let mut inner = p.world.lock();
-    let id = format!("z-test{host}");
-    inner.identity_center.zones.insert(
-        id.clone(),
-        crate::state::identity_center::Zone {
-            id: id.clone(),
-            name: "test".into(),
-            owner_uin: host,
-            create_time: NOW,
-            update_time: NOW,
-            users: Default::default(),
-            groups: Default::default(),
-            roles: Default::default(),
-            assignments: Default::default(),
-            scim: Default::default(),
-            saml: Default::default(),
-            sync: Default::default(),
-        },
-    );
-    id
+    super::identity_center_zone::open(p, host, &format!("zone-{host}"))
 }
 
 /// `params` with the zone's ID added.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::ic_support::*;
+use super::identity_center_access::*;
 use super::*;
 use crate::state::TaskPolicy;
 
@@ -155,7 +155,7 @@ fn a_task_whose_subject_disappears_fails_with_a_reason() {
     assert!(reason.contains(&role), "{reason}");
 
     // The target leaves the organization while its deployment is in progress.
-    let role = super::ic_support::role(&p, &zone, "staying");
+    let role = super::identity_center_access::role(&p, &zone, "staying");
     let task = ok(
         &p,
         &zone,

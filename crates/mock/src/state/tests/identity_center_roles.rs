@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use super::ic_support::*;
+use super::identity_center_access::*;
 use super::*;
 use crate::state::TaskPolicy;
 
