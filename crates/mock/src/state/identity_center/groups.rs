@@ -269,9 +269,9 @@ pub(crate) static HANDLERS: &[Handler] = &[
             GROUP_NOT_EXIST,
             SYNCHRONIZED_GROUP,
             GROUP_NOT_EMPTY,
-            // Once role assignments and user synchronizations can name a principal (their
-            // hooks answer false until then), also PRINCIPAL_ASSIGNED and PRINCIPAL_PROVISIONED,
-            // each with a trigger test.
+            // Triggered in the assignment and user-sync tests.
+            PRINCIPAL_ASSIGNED,
+            PRINCIPAL_PROVISIONED,
         ],
         run: delete_group,
     },

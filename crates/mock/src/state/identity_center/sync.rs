@@ -82,6 +82,9 @@ impl UserSync {
     pub fn forget_target(&mut self, target: &Target) {
         self.by_id.retain(|_, p| p.target != *target);
     }
+    pub(crate) fn insert(&mut self, p: UserProvisioning) {
+        self.by_id.insert(p.id.clone(), p);
+    }
 }
 
 impl UserProvisioning {
@@ -473,7 +476,7 @@ pub(crate) fn started(
         .ok_or("the zone no longer exists")?;
     let mut p = p.clone();
     (p.create_time, p.update_time) = (now, now);
-    z.sync.by_id.insert(p.id.clone(), p);
+    z.sync.insert(p);
     Ok(())
 }
 

@@ -1148,6 +1148,7 @@ fn every_modelled_error_has_a_trigger() {
         invitations,
         emails,
         super::identity_center_zone::all_triggers,
+        super::identity_center_access::all_triggers,
     ] {
         seen.extend(part());
     }

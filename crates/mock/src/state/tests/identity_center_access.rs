@@ -102,3 +102,110 @@ pub(super) fn deployments(p: &Probe, zone: &str, filter: Value) -> Vec<Value> {
         .unwrap()
         .clone()
 }
+
+/// Every modelled code of the access actions (and of DeleteUser / DeleteGroup refusing for
+/// them), each by its trigger.
+pub(super) fn all_triggers() -> std::collections::BTreeSet<(Version, String, String)> {
+    let mut seen = super::identity_center_roles::zone_errors();
+    seen.extend(super::identity_center_roles::errors());
+    seen.extend(super::identity_center_roles::limit_errors());
+    seen.extend(super::identity_center_assignments::triggers());
+    seen.extend(super::identity_center_sync::triggers());
+    seen
+}
+
+/// Each of the 23 access actions once, successfully (their answers shape-checked by the probe).
+pub(super) fn every_action_once() -> std::collections::BTreeSet<(Version, String)> {
+    use super::identity_center_assignments::{assign, entry};
+    use super::identity_center_sync::{sync_entry, wait_sync};
+    let (p, zone) = world();
+    let z = zone.as_str();
+    let u = super::identity_center_zone::user(&p, z, "everything");
+    let rc = role(&p, z, "everything");
+    get_update_list(&p, z, &rc);
+    policies(&p, z, &rc);
+    provision(&p, z, &rc, BOB);
+    deployments(&p, z, json!({}));
+    let task = assign(&p, z, entry(&rc, "User", &u, member(ALICE)));
+    wait(&p, z, task["TaskId"].as_str().unwrap(), 5);
+    ok(&p, z, "ListRoleAssignments", json!({}));
+    ok(&p, z, "ListTasks", json!({}));
+    let delete = ok(
+        &p,
+        z,
+        "DeleteRoleAssignment",
+        with(
+            json!({"RoleConfigurationId": rc, "PrincipalType": "User", "PrincipalId": u}),
+            member(ALICE),
+        ),
+    );
+    wait(&p, z, delete["Task"]["TaskId"].as_str().unwrap(), 5);
+    let dismantle = ok(
+        &p,
+        z,
+        "DismantleRoleConfiguration",
+        with(json!({"RoleConfigurationId": rc}), member(BOB)),
+    );
+    wait(&p, z, dismantle["Task"]["TaskId"].as_str().unwrap(), 5);
+    let started = ok(
+        &p,
+        z,
+        "CreateUserSyncProvisioning",
+        json!({"UserSyncProvisionings": [sync_entry("User", &u, member(ALICE))]}),
+    )["Tasks"][0]
+        .clone();
+    wait_sync(&p, z, started["TaskId"].as_str().unwrap());
+    let id = started["UserProvisioningId"].clone();
+    ok(&p, z, "GetUserSyncProvisioning", json!({"UserProvisioningId": id}));
+    ok(&p, z, "ListUserSyncProvisionings", json!({}));
+    ok(
+        &p,
+        z,
+        "UpdateUserSyncProvisioning",
+        json!({"UserProvisioningId": id, "NewDescription": "x"}),
+    );
+    ok(&p, z, "DeleteUserSyncProvisioning", json!({"UserProvisioningId": id}));
+    let bare = role(&p, z, "bare");
+    ok(&p, z, "DeleteRoleConfiguration", json!({"RoleConfigurationId": bare}));
+    p.succeeded()
+}
+
+fn get_update_list(p: &Probe, z: &str, rc: &str) {
+    ok(p, z, "GetRoleConfiguration", json!({"RoleConfigurationId": rc}));
+    ok(
+        p,
+        z,
+        "UpdateRoleConfiguration",
+        json!({"RoleConfigurationId": rc, "NewDescription": "all of it"}),
+    );
+    ok(p, z, "ListRoleConfigurations", json!({"FilterTargets": [ALICE]}));
+}
+
+/// Adds, lists, changes and removes a custom policy of `rc`.
+fn policies(p: &Probe, z: &str, rc: &str) {
+    ok(
+        p,
+        z,
+        "AddPermissionPolicyToRoleConfiguration",
+        json!({"RoleConfigurationId": rc, "RolePolicyType": "Custom", "RolePolicyNames": ["mine"],
+               "CustomPolicyDocument": "{}"}),
+    );
+    ok(
+        p,
+        z,
+        "ListPermissionPoliciesInRoleConfiguration",
+        json!({"RoleConfigurationId": rc}),
+    );
+    ok(
+        p,
+        z,
+        "UpdateCustomPolicyForRoleConfiguration",
+        json!({"RoleConfigurationId": rc, "CustomPolicyName": "mine", "NewCustomPolicyDocument": "{\"v\":1}"}),
+    );
+    ok(
+        p,
+        z,
+        "RemovePermissionPolicyFromRoleConfiguration",
+        json!({"RoleConfigurationId": rc, "RolePolicyType": "Custom", "RolePolicyName": "mine"}),
+    );
+}
