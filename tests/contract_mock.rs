@@ -12,7 +12,13 @@ async fn the_mock_honours_the_whole_contract() {
     assert_eq!(counts.actions, 146, "{}", report.summary());
     assert!(report.skipped.is_empty());
     // Every family's flow ran, and the burst above DescribeOrganization's limit was throttled.
-    for family in ["organization", "nodes", "members", "invitations"] {
+    for family in [
+        "organization",
+        "nodes",
+        "members",
+        "invitations",
+        "identity_center_access",
+    ] {
         let check = format!("flow.{family}");
         assert!(
             report.cases.iter().any(|c| c.check == check),

@@ -10,6 +10,8 @@
 use serde_json::{json, Value};
 use tco_spec::Version;
 
+mod identity_center_access;
+
 use crate::config::{Account, DEFAULT_UIN};
 use crate::state::Call;
 use crate::{MockServer, MockServerBuilder};
@@ -83,6 +85,9 @@ struct Ids {
     created: u64,
     bound: u64,
     bind_id: u64,
+    /// Identity Center role configurations, assignments, user synchronization (made for the
+    /// actions that need them only).
+    access: Option<identity_center_access::AccessIds>,
 }
 
 /// Runs actions against a mock's world, as its accounts, at one time.
@@ -143,7 +148,7 @@ pub fn populate(mock: &MockServer, action: &str, now: i64) -> Result<Fixtures, S
             // Only an organization without members can be deleted: no further setup.
             None
         } else {
-            Some(setup(&mut driver, host)?)
+            Some(setup(&mut driver, host, action)?)
         }
     };
     Ok(Fixtures {
@@ -152,7 +157,7 @@ pub fn populate(mock: &MockServer, action: &str, now: i64) -> Result<Fixtures, S
     })
 }
 
-fn setup(d: &mut Driver<'_>, host: u64) -> Result<Ids, String> {
+fn setup(d: &mut Driver<'_>, host: u64, action: &str) -> Result<Ids, String> {
     let v18 = Version::V2018_12_25;
     let v21 = Version::V2021_03_31;
     let org_id = id(&d.call(host, v18, "GetOrganization", json!({}))?, "OrgId")?;
@@ -239,6 +244,11 @@ fn setup(d: &mut Driver<'_>, host: u64) -> Result<Ids, String> {
         "DescribeOrganizationMemberEmailBind",
         json!({"MemberUin": bound}),
     )?;
+    let access = if identity_center_access::ACTIONS.contains(&action) {
+        Some(identity_center_access::setup(d, host, JOINED_UIN, created)?)
+    } else {
+        None
+    };
     Ok(Ids {
         org_id,
         root,
@@ -248,6 +258,7 @@ fn setup(d: &mut Driver<'_>, host: u64) -> Result<Ids, String> {
         created,
         bound,
         bind_id: id(&bind, "BindId")?,
+        access,
     })
 }
 
@@ -264,6 +275,9 @@ impl Fixtures {
         let Some(ids) = &self.ids else {
             return (example, Caller::Host);
         };
+        if let Some(access) = &ids.access {
+            return (access.request_for(action, example), Caller::Host);
+        }
         if let Some(map) = example.as_object_mut() {
             for (member, value) in map.iter_mut() {
                 let id = match (action, member.as_str()) {
