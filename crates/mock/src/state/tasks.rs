@@ -463,11 +463,12 @@ fn task_id(seq: u64) -> String {
 }
 
 /// Ten base-36 characters for `seq`: a bijection on 0..36^10 (multiplying by a number prime
-/// to 36), so distinct sequence numbers give distinct strings.
-pub(crate) fn scattered(seq: u64) -> String {
+/// to 36, then shifting), so distinct sequence numbers give distinct strings.
+fn scattered(seq: u64) -> String {
     const MODULUS: u128 = 3_656_158_440_062_976; // 36^10
-    const FACTOR: u128 = 2_654_435_761;
-    let mut n = (u128::from(seq) * FACTOR) % MODULUS;
+    const FACTOR: u128 = 0x9E37_79B9_7F4A_7C15; // odd, not a multiple of 3
+    const SHIFT: u128 = 0x5BD1_E995;
+    let mut n = (u128::from(seq) * FACTOR + SHIFT) % MODULUS;
     let mut out = [b'0'; 10];
     for slot in out.iter_mut().rev() {
         let digit = (n % 36) as u8;
