@@ -17,6 +17,7 @@ async fn the_mock_honours_the_whole_contract() {
         "nodes",
         "members",
         "invitations",
+        "identity_center",
         "identity_center_access",
     ] {
         let check = format!("flow.{family}");

@@ -1,16 +1,20 @@
 //! A world in which every action's example request can succeed, shared by the contract suite
 //! and the client's end-to-end tests. The examples name IDs that do not exist; [`populate`]
 //! gives a fresh mock an organization, units, members (with and without a bound email), a
-//! pending invitation and the invitee's and member's own accounts, and
+//! pending invitation and the invitee's and member's own accounts, the manager's Identity
+//! Center zone with users, groups, a SCIM key and an identity provider, and
 //! [`Fixtures::request_for`] replaces the example's IDs by the fixtures' and names the account
 //! that may make the call (the invitee accepts or denies, the member quits).
 //!
 //! Start the mock from [`builder`] (or register [`accounts`] on one), then call [`populate`].
 
+mod identity_center;
+
 use serde_json::{json, Value};
 use tco_spec::Version;
 
 mod identity_center_access;
+pub use identity_center::ZONE_NAME;
 
 use crate::config::{Account, DEFAULT_UIN};
 use crate::state::Call;
@@ -22,6 +26,12 @@ pub const JOINED_UIN: u64 = 200_000_000_001;
 pub const PENDING_UIN: u64 = 200_000_000_002;
 /// The account outside any organization.
 pub const OUTSIDER_UIN: u64 = 200_000_000_003;
+
+/// Identity Center's single sign-on test data (see `fixtures/saml/README.md`): a signing
+/// certificate, a second one for rollover, and IdP metadata naming the first.
+pub const SAML_SIGNING_CERTIFICATE: &str = include_str!("../fixtures/saml/idp-signing.pem");
+pub const SAML_ROLLOVER_CERTIFICATE: &str = include_str!("../fixtures/saml/idp-rollover.pem");
+pub const SAML_IDP_METADATA: &str = include_str!("../fixtures/saml/idp-metadata.xml");
 
 /// One fixture account.
 pub fn account(uin: u64) -> Account {
@@ -71,6 +81,11 @@ impl Caller {
 #[derive(Debug, Clone)]
 pub struct Fixtures {
     ids: Option<Ids>,
+    /// Identity Center's IDs, for every action but those that need no organization or no zone.
+    identity_center: Option<identity_center::IdentityCenterIds>,
+    /// Role configurations, assignments, user synchronization in that zone, for the access
+    /// actions only.
+    access: Option<identity_center_access::AccessIds>,
     calls: u64,
 }
 
@@ -85,9 +100,6 @@ struct Ids {
     created: u64,
     bound: u64,
     bind_id: u64,
-    /// Identity Center role configurations, assignments, user synchronization (made for the
-    /// actions that need them only).
-    access: Option<identity_center_access::AccessIds>,
 }
 
 /// Runs actions against a mock's world, as its accounts, at one time.
@@ -148,16 +160,29 @@ pub fn populate(mock: &MockServer, action: &str, now: i64) -> Result<Fixtures, S
             // Only an organization without members can be deleted: no further setup.
             None
         } else {
-            Some(setup(&mut driver, host, action)?)
+            Some(setup(&mut driver, host)?)
         }
+    };
+    let identity_center = if ids.is_some() && action != "OpenIdentityCenter" {
+        Some(identity_center::setup(&mut driver, host)?)
+    } else {
+        None
+    };
+    let access = match &ids {
+        Some(ids) if identity_center_access::ACTIONS.contains(&action) => Some(
+            identity_center_access::setup(&mut driver, host, JOINED_UIN, ids.created)?,
+        ),
+        _ => None,
     };
     Ok(Fixtures {
         ids,
+        identity_center,
+        access,
         calls: driver.calls,
     })
 }
 
-fn setup(d: &mut Driver<'_>, host: u64, action: &str) -> Result<Ids, String> {
+fn setup(d: &mut Driver<'_>, host: u64) -> Result<Ids, String> {
     let v18 = Version::V2018_12_25;
     let v21 = Version::V2021_03_31;
     let org_id = id(&d.call(host, v18, "GetOrganization", json!({}))?, "OrgId")?;
@@ -244,11 +269,6 @@ fn setup(d: &mut Driver<'_>, host: u64, action: &str) -> Result<Ids, String> {
         "DescribeOrganizationMemberEmailBind",
         json!({"MemberUin": bound}),
     )?;
-    let access = if identity_center_access::ACTIONS.contains(&action) {
-        Some(identity_center_access::setup(d, host, JOINED_UIN, created)?)
-    } else {
-        None
-    };
     Ok(Ids {
         org_id,
         root,
@@ -258,7 +278,6 @@ fn setup(d: &mut Driver<'_>, host: u64, action: &str) -> Result<Ids, String> {
         created,
         bound,
         bind_id: id(&bind, "BindId")?,
-        access,
     })
 }
 
@@ -275,11 +294,19 @@ impl Fixtures {
         let Some(ids) = &self.ids else {
             return (example, Caller::Host);
         };
-        if let Some(access) = &ids.access {
+        if let Some(access) = &self.access {
             return (access.request_for(action, example), Caller::Host);
         }
         if let Some(map) = example.as_object_mut() {
             for (member, value) in map.iter_mut() {
+                let identity_center = match &self.identity_center {
+                    Some(ic) => ic.value_for(action, member),
+                    None => identity_center::zone_name_for(action, member),
+                };
+                if let Some(replaced) = identity_center {
+                    *value = replaced;
+                    continue;
+                }
                 let id = match (action, member.as_str()) {
                     (_, "OrgId") => ids.org_id,
                     (_, "ParentNodeId") => ids.root,

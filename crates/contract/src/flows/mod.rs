@@ -1,12 +1,13 @@
 //! Stateful flows: setup, exercise, teardown, with the IDs one call returns fed to the next.
 //! One flow per family the API is built around: the organization, its nodes (units), its
 //! members and its invitations, mixing both versions as a real client would (they share one
-//! world).
+//! world); and one file per area beyond those (Identity Center: [`identity_center`]).
 //!
 //! Each step must succeed and answer in its documented shape; a step that creates something
 //! registers the call that removes it, and those run in reverse order at the end whatever
 //! happened, so a flow leaves an account as it found it.
 
+mod identity_center;
 mod identity_center_access;
 
 use std::collections::HashMap;
@@ -60,7 +61,9 @@ pub struct Undo {
 /// A family's flow.
 #[derive(Clone)]
 pub struct Flow {
-    /// `organization`, `nodes`, `members`, `invitations`; the check is `flow.<family>`.
+    /// `organization`, `nodes`, `members`, `invitations`, `identity_center`,
+    /// `identity_center_access`; the check is
+    /// `flow.<family>`.
     pub family: &'static str,
     /// Variables that must be given up front (the flow is skipped without them).
     pub needs: &'static [&'static str],
@@ -159,6 +162,7 @@ pub fn all() -> Vec<Flow> {
         nodes(),
         members(),
         invitations(),
+        identity_center::users_and_groups(),
         identity_center_access::flow(),
     ]
 }
@@ -381,6 +385,9 @@ mod tests {
             "InvitationId",
         ] {
             vars.insert(name, json!(1001));
+        }
+        for name in ["ZoneId", "UserId", "GroupId"] {
+            vars.insert(name, json!("x-placeholder"));
         }
         vars.insert("HostUin", json!(100_000_000_001_u64));
         for (name, placeholder) in identity_center_access::VARIABLES {

@@ -5,7 +5,6 @@
 mod world;
 
 mod identity_center;
-mod identity_center_tasks;
 mod member_login;
 mod policies;
 mod services;

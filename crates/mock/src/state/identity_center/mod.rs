@@ -13,6 +13,8 @@ mod groups;
 mod paging;
 pub(crate) mod roles;
 mod saml;
+mod saml_cert;
+mod saml_metadata;
 mod scim;
 pub(crate) mod subjects;
 pub(crate) mod sync;

@@ -161,7 +161,7 @@ pub(super) fn decisions() -> Vec<String> {
     vec![format!(
         "SCIM: at most {MAX_CREDENTIALS} keys per zone, as the service's guide says \
          (`LimitExceeded.ScimCredentialLimitExceeded`). A key is `Enabled` when created, of type \
-         `{CREDENTIAL_TYPE}`, and expires after `ExpireDuration` seconds (an hour to 99 years; a year when absent; \
+         `{CREDENTIAL_TYPE}`, and expires after `ExpireDuration` seconds (an hour to 99 years; 365 days when absent; \
          otherwise `InvalidParameterValue`). Its secret ({SECRET_LEN} random letters and digits) is in the \
          `CreateSCIMCredential` answer only: the mock keeps no copy, so no list, log or saved world shows it. \
          Keys can be made whether synchronization is on or not. SCIM synchronization starts `Disabled`; \

@@ -117,7 +117,8 @@ pub(super) fn decisions() -> Vec<String> {
             .to_owned(),
         "Zone names are unique across the mock (`InvalidParameterValue.IdentityCenterZoneNameAlreadyExist`) and \
          have 2-64 lowercase letters, digits and hyphens, no leading, trailing or doubled hyphen \
-         (`InvalidParameterValue.ZoneNameFormatError`, or `InvalidParameterValue` where not documented). \
+         (`InvalidParameterValue.ZoneNameFormatError`, or `InvalidParameterValue` where not documented); the \
+         contract's example name `testName` breaks that format and is refused. \
          Deleting the organization removes its zone and everything in it: no code documents a refusal."
             .to_owned(),
         format!(
