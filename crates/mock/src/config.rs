@@ -511,7 +511,10 @@ mod tests {
 
     #[test]
     fn the_tasks_table_sets_the_task_policy() {
-        let c = Config::from_toml("[tasks]\ncomplete = \"after-duration\"\nduration_ms = 1500\nfail = \"no quota\"\n").unwrap();
+        let c = Config::from_toml(
+            "[tasks]\ncomplete = \"after-duration\"\nduration_ms = 1500\nfail = \"no quota\"\n",
+        )
+        .unwrap();
         assert_eq!(
             c.tasks,
             TaskPolicy::after(Duration::from_millis(1500)).and_fail("no quota")

@@ -27,8 +27,7 @@ pub(super) const VARIABLES: [(&str, &str); 7] = [
 ];
 
 const CUSTOM_POLICY: &str = "tco-contract-custom";
-const CUSTOM_DOCUMENT: &str =
-    r#"{"version":"2.0","statement":[{"effect":"allow","action":["cam:GetRole"],"resource":["*"]}]}"#;
+const CUSTOM_DOCUMENT: &str = r#"{"version":"2.0","statement":[{"effect":"allow","action":["cam:GetRole"],"resource":["*"]}]}"#;
 
 /// A task is done once it is no longer `InProgress`; two minutes at most.
 const TASK_DONE: Until = Until {
@@ -41,10 +40,12 @@ const TASK_DONE: Until = Until {
 fn wait(params: fn(&Vars) -> Value) -> Step {
     Step {
         until: Some(TASK_DONE),
-        verify: Some(|r, _| match r.pointer("/TaskStatus/Status").and_then(Value::as_str) {
-            Some("Success") => Ok(()),
-            _ => Err(format!("the task ended {}", r["TaskStatus"])),
-        }),
+        verify: Some(
+            |r, _| match r.pointer("/TaskStatus/Status").and_then(Value::as_str) {
+                Some("Success") => Ok(()),
+                _ => Err(format!("the task ended {}", r["TaskStatus"])),
+            },
+        ),
         ..step(V2021, "GetTaskStatus", params)
     }
 }
@@ -71,15 +72,22 @@ fn on_manager(v: &Vars, extra: Value) -> Value {
 }
 
 fn assignment(v: &Vars) -> Value {
-    on_manager(v, json!({"PrincipalType": "User", "PrincipalId": var(v, "UserId")}))
+    on_manager(
+        v,
+        json!({"PrincipalType": "User", "PrincipalId": var(v, "UserId")}),
+    )
 }
 
 /// Whether `RoleAssignments` holds the flow's assignment.
 fn lists_assignment(r: &Value, v: &Vars) -> bool {
-    r["RoleAssignments"].as_array().into_iter().flatten().any(|a| {
-        a["PrincipalId"] == var(v, "UserId")
-            && a["RoleConfigurationId"] == var(v, "RoleConfigurationId")
-    })
+    r["RoleAssignments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|a| {
+            a["PrincipalId"] == var(v, "UserId")
+                && a["RoleConfigurationId"] == var(v, "RoleConfigurationId")
+        })
 }
 
 pub(super) fn flow() -> Flow {
@@ -97,7 +105,11 @@ pub(super) fn flow() -> Flow {
             },
             Step {
                 capture: &[("ZoneId", "/ZoneId")],
-                ..step(V2021, "OpenIdentityCenter", |_| json!({"ZoneName": "tco-contract-zone"}))
+                ..step(
+                    V2021,
+                    "OpenIdentityCenter",
+                    |_| json!({"ZoneName": "tco-contract-zone"}),
+                )
             },
             Step {
                 capture: &[("UserId", "/UserInfo/UserId")],
@@ -107,15 +119,26 @@ pub(super) fn flow() -> Flow {
                     params: |v| in_zone(v, json!({"UserId": var(v, "UserId")})),
                 }),
                 ..step(V2021, "CreateUser", |v| {
-                    in_zone(v, json!({"UserName": "tco-contract-user", "Email": "tco-contract-user@example.com"}))
+                    in_zone(
+                        v,
+                        json!({"UserName": "tco-contract-user", "Email": "tco-contract-user@example.com"}),
+                    )
                 })
             },
             Step {
-                capture: &[("RoleConfigurationId", "/RoleConfigurationInfo/RoleConfigurationId")],
+                capture: &[(
+                    "RoleConfigurationId",
+                    "/RoleConfigurationInfo/RoleConfigurationId",
+                )],
                 undo: Some(Undo {
                     version: V2021,
                     action: "DeleteRoleConfiguration",
-                    params: |v| in_zone(v, json!({"RoleConfigurationId": var(v, "RoleConfigurationId")})),
+                    params: |v| {
+                        in_zone(
+                            v,
+                            json!({"RoleConfigurationId": var(v, "RoleConfigurationId")}),
+                        )
+                    },
                 }),
                 ..step(V2021, "CreateRoleConfiguration", |v| {
                     in_zone(
@@ -126,9 +149,19 @@ pub(super) fn flow() -> Flow {
                 })
             },
             Step {
-                verify: Some(|r, v| is_var(&r["RoleConfigurationInfo"], "RoleConfigurationId", v, "created as")),
+                verify: Some(|r, v| {
+                    is_var(
+                        &r["RoleConfigurationInfo"],
+                        "RoleConfigurationId",
+                        v,
+                        "created as",
+                    )
+                }),
                 ..step(V2021, "GetRoleConfiguration", |v| {
-                    in_zone(v, json!({"RoleConfigurationId": var(v, "RoleConfigurationId")}))
+                    in_zone(
+                        v,
+                        json!({"RoleConfigurationId": var(v, "RoleConfigurationId")}),
+                    )
                 })
             },
             Step {
@@ -187,18 +220,34 @@ pub(super) fn flow() -> Flow {
                     }
                 }),
                 ..step(V2021, "ListPermissionPoliciesInRoleConfiguration", |v| {
-                    in_zone(v, json!({"RoleConfigurationId": var(v, "RoleConfigurationId")}))
+                    in_zone(
+                        v,
+                        json!({"RoleConfigurationId": var(v, "RoleConfigurationId")}),
+                    )
                 })
             },
             Step {
                 capture: &[("ProvisionTaskId", "/Task/TaskId")],
-                ..step(V2021, "ProvisionRoleConfiguration", |v| on_manager(v, json!({})))
+                ..step(V2021, "ProvisionRoleConfiguration", |v| {
+                    on_manager(v, json!({}))
+                })
             },
             wait(|v| in_zone(v, json!({"TaskId": var(v, "ProvisionTaskId")}))),
             Step {
-                verify: Some(|r, v| lists(r, "/RoleConfigurationProvisionings", "RoleConfigurationId", v, "RoleConfigurationId")),
+                verify: Some(|r, v| {
+                    lists(
+                        r,
+                        "/RoleConfigurationProvisionings",
+                        "RoleConfigurationId",
+                        v,
+                        "RoleConfigurationId",
+                    )
+                }),
                 ..step(V2021, "ListRoleConfigurationProvisionings", |v| {
-                    in_zone(v, json!({"RoleConfigurationId": var(v, "RoleConfigurationId")}))
+                    in_zone(
+                        v,
+                        json!({"RoleConfigurationId": var(v, "RoleConfigurationId")}),
+                    )
                 })
             },
             Step {
@@ -219,7 +268,10 @@ pub(super) fn flow() -> Flow {
                     }
                 }),
                 ..step(V2021, "ListRoleAssignments", |v| {
-                    in_zone(v, json!({"PrincipalType": "User", "PrincipalId": var(v, "UserId"), "MaxResults": 100}))
+                    in_zone(
+                        v,
+                        json!({"PrincipalType": "User", "PrincipalId": var(v, "UserId"), "MaxResults": 100}),
+                    )
                 })
             },
             Step {
@@ -240,21 +292,32 @@ pub(super) fn flow() -> Flow {
                     }
                 }),
                 ..step(V2021, "ListRoleAssignments", |v| {
-                    in_zone(v, json!({"PrincipalType": "User", "PrincipalId": var(v, "UserId"), "MaxResults": 100}))
+                    in_zone(
+                        v,
+                        json!({"PrincipalType": "User", "PrincipalId": var(v, "UserId"), "MaxResults": 100}),
+                    )
                 })
             },
             Step {
                 capture: &[("DismantleTaskId", "/Task/TaskId")],
-                ..step(V2021, "DismantleRoleConfiguration", |v| on_manager(v, json!({})))
+                ..step(V2021, "DismantleRoleConfiguration", |v| {
+                    on_manager(v, json!({}))
+                })
             },
             wait(|v| in_zone(v, json!({"TaskId": var(v, "DismantleTaskId")}))),
             Step {
                 verify: Some(|r, _| match r["TotalCounts"].as_i64() {
                     Some(0) => Ok(()),
-                    _ => Err(format!("still deployed: {}", r["RoleConfigurationProvisionings"])),
+                    _ => Err(format!(
+                        "still deployed: {}",
+                        r["RoleConfigurationProvisionings"]
+                    )),
                 }),
                 ..step(V2021, "ListRoleConfigurationProvisionings", |v| {
-                    in_zone(v, json!({"RoleConfigurationId": var(v, "RoleConfigurationId")}))
+                    in_zone(
+                        v,
+                        json!({"RoleConfigurationId": var(v, "RoleConfigurationId")}),
+                    )
                 })
             },
             Step {
@@ -268,11 +331,16 @@ pub(super) fn flow() -> Flow {
                     if listed >= 4 {
                         Ok(())
                     } else {
-                        Err(format!("ListTasks shows {listed} of the flow's 4 tasks done"))
+                        Err(format!(
+                            "ListTasks shows {listed} of the flow's 4 tasks done"
+                        ))
                     }
                 }),
                 ..step(V2021, "ListTasks", |v| {
-                    in_zone(v, json!({"RoleConfigurationId": var(v, "RoleConfigurationId"), "MaxResults": 100}))
+                    in_zone(
+                        v,
+                        json!({"RoleConfigurationId": var(v, "RoleConfigurationId"), "MaxResults": 100}),
+                    )
                 })
             },
         ],

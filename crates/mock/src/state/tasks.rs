@@ -244,9 +244,7 @@ impl Work {
     /// Does the work in zone `scope` at Unix second `now`.
     fn apply(&self, inner: &mut Inner, scope: &str, now: i64) -> Result<(), String> {
         match self {
-            Work::Provision { role, target } => {
-                roles::provisioned(inner, scope, role, target, now)
-            }
+            Work::Provision { role, target } => roles::provisioned(inner, scope, role, target, now),
             Work::Dismantle { role, target } => roles::dismantled(inner, scope, role, target),
             Work::CreateAssignment(key) => assignments::created(inner, scope, key, now),
             Work::DeleteAssignment { key, deprovision } => {
@@ -367,9 +365,9 @@ pub(crate) fn start(
     let due = match tasks.policy.completion {
         Completion::Immediately => Due::Poll(0),
         Completion::AfterPolls(n) => Due::Poll(n),
-        Completion::AfterDuration(d) => Due::At(
-            now_millis.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
-        ),
+        Completion::AfterDuration(d) => {
+            Due::At(now_millis.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
+        }
     };
     let task = Task {
         id: id.clone(),
@@ -535,8 +533,14 @@ mod tests {
             (json!({"complete": "soon"}), "\"soon\""),
             (json!({"complete": "after-duration"}), "needs duration_ms"),
             (json!({"complete": "immediately", "polls": 2}), "neither"),
-            (json!({"complete": "after-polls", "duration_ms": 5}), "duration_ms"),
-            (json!({"complete": "after-duration", "duration_ms": 5, "polls": 1}), "polls"),
+            (
+                json!({"complete": "after-polls", "duration_ms": 5}),
+                "duration_ms",
+            ),
+            (
+                json!({"complete": "after-duration", "duration_ms": 5, "polls": 1}),
+                "polls",
+            ),
             (json!({"fail": ""}), "empty"),
             (json!({"colour": "blue"}), "colour"),
         ] {

@@ -18,9 +18,9 @@ use crate::state::org::model::format_time;
 use crate::state::tasks::{self, Family, Started, Status, Task, Work};
 use crate::state::{BusinessError, Ctx, Handler};
 
-use super::roles::{self, ROLE_NOT_EXIST};
 use super::groups::GROUP_NOT_EXIST;
 use super::paging::{self, Order, PARAM_ERROR};
+use super::roles::{self, ROLE_NOT_EXIST};
 use super::subjects::{self, Principal, PrincipalKind, Target, TargetKind, TARGET_NOT_MEMBER};
 use super::users::USER_NOT_EXIST;
 use super::zone::{self, NOT_OPEN, ZONE_NOT_EXIST};
@@ -65,9 +65,6 @@ impl Assignments {
         self.by_seq.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.by_seq.is_empty()
-    }
 
     pub fn find(&self, key: &Key) -> Option<&Assignment> {
         self.iter().find(|a| a.key == *key)
@@ -297,7 +294,10 @@ fn entries(inner: &Inner, z: &Zone, ctx: &Ctx<'_>) -> Result<Vec<(Key, String, S
         .map(Vec::as_slice)
         .unwrap_or_default();
     if infos.is_empty() {
-        return Err(ctx.err_with(BAD_VALUE, "RoleAssignmentInfo names at least one assignment."));
+        return Err(ctx.err_with(
+            BAD_VALUE,
+            "RoleAssignmentInfo names at least one assignment.",
+        ));
     }
     if infos.len() > MAX_PER_CALL {
         return Err(ctx.err_with(TOO_MANY, format!("({} entries)", infos.len())));
@@ -335,17 +335,17 @@ fn entries(inner: &Inner, z: &Zone, ctx: &Ctx<'_>) -> Result<Vec<(Key, String, S
         if taken {
             return Err(ctx.err_with(
                 ALREADY_ASSIGNED,
-                format!("({} to {} on {})", key.role, key.principal.id, key.target.uin),
+                format!(
+                    "({} to {} on {})",
+                    key.role, key.principal.id, key.target.uin
+                ),
             ));
         }
         out.push((key, role.name.clone(), principal_name));
     }
     let total = z.assignments.len() + creating.len() + out.len();
     if total > MAX_ASSIGNMENTS {
-        return Err(ctx.err_with(
-            ASSIGNMENT_LIMIT,
-            format!("(at most {MAX_ASSIGNMENTS})"),
-        ));
+        return Err(ctx.err_with(ASSIGNMENT_LIMIT, format!("(at most {MAX_ASSIGNMENTS})")));
     }
     Ok(out)
 }
@@ -395,10 +395,17 @@ fn delete(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     if z.assignments.find(&key).is_none() {
         return Err(ctx.err_with(
             NOT_ASSIGNED,
-            format!("({} to {} on {})", key.role, key.principal.id, key.target.uin),
+            format!(
+                "({} to {} on {})",
+                key.role, key.principal.id, key.target.uin
+            ),
         ));
     }
-    let role_name = z.roles.get(&key.role).map(|r| r.name.clone()).unwrap_or_default();
+    let role_name = z
+        .roles
+        .get(&key.role)
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
     let principal_name = subjects::principal_name(z, &key.principal).unwrap_or_default();
     let zone_id = z.id.clone();
     let work = Work::DeleteAssignment {
@@ -421,9 +428,12 @@ fn delete(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
 fn kind_filter<T>(ctx: &Ctx<'_>, key: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
     match ctx.str(key).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(text) => parse(text)
-            .map(Some)
-            .ok_or_else(|| ctx.err_with(PARAM_ERROR, format!("{key} {text:?} is not one of its values."))),
+        Some(text) => parse(text).map(Some).ok_or_else(|| {
+            ctx.err_with(
+                PARAM_ERROR,
+                format!("{key} {text:?} is not one of its values."),
+            )
+        }),
     }
 }
 
@@ -482,7 +492,12 @@ fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     paging::answer(ctx, "RoleAssignments", items, Order::Oldest)
 }
 
-fn assignment_info(inner: &Inner, z: &Zone, a: &Assignment, role: &roles::RoleConfiguration) -> Value {
+fn assignment_info(
+    inner: &Inner,
+    z: &Zone,
+    a: &Assignment,
+    role: &roles::RoleConfiguration,
+) -> Value {
     json!({
         "RoleConfigurationId": a.key.role,
         "RoleConfigurationName": role.name,

@@ -85,9 +85,6 @@ impl RoleConfigurations {
         self.by_id.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
-    }
 
     /// Deployments of every configuration of the zone.
     pub fn provisioning_count(&self) -> usize {
@@ -335,20 +332,18 @@ fn check_name(ctx: &Ctx<'_>, name: &str) -> Result<()> {
 /// A text member of at most `max` characters.
 fn text<'a>(ctx: &'a Ctx<'_>, key: &str, max: usize) -> Result<Option<&'a str>> {
     match ctx.str(key) {
-        Some(t) if t.chars().count() > max => Err(ctx.err_with(
-            BAD_VALUE,
-            format!("{key} has at most {max} characters."),
-        )),
+        Some(t) if t.chars().count() > max => {
+            Err(ctx.err_with(BAD_VALUE, format!("{key} has at most {max} characters.")))
+        }
         other => Ok(other),
     }
 }
 
 fn session_duration(ctx: &Ctx<'_>, key: &str) -> Result<Option<i64>> {
     match ctx.int(key) {
-        Some(s) if !SESSION_DURATION.contains(&s) => Err(ctx.err_with(
-            BAD_VALUE,
-            format!("{key} is 900-43200 seconds, not {s}."),
-        )),
+        Some(s) if !SESSION_DURATION.contains(&s) => {
+            Err(ctx.err_with(BAD_VALUE, format!("{key} is 900-43200 seconds, not {s}.")))
+        }
         other => Ok(other),
     }
 }
@@ -385,10 +380,7 @@ fn create(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
         return Err(ctx.err_with(NAME_TAKEN, format!("({name:?})")));
     }
     if z.roles.len() >= MAX_ROLE_CONFIGURATIONS {
-        return Err(ctx.err_with(
-            ROLE_LIMIT,
-            format!("(at most {MAX_ROLE_CONFIGURATIONS})"),
-        ));
+        return Err(ctx.err_with(ROLE_LIMIT, format!("(at most {MAX_ROLE_CONFIGURATIONS})")));
     }
     let zone_id = z.id.clone();
     let (seq, id) = inner.identity_center.new_id("rc-", 10);
@@ -430,8 +422,8 @@ fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
                 || r.description.to_lowercase().contains(&filter)
         })
         .map(|r| {
-            let selected = !targets.is_empty()
-                && assignments::role_assigned_on(z, &r.id, &targets, principal);
+            let selected =
+                !targets.is_empty() && assignments::role_assigned_on(z, &r.id, &targets, principal);
             (r.seq, r.info(selected))
         })
         .collect();

@@ -61,9 +61,6 @@ impl UserSync {
         self.by_id.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
-    }
 
     pub fn iter(&self) -> impl Iterator<Item = &UserProvisioning> {
         self.by_id.values()
@@ -287,7 +284,12 @@ fn entries(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<(String, Vec<UserProvisio
         let principal_name = principal.check(z, ctx)?;
         let target = Target::read(ctx, info)?;
         target.check(inner, ctx, z.owner_uin)?;
-        let duplication = strategy(ctx, "DuplicationStrategy", text("DuplicationStrategy"), &DUPLICATION)?;
+        let duplication = strategy(
+            ctx,
+            "DuplicationStrategy",
+            text("DuplicationStrategy"),
+            &DUPLICATION,
+        )?;
         let deletion = strategy(ctx, "DeletionStrategy", text("DeletionStrategy"), &DELETION)?;
         let same = |p: &UserProvisioning| p.principal == principal && p.target == target;
         if z.sync.of(&principal, &target).is_some()
@@ -313,10 +315,7 @@ fn entries(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<(String, Vec<UserProvisio
         });
     }
     if z.sync.len() + starting.len() + out.len() > MAX_USER_PROVISIONINGS {
-        return Err(ctx.err_with(
-            SYNC_LIMIT,
-            format!("(at most {MAX_USER_PROVISIONINGS})"),
-        ));
+        return Err(ctx.err_with(SYNC_LIMIT, format!("(at most {MAX_USER_PROVISIONINGS})")));
     }
     Ok((z.id.clone(), out))
 }
@@ -357,7 +356,10 @@ fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
         if ok {
             Ok(())
         } else {
-            Err(ctx.err_with(PARAM_ERROR, format!("{key} {text:?} is not one of its values.")))
+            Err(ctx.err_with(
+                PARAM_ERROR,
+                format!("{key} {text:?} is not one of its values."),
+            ))
         }
     };
     let principal_kind = ctx.str("PrincipalType").filter(|t| !t.is_empty());
@@ -382,7 +384,11 @@ fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
         .filter(|info| {
             ["UserProvisioningId", "Description", "PrincipalName"]
                 .iter()
-                .any(|k| info[*k].as_str().is_some_and(|s| s.to_lowercase().contains(&filter)))
+                .any(|k| {
+                    info[*k]
+                        .as_str()
+                        .is_some_and(|s| s.to_lowercase().contains(&filter))
+                })
         })
         .map(|info| {
             let seq = z
@@ -397,8 +403,18 @@ fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
 
 fn update(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     let (z, p) = provisioning(inner, ctx)?;
-    let duplication = strategy(ctx, "NewDuplicationStateful", ctx.str("NewDuplicationStateful"), &DUPLICATION)?;
-    let deletion = strategy(ctx, "NewDeletionStrategy", ctx.str("NewDeletionStrategy"), &DELETION)?;
+    let duplication = strategy(
+        ctx,
+        "NewDuplicationStateful",
+        ctx.str("NewDuplicationStateful"),
+        &DUPLICATION,
+    )?;
+    let deletion = strategy(
+        ctx,
+        "NewDeletionStrategy",
+        ctx.str("NewDeletionStrategy"),
+        &DELETION,
+    )?;
     let description = ctx.str("NewDescription");
     let (zone_id, id) = (z.id.clone(), p.id.clone());
     let p = inner

@@ -156,7 +156,12 @@ pub(super) fn every_action_once() -> std::collections::BTreeSet<(Version, String
         .clone();
     wait_sync(&p, z, started["TaskId"].as_str().unwrap());
     let id = started["UserProvisioningId"].clone();
-    ok(&p, z, "GetUserSyncProvisioning", json!({"UserProvisioningId": id}));
+    ok(
+        &p,
+        z,
+        "GetUserSyncProvisioning",
+        json!({"UserProvisioningId": id}),
+    );
     ok(&p, z, "ListUserSyncProvisionings", json!({}));
     ok(
         &p,
@@ -164,21 +169,41 @@ pub(super) fn every_action_once() -> std::collections::BTreeSet<(Version, String
         "UpdateUserSyncProvisioning",
         json!({"UserProvisioningId": id, "NewDescription": "x"}),
     );
-    ok(&p, z, "DeleteUserSyncProvisioning", json!({"UserProvisioningId": id}));
+    ok(
+        &p,
+        z,
+        "DeleteUserSyncProvisioning",
+        json!({"UserProvisioningId": id}),
+    );
     let bare = role(&p, z, "bare");
-    ok(&p, z, "DeleteRoleConfiguration", json!({"RoleConfigurationId": bare}));
+    ok(
+        &p,
+        z,
+        "DeleteRoleConfiguration",
+        json!({"RoleConfigurationId": bare}),
+    );
     p.succeeded()
 }
 
 fn get_update_list(p: &Probe, z: &str, rc: &str) {
-    ok(p, z, "GetRoleConfiguration", json!({"RoleConfigurationId": rc}));
+    ok(
+        p,
+        z,
+        "GetRoleConfiguration",
+        json!({"RoleConfigurationId": rc}),
+    );
     ok(
         p,
         z,
         "UpdateRoleConfiguration",
         json!({"RoleConfigurationId": rc, "NewDescription": "all of it"}),
     );
-    ok(p, z, "ListRoleConfigurations", json!({"FilterTargets": [ALICE]}));
+    ok(
+        p,
+        z,
+        "ListRoleConfigurations",
+        json!({"FilterTargets": [ALICE]}),
+    );
 }
 
 /// Adds, lists, changes and removes a custom policy of `rc`.

@@ -24,7 +24,13 @@ pub(super) fn entry(role: &str, kind: &str, principal: &str, target: Value) -> V
 
 /// Starts one assignment; its task.
 pub(super) fn assign(p: &Probe, zone: &str, entry: Value) -> Value {
-    ok(p, zone, "CreateRoleAssignment", json!({"RoleAssignmentInfo": [entry]}))["Tasks"][0].clone()
+    ok(
+        p,
+        zone,
+        "CreateRoleAssignment",
+        json!({"RoleAssignmentInfo": [entry]}),
+    )["Tasks"][0]
+        .clone()
 }
 
 /// Assigns and waits for the task to succeed.
@@ -73,7 +79,10 @@ fn a_role_assignment_is_created_polled_listed_deleted_and_polled_again() {
     assert_eq!(task["TargetUin"], ALICE);
     assert_eq!(task["TargetType"], "MemberUin");
     assert_eq!(task["FailureReason"], "");
-    assert!(assignments(&p, z, json!({})).is_empty(), "not before the task completes");
+    assert!(
+        assignments(&p, z, json!({})).is_empty(),
+        "not before the task completes"
+    );
 
     let id = task["TaskId"].as_str().unwrap();
     let first = ok(&p, z, "GetTaskStatus", json!({"TaskId": id}))["TaskStatus"].clone();
@@ -95,7 +104,10 @@ fn a_role_assignment_is_created_polled_listed_deleted_and_polled_again() {
     assert_eq!(a["RoleConfigurationName"], "developer");
     assert_eq!(a["PrincipalName"], "dev-alice");
     assert_eq!(a["TargetName"], "alice");
-    assert_eq!(a["CreateTime"], "2021-04-16 11:49:40", "when the task completed");
+    assert_eq!(
+        a["CreateTime"], "2021-04-16 11:49:40",
+        "when the task completed"
+    );
     assert_eq!(a["UpdateTime"], a["CreateTime"]);
     // The first assignment deployed the configuration on the target.
     let deployed = deployments(&p, z, json!({"RoleConfigurationId": rc}));
@@ -109,7 +121,11 @@ fn a_role_assignment_is_created_polled_listed_deleted_and_polled_again() {
         json!({"FilterTargets": [ALICE], "PrincipalId": u}),
     );
     for c in listed["RoleConfigurations"].as_array().unwrap() {
-        assert_eq!(c["IsSelected"], c["RoleConfigurationId"] == rc.as_str(), "{c}");
+        assert_eq!(
+            c["IsSelected"],
+            c["RoleConfigurationId"] == rc.as_str(),
+            "{c}"
+        );
     }
     let _ = other;
     // The user cannot go while assigned.
@@ -134,11 +150,19 @@ fn a_role_assignment_is_created_polled_listed_deleted_and_polled_again() {
         .clone();
     assert_eq!(delete["TaskType"], "DeleteRoleAssignment");
     assert_eq!(delete["Status"], "InProgress");
-    assert_eq!(assignments(&p, z, json!({})).len(), 1, "until the task completes");
+    assert_eq!(
+        assignments(&p, z, json!({})).len(),
+        1,
+        "until the task completes"
+    );
     let done = wait(&p, z, delete["TaskId"].as_str().unwrap(), 5);
     assert_eq!(done["Status"], "Success");
     assert!(assignments(&p, z, json!({})).is_empty());
-    assert_eq!(deployments(&p, z, json!({})).len(), 1, "None keeps the deployment");
+    assert_eq!(
+        deployments(&p, z, json!({})).len(),
+        1,
+        "None keeps the deployment"
+    );
     let dismantle = ok(
         &p,
         z,
@@ -146,7 +170,10 @@ fn a_role_assignment_is_created_polled_listed_deleted_and_polled_again() {
         with(json!({"RoleConfigurationId": rc}), member(ALICE)),
     )["Task"]
         .clone();
-    assert_eq!(wait(&p, z, dismantle["TaskId"].as_str().unwrap(), 5)["Status"], "Success");
+    assert_eq!(
+        wait(&p, z, dismantle["TaskId"].as_str().unwrap(), 5)["Status"],
+        "Success"
+    );
     assert!(deployments(&p, z, json!({})).is_empty());
     ok(&p, z, "DeleteUser", json!({"UserId": u}));
 }
@@ -179,12 +206,21 @@ fn assignments_are_seen_by_principal_target_and_role_configuration() {
     assert_eq!(count(json!({"TargetUin": ALICE})), 2);
     assert_eq!(count(json!({"TargetType": "ManagerUin"})), 1);
     assert_eq!(count(json!({"RoleConfigurationId": rc2})), 2);
-    assert_eq!(count(json!({"Filter": "SEC"})), 2, "by role configuration name");
+    assert_eq!(
+        count(json!({"Filter": "SEC"})),
+        2,
+        "by role configuration name"
+    );
     let group_on_manager = assignments(&p, z, json!({"TargetType": "ManagerUin"}));
     assert_eq!(group_on_manager[0]["PrincipalName"], "team");
     assert_eq!(group_on_manager[0]["TargetName"], "host_name");
     // ListTasks agrees, with the same filters.
-    let listed = ok(&p, z, "ListTasks", json!({"PrincipalId": g, "Status": "Success"}));
+    let listed = ok(
+        &p,
+        z,
+        "ListTasks",
+        json!({"PrincipalId": g, "Status": "Success"}),
+    );
     assert_eq!(listed["TotalCounts"], 2);
     let listed = ok(
         &p,
@@ -219,7 +255,11 @@ fn assignments_are_seen_by_principal_target_and_role_configuration() {
         );
     };
     delete("User", &u);
-    assert_eq!(deployments(&p, z, json!({"TargetUin": ALICE})).len(), 1, "the group still uses it");
+    assert_eq!(
+        deployments(&p, z, json!({"TargetUin": ALICE})).len(),
+        1,
+        "the group still uses it"
+    );
     delete("Group", &g);
     assert!(deployments(&p, z, json!({"TargetUin": ALICE})).is_empty());
     assert_eq!(count(json!({})), 2);
@@ -241,7 +281,10 @@ fn a_failing_task_creates_nothing_and_a_new_one_can_follow() {
     assert!(deployments(&p, z, json!({})).is_empty());
     let failed = ok(&p, z, "ListTasks", json!({"Status": "Failed"}));
     assert_eq!(failed["TotalCounts"], 1);
-    assert_eq!(failed["Tasks"][0]["FailureReason"], "the directory is unavailable");
+    assert_eq!(
+        failed["Tasks"][0]["FailureReason"],
+        "the directory is unavailable"
+    );
 
     p.world.set_task_policy(TaskPolicy::default());
     assigned(&p, z, entry(&rc, "User", &u, member(ALICE)));
@@ -272,7 +315,12 @@ fn a_member_leaving_takes_its_assignments_with_it() {
     let rc = role(&p, z, "everywhere");
     assigned(&p, z, entry(&rc, "User", &u, member(ALICE)));
     assigned(&p, z, entry(&rc, "User", &u, member(BOB)));
-    p.ok(V21, "DeleteOrganizationMembers", HOST, json!({"MemberUin": [BOB]}));
+    p.ok(
+        V21,
+        "DeleteOrganizationMembers",
+        HOST,
+        json!({"MemberUin": [BOB]}),
+    );
     let left = assignments(&p, z, json!({}));
     assert_eq!(left.len(), 1);
     assert_eq!(left[0]["TargetUin"], ALICE);
@@ -285,7 +333,9 @@ fn assignments_page_with_next_token_while_more_are_added() {
     let z = zone.as_str();
     p.world.set_task_policy(TaskPolicy::immediately());
     let rc = role(&p, z, "many");
-    let users: Vec<String> = (0..30).map(|i| user(&p, z, &format!("user{i:02}"))).collect();
+    let users: Vec<String> = (0..30)
+        .map(|i| user(&p, z, &format!("user{i:02}")))
+        .collect();
     for u in &users[..20] {
         assigned(&p, z, entry(&rc, "User", u, member(ALICE)));
     }
@@ -305,7 +355,11 @@ fn assignments_page_with_next_token_while_more_are_added() {
         );
         let items = page["RoleAssignments"].as_array().unwrap();
         assert!(items.len() <= 7);
-        seen.extend(items.iter().map(|a| a["PrincipalId"].as_str().unwrap().to_owned()));
+        seen.extend(
+            items
+                .iter()
+                .map(|a| a["PrincipalId"].as_str().unwrap().to_owned()),
+        );
         if page["IsTruncated"] == false {
             break;
         }
@@ -314,7 +368,13 @@ fn assignments_page_with_next_token_while_more_are_added() {
     let distinct: BTreeSet<&String> = seen.iter().collect();
     assert_eq!(distinct.len(), seen.len(), "none twice");
     assert_eq!(seen.len(), next, "every one, the added ones too");
-    let all = walk(&p, "ListRoleAssignments", in_zone(z, json!({})), "RoleAssignments", 4);
+    let all = walk(
+        &p,
+        "ListRoleAssignments",
+        in_zone(z, json!({})),
+        "RoleAssignments",
+        4,
+    );
     assert_eq!(all.len(), next);
 }
 
@@ -325,30 +385,80 @@ pub(super) fn triggers() -> Seen {
     let g = group(&p, z, "target-group", "Manual");
     let rc = role(&p, z, "assigned");
     let create = |entries: Value, code: &str| {
-        fails(&p, z, "CreateRoleAssignment", json!({"RoleAssignmentInfo": entries}), code)
+        fails(
+            &p,
+            z,
+            "CreateRoleAssignment",
+            json!({"RoleAssignmentInfo": entries}),
+            code,
+        )
     };
     create(json!([]), "InvalidParameterValue");
-    create(json!([entry(&rc, "Robot", &u, member(ALICE))]), "InvalidParameterValue");
-    create(json!([entry(&rc, "User", &u, json!({"TargetType": "Elsewhere", "TargetUin": ALICE}))]), "InvalidParameterValue");
+    create(
+        json!([entry(&rc, "Robot", &u, member(ALICE))]),
+        "InvalidParameterValue",
+    );
+    create(
+        json!([entry(
+            &rc,
+            "User",
+            &u,
+            json!({"TargetType": "Elsewhere", "TargetUin": ALICE})
+        )]),
+        "InvalidParameterValue",
+    );
     create(
         Value::Array(vec![entry(&rc, "User", &u, member(ALICE)); 51]),
         "LimitExceeded.CreateRoleAssignmentLimitExceeded",
     );
-    create(json!([entry("rc-missing", "User", &u, member(ALICE))]), "InvalidParameter.RoleConfigurationNotExist");
-    create(json!([entry(&rc, "User", "u-missing", member(ALICE))]), "ResourceNotFound.UserNotExist");
-    create(json!([entry(&rc, "Group", "g-missing", member(ALICE))]), "InvalidParameter.GroupNotExist");
-    create(json!([entry(&rc, "User", &u, member(CAROL))]), "FailedOperation.OrganizationMemberNotExist");
     create(
-        json!([entry(&rc, "User", &u, member(ALICE)), entry(&rc, "User", &u, member(ALICE))]),
+        json!([entry("rc-missing", "User", &u, member(ALICE))]),
+        "InvalidParameter.RoleConfigurationNotExist",
+    );
+    create(
+        json!([entry(&rc, "User", "u-missing", member(ALICE))]),
+        "ResourceNotFound.UserNotExist",
+    );
+    create(
+        json!([entry(&rc, "Group", "g-missing", member(ALICE))]),
+        "InvalidParameter.GroupNotExist",
+    );
+    create(
+        json!([entry(&rc, "User", &u, member(CAROL))]),
+        "FailedOperation.OrganizationMemberNotExist",
+    );
+    create(
+        json!([
+            entry(&rc, "User", &u, member(ALICE)),
+            entry(&rc, "User", &u, member(ALICE))
+        ]),
         "FailedOperation.RoleConfigurationAuthorizationAlreadyExist",
     );
     // Being created, then created: either way it exists.
     let pending = assign(&p, z, entry(&rc, "User", &u, member(ALICE)));
-    create(json!([entry(&rc, "User", &u, member(ALICE))]), "FailedOperation.RoleConfigurationAuthorizationAlreadyExist");
+    create(
+        json!([entry(&rc, "User", &u, member(ALICE))]),
+        "FailedOperation.RoleConfigurationAuthorizationAlreadyExist",
+    );
     // A deployment with an assignment on its way cannot be dismantled…
-    ok(&p, z, "ProvisionRoleConfiguration", with(json!({"RoleConfigurationId": rc}), member(ALICE)));
-    let provisioned = ok(&p, z, "ListTasks", json!({"TaskType": "ProvisionRoleConfiguration"}));
-    wait(&p, z, provisioned["Tasks"][0]["TaskId"].as_str().unwrap(), 5);
+    ok(
+        &p,
+        z,
+        "ProvisionRoleConfiguration",
+        with(json!({"RoleConfigurationId": rc}), member(ALICE)),
+    );
+    let provisioned = ok(
+        &p,
+        z,
+        "ListTasks",
+        json!({"TaskType": "ProvisionRoleConfiguration"}),
+    );
+    wait(
+        &p,
+        z,
+        provisioned["Tasks"][0]["TaskId"].as_str().unwrap(),
+        5,
+    );
     fails(
         &p,
         z,
@@ -357,7 +467,10 @@ pub(super) fn triggers() -> Seen {
         "FailedOperation.RoleConfigurationAuthorizationExist",
     );
     wait(&p, z, pending["TaskId"].as_str().unwrap(), 5);
-    create(json!([entry(&rc, "User", &u, member(ALICE))]), "FailedOperation.RoleConfigurationAuthorizationAlreadyExist");
+    create(
+        json!([entry(&rc, "User", &u, member(ALICE))]),
+        "FailedOperation.RoleConfigurationAuthorizationAlreadyExist",
+    );
     // …nor one with an assignment.
     fails(
         &p,
@@ -368,20 +481,41 @@ pub(super) fn triggers() -> Seen {
     );
     // Users and groups with assignments stay.
     assigned(&p, z, entry(&rc, "Group", &g, member(ALICE)));
-    fails(&p, z, "DeleteUser", json!({"UserId": u}), "FailedOperation.RoleConfigurationAuthorizationExist");
-    fails(&p, z, "DeleteGroup", json!({"GroupId": g}), "FailedOperation.RoleConfigurationAuthorizationExist");
+    fails(
+        &p,
+        z,
+        "DeleteUser",
+        json!({"UserId": u}),
+        "FailedOperation.RoleConfigurationAuthorizationExist",
+    );
+    fails(
+        &p,
+        z,
+        "DeleteGroup",
+        json!({"GroupId": g}),
+        "FailedOperation.RoleConfigurationAuthorizationExist",
+    );
 
     let delete = |params: Value, code: &str| {
         fails(
             &p,
             z,
             "DeleteRoleAssignment",
-            with(with(json!({"RoleConfigurationId": rc}), member(ALICE)), params),
+            with(
+                with(json!({"RoleConfigurationId": rc}), member(ALICE)),
+                params,
+            ),
             code,
         )
     };
-    delete(json!({"PrincipalType": "User", "PrincipalId": u, "DeprovisionStrategy": "Always"}), "InvalidParameterValue");
-    delete(json!({"PrincipalType": "Robot", "PrincipalId": u}), "InvalidParameterValue");
+    delete(
+        json!({"PrincipalType": "User", "PrincipalId": u, "DeprovisionStrategy": "Always"}),
+        "InvalidParameterValue",
+    );
+    delete(
+        json!({"PrincipalType": "Robot", "PrincipalId": u}),
+        "InvalidParameterValue",
+    );
     delete(
         json!({"PrincipalType": "User", "PrincipalId": "u-nobody"}),
         "ResourceNotFound.RoleConfigurationAuthorizationNotFound",
@@ -391,11 +525,29 @@ pub(super) fn triggers() -> Seen {
         ("ListRoleAssignments", "InvalidParameter.ParamError"),
         ("ListTasks", "InvalidParameterValue"),
     ] {
-        fails(&p, z, action, json!({"MaxResults": 101}), "InvalidParameterValue");
-        fails(&p, z, action, json!({"NextToken": "forged"}), "InvalidParameter.NextTokenInvalid");
+        fails(
+            &p,
+            z,
+            action,
+            json!({"MaxResults": 101}),
+            "InvalidParameterValue",
+        );
+        fails(
+            &p,
+            z,
+            action,
+            json!({"NextToken": "forged"}),
+            "InvalidParameter.NextTokenInvalid",
+        );
         fails(&p, z, action, json!({"PrincipalType": "Robot"}), bad_filter);
     }
-    fails(&p, z, "ListTasks", json!({"Status": "Done"}), "InvalidParameterValue");
+    fails(
+        &p,
+        z,
+        "ListTasks",
+        json!({"Status": "Done"}),
+        "InvalidParameterValue",
+    );
     fails(
         &p,
         z,

@@ -75,7 +75,10 @@ fn a_role_configuration_reads_back_field_for_field() {
     assert_eq!(created["RoleConfigurationName"], "Admin-Access");
     assert_eq!(created["Description"], "full access");
     assert_eq!(created["SessionDuration"], 7200);
-    assert_eq!(created["RelayState"], "https://console.cloud.tencent.com/cam");
+    assert_eq!(
+        created["RelayState"],
+        "https://console.cloud.tencent.com/cam"
+    );
     assert_eq!(created["CreateTime"], "2021-04-16 11:49:39");
     assert_eq!(created["UpdateTime"], "2021-04-16 11:49:39");
     assert_eq!(created["IsSelected"], false);
@@ -131,13 +134,20 @@ fn a_role_configuration_reads_back_field_for_field() {
         "InvalidParameter.RoleConfigurationNotExist",
     );
     let list = ok(&p, &zone, "ListRoleConfigurations", json!({}));
-    assert_eq!(names(&list, "RoleConfigurations", "RoleConfigurationName"), ["plain"]);
+    assert_eq!(
+        names(&list, "RoleConfigurations", "RoleConfigurationName"),
+        ["plain"]
+    );
 }
 
 #[test]
 fn role_configurations_list_with_filters_and_paging() {
     let (p, zone) = world();
-    for (name, description) in [("ops-admin", "operations"), ("audit", "read OPS logs"), ("dev", "")] {
+    for (name, description) in [
+        ("ops-admin", "operations"),
+        ("audit", "read OPS logs"),
+        ("dev", ""),
+    ] {
         ok(
             &p,
             &zone,
@@ -151,7 +161,12 @@ fn role_configurations_list_with_filters_and_paging() {
     assert_eq!(all["IsTruncated"], false);
     assert_eq!(all["NextToken"], "");
     // Name or description, whatever the case.
-    let ops = ok(&p, &zone, "ListRoleConfigurations", json!({"Filter": "Ops"}));
+    let ops = ok(
+        &p,
+        &zone,
+        "ListRoleConfigurations",
+        json!({"Filter": "Ops"}),
+    );
     assert_eq!(
         names(&ops, "RoleConfigurations", "RoleConfigurationName"),
         ["ops-admin", "audit"]
@@ -204,10 +219,14 @@ fn permission_policies_are_kept_per_role_configuration() {
                "RolePolicies": [{"PolicyId": 1, "PolicyName": "AdministratorAccess"}],
                "RolePolicyNames": ["ReadOnlyAccess"]}));
     p.now.set(NOW + 5);
-    add(json!({"RolePolicyType": "Custom", "RolePolicyNames": ["cvm-only"],
-               "CustomPolicyDocument": "{\"version\":\"2.0\",\"statement\":[]}"}));
-    add(json!({"RolePolicyType": "Custom", "RolePolicyNames": ["a", "b"],
-               "CustomPolicyDocuments": ["{\"a\":1}", "{\"b\":2}"]}));
+    add(
+        json!({"RolePolicyType": "Custom", "RolePolicyNames": ["cvm-only"],
+               "CustomPolicyDocument": "{\"version\":\"2.0\",\"statement\":[]}"}),
+    );
+    add(
+        json!({"RolePolicyType": "Custom", "RolePolicyNames": ["a", "b"],
+               "CustomPolicyDocuments": ["{\"a\":1}", "{\"b\":2}"]}),
+    );
     let list = |params: Value| {
         ok(
             &p,
@@ -224,7 +243,10 @@ fn permission_policies_are_kept_per_role_configuration() {
     assert_eq!(policies[0]["RolePolicyType"], "System");
     assert_eq!(policies[0]["RolePolicyDocument"], "");
     assert_eq!(policies[0]["AddTime"], "2021-04-16 11:49:39");
-    assert!(policies[1].get("RolePolicyId").is_none(), "added by name alone");
+    assert!(
+        policies[1].get("RolePolicyId").is_none(),
+        "added by name alone"
+    );
     assert_eq!(policies[2]["RolePolicyName"], "cvm-only");
     assert_eq!(
         policies[2]["RolePolicyDocument"],
@@ -234,7 +256,10 @@ fn permission_policies_are_kept_per_role_configuration() {
     assert!(policies[2]["RolePolicyId"].as_i64().unwrap() > 500_000_000);
     assert_eq!(policies[4]["RolePolicyDocument"], "{\"b\":2}");
     let custom = list(json!({"RolePolicyType": "Custom"}));
-    assert_eq!(names(&custom, "RolePolicies", "RolePolicyName"), ["cvm-only", "a", "b"]);
+    assert_eq!(
+        names(&custom, "RolePolicies", "RolePolicyName"),
+        ["cvm-only", "a", "b"]
+    );
     let filtered = list(json!({"Filter": "ACCESS"}));
     assert_eq!(
         names(&filtered, "RolePolicies", "RolePolicyName"),
@@ -257,7 +282,10 @@ fn permission_policies_are_kept_per_role_configuration() {
                "NewCustomPolicyDocument": "{\"version\":\"2.0\"}"}),
     );
     let custom = list(json!({"RolePolicyType": "Custom", "Filter": "cvm"}));
-    assert_eq!(custom["RolePolicies"][0]["RolePolicyDocument"], "{\"version\":\"2.0\"}");
+    assert_eq!(
+        custom["RolePolicies"][0]["RolePolicyDocument"],
+        "{\"version\":\"2.0\"}"
+    );
 
     // Removed by ID (system), by name (custom, as the Terraform provider does with ID 0).
     let remove = |params: Value| {
@@ -367,8 +395,15 @@ fn deployments_follow_provisioning_changes_and_dismantling() {
         .clone();
     assert_eq!(task["TaskType"], "DeprovisionRoleConfiguration");
     assert_eq!(task["TaskStatus"], "InProgress");
-    assert_eq!(deployments(&p, &zone, json!({"TargetUin": BOB})).len(), 1, "until done");
-    assert_eq!(wait(&p, &zone, task["TaskId"].as_str().unwrap(), 5)["Status"], "Success");
+    assert_eq!(
+        deployments(&p, &zone, json!({"TargetUin": BOB})).len(),
+        1,
+        "until done"
+    );
+    assert_eq!(
+        wait(&p, &zone, task["TaskId"].as_str().unwrap(), 5)["Status"],
+        "Success"
+    );
     assert!(deployments(&p, &zone, json!({"TargetUin": BOB})).is_empty());
     ok(
         &p,
@@ -424,7 +459,8 @@ pub(super) fn zone_errors() -> Seen {
 pub(super) fn errors() -> Seen {
     let (p, zone) = world();
     let id = role(&p, &zone, "taken");
-    let create = |params: Value, code: &str| fails(&p, &zone, "CreateRoleConfiguration", params, code);
+    let create =
+        |params: Value, code: &str| fails(&p, &zone, "CreateRoleConfiguration", params, code);
     for bad in ["", "has space", "under_score", &"x".repeat(129)] {
         create(
             json!({"RoleConfigurationName": bad}),
@@ -452,27 +488,42 @@ pub(super) fn errors() -> Seen {
         "DeleteRoleConfiguration",
         "ListPermissionPoliciesInRoleConfiguration",
     ] {
-        fails(&p, &zone, action, missing.clone(), "InvalidParameter.RoleConfigurationNotExist");
+        fails(
+            &p,
+            &zone,
+            action,
+            missing.clone(),
+            "InvalidParameter.RoleConfigurationNotExist",
+        );
     }
     fails(
         &p,
         &zone,
         "AddPermissionPolicyToRoleConfiguration",
-        with(missing.clone(), json!({"RolePolicyType": "System", "RolePolicyNames": ["x"]})),
+        with(
+            missing.clone(),
+            json!({"RolePolicyType": "System", "RolePolicyNames": ["x"]}),
+        ),
         "InvalidParameter.RoleConfigurationNotExist",
     );
     fails(
         &p,
         &zone,
         "RemovePermissionPolicyFromRoleConfiguration",
-        with(missing.clone(), json!({"RolePolicyType": "System", "RolePolicyId": 1})),
+        with(
+            missing.clone(),
+            json!({"RolePolicyType": "System", "RolePolicyId": 1}),
+        ),
         "InvalidParameter.RoleConfigurationNotExist",
     );
     fails(
         &p,
         &zone,
         "UpdateCustomPolicyForRoleConfiguration",
-        with(missing.clone(), json!({"CustomPolicyName": "x", "NewCustomPolicyDocument": "{}"})),
+        with(
+            missing.clone(),
+            json!({"CustomPolicyName": "x", "NewCustomPolicyDocument": "{}"}),
+        ),
         "InvalidParameter.RoleConfigurationNotExist",
     );
     // Not documented for provisioning: the common code.
@@ -498,9 +549,24 @@ pub(super) fn errors() -> Seen {
         json!({"PrincipalId": "u-someone"}),
         "InvalidParameter.ParamError",
     );
-    for action in ["ListRoleConfigurations", "ListRoleConfigurationProvisionings"] {
-        fails(&p, &zone, action, json!({"MaxResults": 0}), "InvalidParameterValue");
-        fails(&p, &zone, action, json!({"MaxResults": 101}), "InvalidParameterValue");
+    for action in [
+        "ListRoleConfigurations",
+        "ListRoleConfigurationProvisionings",
+    ] {
+        fails(
+            &p,
+            &zone,
+            action,
+            json!({"MaxResults": 0}),
+            "InvalidParameterValue",
+        );
+        fails(
+            &p,
+            &zone,
+            action,
+            json!({"MaxResults": 101}),
+            "InvalidParameterValue",
+        );
         fails(
             &p,
             &zone,
@@ -539,10 +605,19 @@ fn policy_errors(p: &Probe, zone: &str, id: &str) {
         )
     };
     const PARAM: &str = "InvalidParameter.ParamError";
-    add(json!({"RolePolicyType": "Inline", "RolePolicyNames": ["x"]}), PARAM);
+    add(
+        json!({"RolePolicyType": "Inline", "RolePolicyNames": ["x"]}),
+        PARAM,
+    );
     add(json!({"RolePolicyType": "System"}), PARAM);
-    add(json!({"RolePolicyType": "System", "RolePolicies": [{"PolicyId": 0}]}), PARAM);
-    add(json!({"RolePolicyType": "System", "RolePolicyNames": [""]}), PARAM);
+    add(
+        json!({"RolePolicyType": "System", "RolePolicies": [{"PolicyId": 0}]}),
+        PARAM,
+    );
+    add(
+        json!({"RolePolicyType": "System", "RolePolicyNames": [""]}),
+        PARAM,
+    );
     add(
         json!({"RolePolicyType": "System", "RolePolicyNames": (0..21).map(|i| format!("p{i}")).collect::<Vec<_>>()}),
         PARAM,
@@ -579,7 +654,9 @@ fn policy_errors(p: &Probe, zone: &str, id: &str) {
             with(json!({"RoleConfigurationId": id}), params),
         );
     };
-    ok_add(json!({"RolePolicyType": "System", "RolePolicies": [{"PolicyId": 7, "PolicyName": "seven"}]}));
+    ok_add(
+        json!({"RolePolicyType": "System", "RolePolicies": [{"PolicyId": 7, "PolicyName": "seven"}]}),
+    );
     add(
         json!({"RolePolicyType": "System", "RolePolicies": [{"PolicyId": 7, "PolicyName": "other-name"}]}),
         "InvalidParameter.PolicyNameAlreadyExists",
@@ -619,7 +696,10 @@ fn policy_errors(p: &Probe, zone: &str, id: &str) {
         )
     };
     remove(json!({"RolePolicyType": "System"}), PARAM);
-    remove(json!({"RolePolicyType": "Inline", "RolePolicyId": 7}), PARAM);
+    remove(
+        json!({"RolePolicyType": "Inline", "RolePolicyId": 7}),
+        PARAM,
+    );
     remove(
         json!({"RolePolicyType": "Custom", "RolePolicyId": 7}),
         "InvalidParameter.RolePolicyNotExist",
@@ -667,10 +747,22 @@ fn deployment_errors(p: &Probe, zone: &str) {
     let on = |target: Value| with(json!({"RoleConfigurationId": id}), target);
     for (target, code) in [
         (member(CAROL), "FailedOperation.OrganizationMemberNotExist"),
-        (json!({"TargetType": "ManagerUin", "TargetUin": ALICE}), "FailedOperation.OrganizationMemberNotExist"),
-        (json!({"TargetType": "Somebody", "TargetUin": ALICE}), "InvalidParameterValue"),
+        (
+            json!({"TargetType": "ManagerUin", "TargetUin": ALICE}),
+            "FailedOperation.OrganizationMemberNotExist",
+        ),
+        (
+            json!({"TargetType": "Somebody", "TargetUin": ALICE}),
+            "InvalidParameterValue",
+        ),
     ] {
-        fails(p, zone, "ProvisionRoleConfiguration", on(target.clone()), code);
+        fails(
+            p,
+            zone,
+            "ProvisionRoleConfiguration",
+            on(target.clone()),
+            code,
+        );
         fails(p, zone, "DismantleRoleConfiguration", on(target), code);
     }
     fails(

@@ -17,13 +17,17 @@ type Seen = BTreeSet<(Version, String, String)>;
 
 /// One `UserSyncProvisionings` entry.
 pub(super) fn sync_entry(kind: &str, principal: &str, target: Value) -> Value {
-    with(json!({"PrincipalType": kind, "PrincipalId": principal}), target)
+    with(
+        json!({"PrincipalType": kind, "PrincipalId": principal}),
+        target,
+    )
 }
 
 /// Polls a user-sync task with `GetProvisioningTaskStatus` until it is done.
 pub(super) fn wait_sync(p: &Probe, zone: &str, id: &str) -> Value {
     for _ in 0..5 {
-        let status = ok(p, zone, "GetProvisioningTaskStatus", json!({"TaskId": id}))["TaskStatus"].clone();
+        let status =
+            ok(p, zone, "GetProvisioningTaskStatus", json!({"TaskId": id}))["TaskStatus"].clone();
         if status["Status"] != "InProgress" {
             return status;
         }
@@ -33,7 +37,12 @@ pub(super) fn wait_sync(p: &Probe, zone: &str, id: &str) -> Value {
 }
 
 fn start(p: &Probe, zone: &str, entries: Value) -> Vec<Value> {
-    ok(p, zone, "CreateUserSyncProvisioning", json!({"UserSyncProvisionings": entries}))["Tasks"]
+    ok(
+        p,
+        zone,
+        "CreateUserSyncProvisioning",
+        json!({"UserSyncProvisionings": entries}),
+    )["Tasks"]
         .as_array()
         .unwrap()
         .clone()
@@ -94,7 +103,13 @@ fn a_user_synchronization_lives_through_its_tasks() {
     assert_eq!(listed["Tasks"][0]["Status"], "Success");
     assert_eq!(listed["Tasks"][0]["PrincipalId"], u.as_str());
 
-    let got = ok(&p, z, "GetUserSyncProvisioning", json!({"UserProvisioningId": id}))["UserProvisioning"].clone();
+    let got = ok(
+        &p,
+        z,
+        "GetUserSyncProvisioning",
+        json!({"UserProvisioningId": id}),
+    )["UserProvisioning"]
+        .clone();
     assert_eq!(got["UserProvisioningId"], id.as_str());
     assert_eq!(got["Description"], "cam users for alice");
     assert_eq!(got["Status"], "Enabled");
@@ -106,7 +121,10 @@ fn a_user_synchronization_lives_through_its_tasks() {
     assert_eq!(got["TargetType"], "MemberUin");
     assert_eq!(got["DuplicationStrategy"], "TakeOver");
     assert_eq!(got["DeletionStrategy"], "Delete");
-    assert_eq!(got["CreateTime"], "2021-04-16 11:49:40", "when the task completed");
+    assert_eq!(
+        got["CreateTime"], "2021-04-16 11:49:40",
+        "when the task completed"
+    );
 
     p.now.set(NOW + 60);
     ok(
@@ -116,7 +134,13 @@ fn a_user_synchronization_lives_through_its_tasks() {
         json!({"UserProvisioningId": id, "NewDescription": "changed", "NewDuplicationStateful": "KeepBoth",
                "NewDeletionStrategy": "Keep"}),
     );
-    let got = ok(&p, z, "GetUserSyncProvisioning", json!({"UserProvisioningId": id}))["UserProvisioning"].clone();
+    let got = ok(
+        &p,
+        z,
+        "GetUserSyncProvisioning",
+        json!({"UserProvisioningId": id}),
+    )["UserProvisioning"]
+        .clone();
     assert_eq!(got["Description"], "changed");
     assert_eq!(got["DuplicationStrategy"], "KeepBoth");
     assert_eq!(got["DeletionStrategy"], "Keep");
@@ -130,11 +154,20 @@ fn a_user_synchronization_lives_through_its_tasks() {
         json!({"UserId": u}),
         "FailedOperation.UserProvisioningExists",
     );
-    let delete = ok(&p, z, "DeleteUserSyncProvisioning", json!({"UserProvisioningId": id}))["Tasks"].clone();
+    let delete = ok(
+        &p,
+        z,
+        "DeleteUserSyncProvisioning",
+        json!({"UserProvisioningId": id}),
+    )["Tasks"]
+        .clone();
     assert_eq!(delete["TaskType"], "DeleteProvisioning");
     assert_eq!(delete["UserProvisioningId"], id.as_str());
     assert_eq!(list(&p, z, json!({})).len(), 1, "until the task completes");
-    assert_eq!(wait_sync(&p, z, delete["TaskId"].as_str().unwrap())["Status"], "Success");
+    assert_eq!(
+        wait_sync(&p, z, delete["TaskId"].as_str().unwrap())["Status"],
+        "Success"
+    );
     assert!(list(&p, z, json!({})).is_empty());
     ok(&p, z, "DeleteUser", json!({"UserId": u}));
 }
@@ -152,7 +185,10 @@ fn synchronizations_list_by_principal_and_target() {
         json!([
             sync_entry("User", &u, member(ALICE)),
             sync_entry("User", &u, member(BOB)),
-            with(sync_entry("Group", &g, member(ALICE)), json!({"Description": "Crowd to alice"})),
+            with(
+                sync_entry("Group", &g, member(ALICE)),
+                json!({"Description": "Crowd to alice"})
+            ),
         ]),
     );
     assert!(tasks.iter().all(|t| t["TaskStatus"] == "Success"));
@@ -169,7 +205,12 @@ fn synchronizations_list_by_principal_and_target() {
     assert_eq!(defaults["DuplicationStrategy"], "KeepBoth");
     assert_eq!(defaults["DeletionStrategy"], "Keep");
     // A member leaving takes its synchronizations with it.
-    p.ok(V21, "DeleteOrganizationMembers", HOST, json!({"MemberUin": [BOB]}));
+    p.ok(
+        V21,
+        "DeleteOrganizationMembers",
+        HOST,
+        json!({"MemberUin": [BOB]}),
+    );
     assert_eq!(list(&p, z, json!({})).len(), 2);
     assert!(list(&p, z, json!({"TargetUin": BOB})).is_empty());
 }
@@ -180,10 +221,18 @@ fn a_synchronization_task_fails_when_its_target_leaves_first() {
     let z = zone.as_str();
     let u = user(&p, z, "stranded");
     let task = start(&p, z, json!([sync_entry("User", &u, member(BOB))]))[0].clone();
-    p.ok(V21, "DeleteOrganizationMembers", HOST, json!({"MemberUin": [BOB]}));
+    p.ok(
+        V21,
+        "DeleteOrganizationMembers",
+        HOST,
+        json!({"MemberUin": [BOB]}),
+    );
     let done = wait_sync(&p, z, task["TaskId"].as_str().unwrap());
     assert_eq!(done["Status"], "Failed");
-    assert!(done["FailureReason"].as_str().unwrap().contains(&BOB.to_string()));
+    assert!(done["FailureReason"]
+        .as_str()
+        .unwrap()
+        .contains(&BOB.to_string()));
     assert!(list(&p, z, json!({})).is_empty());
 }
 
@@ -193,32 +242,71 @@ pub(super) fn triggers() -> Seen {
     let u = user(&p, z, "sync-user");
     let g = group(&p, z, "sync-group", "Manual");
     let create = |entries: Value, code: &str| {
-        fails(&p, z, "CreateUserSyncProvisioning", json!({"UserSyncProvisionings": entries}), code)
+        fails(
+            &p,
+            z,
+            "CreateUserSyncProvisioning",
+            json!({"UserSyncProvisionings": entries}),
+            code,
+        )
     };
     create(json!([]), "InvalidParameterValue");
     create(
-        json!([with(sync_entry("User", &u, member(ALICE)), json!({"DuplicationStrategy": "Merge"}))]),
+        json!([with(
+            sync_entry("User", &u, member(ALICE)),
+            json!({"DuplicationStrategy": "Merge"})
+        )]),
         "InvalidParameterValue",
     );
     create(
         Value::Array(vec![sync_entry("User", &u, member(ALICE)); 51]),
         "LimitExceeded.CreateUserSyncProvisioningLimitExceeded",
     );
-    create(json!([sync_entry("User", "u-missing", member(ALICE))]), "ResourceNotFound.UserNotExist");
-    create(json!([sync_entry("Group", "g-missing", member(ALICE))]), "InvalidParameter.GroupNotExist");
-    create(json!([sync_entry("User", &u, member(CAROL))]), "FailedOperation.OrganizationMemberNotExist");
     create(
-        json!([sync_entry("User", &u, member(ALICE)), sync_entry("User", &u, member(ALICE))]),
+        json!([sync_entry("User", "u-missing", member(ALICE))]),
+        "ResourceNotFound.UserNotExist",
+    );
+    create(
+        json!([sync_entry("Group", "g-missing", member(ALICE))]),
+        "InvalidParameter.GroupNotExist",
+    );
+    create(
+        json!([sync_entry("User", &u, member(CAROL))]),
+        "FailedOperation.OrganizationMemberNotExist",
+    );
+    create(
+        json!([
+            sync_entry("User", &u, member(ALICE)),
+            sync_entry("User", &u, member(ALICE))
+        ]),
         "FailedOperation.UserProvisioningAlreadyExists",
     );
     let task = start(&p, z, json!([sync_entry("User", &u, member(ALICE))]))[0].clone();
-    create(json!([sync_entry("User", &u, member(ALICE))]), "FailedOperation.UserProvisioningAlreadyExists");
+    create(
+        json!([sync_entry("User", &u, member(ALICE))]),
+        "FailedOperation.UserProvisioningAlreadyExists",
+    );
     wait_sync(&p, z, task["TaskId"].as_str().unwrap());
-    create(json!([sync_entry("User", &u, member(ALICE))]), "FailedOperation.UserProvisioningAlreadyExists");
+    create(
+        json!([sync_entry("User", &u, member(ALICE))]),
+        "FailedOperation.UserProvisioningAlreadyExists",
+    );
     p.world.set_task_policy(TaskPolicy::immediately());
     start(&p, z, json!([sync_entry("Group", &g, member(ALICE))]));
-    fails(&p, z, "DeleteUser", json!({"UserId": u}), "FailedOperation.UserProvisioningExists");
-    fails(&p, z, "DeleteGroup", json!({"GroupId": g}), "FailedOperation.UserProvisioningExists");
+    fails(
+        &p,
+        z,
+        "DeleteUser",
+        json!({"UserId": u}),
+        "FailedOperation.UserProvisioningExists",
+    );
+    fails(
+        &p,
+        z,
+        "DeleteGroup",
+        json!({"GroupId": g}),
+        "FailedOperation.UserProvisioningExists",
+    );
     p.world.set_task_policy(TaskPolicy::default());
 
     let id = task["UserProvisioningId"].clone();
@@ -228,7 +316,13 @@ pub(super) fn triggers() -> Seen {
         "UpdateUserSyncProvisioning",
         "DeleteUserSyncProvisioning",
     ] {
-        fails(&p, z, action, missing.clone(), "ResourceNotFound.UserProvisioningNotFound");
+        fails(
+            &p,
+            z,
+            action,
+            missing.clone(),
+            "ResourceNotFound.UserProvisioningNotFound",
+        );
     }
     fails(
         &p,
@@ -237,7 +331,12 @@ pub(super) fn triggers() -> Seen {
         json!({"UserProvisioningId": id, "NewDeletionStrategy": "Shred"}),
         "InvalidParameterValue",
     );
-    ok(&p, z, "DeleteUserSyncProvisioning", json!({"UserProvisioningId": id}));
+    ok(
+        &p,
+        z,
+        "DeleteUserSyncProvisioning",
+        json!({"UserProvisioningId": id}),
+    );
     fails(
         &p,
         z,
@@ -245,9 +344,27 @@ pub(super) fn triggers() -> Seen {
         json!({"UserProvisioningId": id}),
         "FailedOperation.UserProvisioningFailed",
     );
-    fails(&p, z, "ListUserSyncProvisionings", json!({"MaxResults": 0}), "InvalidParameterValue");
-    fails(&p, z, "ListUserSyncProvisionings", json!({"NextToken": "forged"}), "InvalidParameter.NextTokenInvalid");
-    fails(&p, z, "ListUserSyncProvisionings", json!({"TargetType": "Anywhere"}), "InvalidParameterValue");
+    fails(
+        &p,
+        z,
+        "ListUserSyncProvisionings",
+        json!({"MaxResults": 0}),
+        "InvalidParameterValue",
+    );
+    fails(
+        &p,
+        z,
+        "ListUserSyncProvisionings",
+        json!({"NextToken": "forged"}),
+        "InvalidParameter.NextTokenInvalid",
+    );
+    fails(
+        &p,
+        z,
+        "ListUserSyncProvisionings",
+        json!({"TargetType": "Anywhere"}),
+        "InvalidParameterValue",
+    );
     fails(
         &p,
         z,

@@ -47,7 +47,10 @@ fn by_default_a_task_completes_on_its_second_poll() {
     assert_eq!(task["TargetUin"], ALICE);
     let id = task["TaskId"].as_str().unwrap();
     assert!(id.starts_with("t-") && id.len() == 12, "{id}");
-    assert!(deployments(&p, &zone, json!({})).is_empty(), "not before it completes");
+    assert!(
+        deployments(&p, &zone, json!({})).is_empty(),
+        "not before it completes"
+    );
     assert_eq!(listed(&p, &zone, &task)["Status"], "InProgress");
 
     let first = status(&p, &zone, &task);
@@ -108,7 +111,7 @@ fn after_a_duration_on_the_mock_clock() {
     assert_eq!(status(&p, &zone, &task)["Status"], "InProgress");
     assert!(deployments(&p, &zone, json!({})).is_empty());
     p.now.set(started + 2); // 2,000 ms on: due
-    // Any call sees it complete, not only a poll.
+                            // Any call sees it complete, not only a poll.
     assert_eq!(deployments(&p, &zone, json!({})).len(), 1);
     assert_eq!(listed(&p, &zone, &task)["Status"], "Success");
     assert_eq!(status(&p, &zone, &task)["Status"], "Success");

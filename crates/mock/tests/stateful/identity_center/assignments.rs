@@ -84,7 +84,10 @@ async fn a_role_assignment_is_created_polled_listed_deleted_and_polled_again() {
         .task
         .expect("a task");
     assert_eq!(deleted.task_type, "DeleteRoleAssignment");
-    assert_eq!(statuses(&a.poll(&deleted.task_id).await), ["InProgress", "Success"]);
+    assert_eq!(
+        statuses(&a.poll(&deleted.task_id).await),
+        ["InProgress", "Success"]
+    );
     assert!(a.assignments(by_id).await.is_empty());
     // The provider then dismantles the deployment the assignment made.
     let dismantled = a
@@ -113,7 +116,10 @@ async fn a_failing_task_set_through_the_admin_surface() {
         .unwrap();
     assert_eq!(set.status(), 200);
     let shown: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
-    assert_eq!(shown, json!({"complete": "after-polls", "polls": 2, "fail": "no quota left"}));
+    assert_eq!(
+        shown,
+        json!({"complete": "after-polls", "polls": 2, "fail": "no quota left"})
+    );
     assert_eq!(a.w.mock.task_policy(), TaskPolicy::failing("no quota left"));
 
     let task = a
@@ -140,7 +146,10 @@ async fn a_failing_task_set_through_the_admin_surface() {
         .unwrap();
     assert_eq!(bad.status(), 400);
     let message: Value = bad.json().await.unwrap();
-    assert!(message["error"].as_str().unwrap().contains("eventually"), "{message}");
+    assert!(
+        message["error"].as_str().unwrap().contains("eventually"),
+        "{message}"
+    );
     assert_eq!(a.w.mock.task_policy(), TaskPolicy::failing("no quota left"));
 
     a.w.mock.set_task_policy(TaskPolicy::immediately());
@@ -173,7 +182,11 @@ async fn tasks_complete_after_a_duration_on_the_manual_clock() {
         .unwrap()
         .to_owned();
     for _ in 0..3 {
-        assert_eq!(task_status(&a, &task).await, "InProgress", "polls do not hurry it");
+        assert_eq!(
+            task_status(&a, &task).await,
+            "InProgress",
+            "polls do not hurry it"
+        );
     }
     clock.advance(Duration::from_millis(1499));
     assert_eq!(task_status(&a, &task).await, "InProgress");
@@ -195,9 +208,15 @@ async fn removing_a_member_removes_the_access_on_it() {
     let a = Access::new().await;
     a.w.mock.set_task_policy(TaskPolicy::immediately());
     let role = a.role("on-bob").await;
-    let on = |uin: u64| json!({"RoleConfigurationId": role, "PrincipalType": "User",
-                               "PrincipalId": a.user, "TargetType": "MemberUin", "TargetUin": uin});
-    a.ok("CreateRoleAssignment", json!({"RoleAssignmentInfo": [on(ALICE), on(BOB)]})).await;
+    let on = |uin: u64| {
+        json!({"RoleConfigurationId": role, "PrincipalType": "User",
+                               "PrincipalId": a.user, "TargetType": "MemberUin", "TargetUin": uin})
+    };
+    a.ok(
+        "CreateRoleAssignment",
+        json!({"RoleAssignmentInfo": [on(ALICE), on(BOB)]}),
+    )
+    .await;
     a.ok(
         "CreateUserSyncProvisioning",
         json!({"UserSyncProvisionings": [{"PrincipalType": "User", "PrincipalId": a.user,
@@ -205,7 +224,8 @@ async fn removing_a_member_removes_the_access_on_it() {
     )
     .await;
     assert_eq!(a.deployments().await.len(), 2);
-    a.w.ok("DeleteOrganizationMembers", json!({"MemberUin": [BOB]})).await;
+    a.w.ok("DeleteOrganizationMembers", json!({"MemberUin": [BOB]}))
+        .await;
     let left = a.assignments(Default::default()).await;
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].target_uin, ALICE as i64);
@@ -275,7 +295,10 @@ async fn concurrent_assignment_tasks_keep_the_invariants() {
     }
     let tasks = a.ok("ListTasks", json!({"MaxResults": 100})).await;
     let tasks = tasks["Tasks"].as_array().unwrap();
-    let ids: BTreeSet<&str> = tasks.iter().map(|t| t["TaskId"].as_str().unwrap()).collect();
+    let ids: BTreeSet<&str> = tasks
+        .iter()
+        .map(|t| t["TaskId"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), tasks.len(), "each task listed once");
     assert_eq!(tasks.len(), 12 + 6, "12 created, 6 deleted");
     assert!(tasks.iter().all(|t| t["Status"] == "Success"), "{tasks:?}");
@@ -283,7 +306,13 @@ async fn concurrent_assignment_tasks_keep_the_invariants() {
     assert_eq!(left.len(), 6);
     let keys: BTreeSet<(String, String, i64)> = left
         .iter()
-        .map(|x| (x.role_configuration_id.clone(), x.principal_id.clone(), x.target_uin))
+        .map(|x| {
+            (
+                x.role_configuration_id.clone(),
+                x.principal_id.clone(),
+                x.target_uin,
+            )
+        })
         .collect();
     assert_eq!(keys.len(), left.len(), "no assignment twice");
     let deployed: BTreeSet<(String, i64)> = a

@@ -28,7 +28,9 @@ impl Access {
     /// On a mock from `builder` (a clock, a task policy…), unthrottled like [`super::world`].
     pub async fn from(builder: MockServerBuilder) -> Access {
         let w = World::with_org_from(builder.algorithm(Algorithm::Unlimited)).await;
-        let zone = w.ok("OpenIdentityCenter", json!({"ZoneName": "access-zone"})).await["ZoneId"]
+        let zone = w
+            .ok("OpenIdentityCenter", json!({"ZoneName": "access-zone"}))
+            .await["ZoneId"]
             .as_str()
             .unwrap()
             .to_owned();
@@ -88,7 +90,10 @@ impl Access {
         panic!("task {task} still in progress after 10 polls: {seen:?}");
     }
 
-    pub async fn assignments(&self, filter: m::ListRoleAssignmentsRequest) -> Vec<m::RoleAssignments> {
+    pub async fn assignments(
+        &self,
+        filter: m::ListRoleAssignmentsRequest,
+    ) -> Vec<m::RoleAssignments> {
         self.api()
             .list_role_assignments(m::ListRoleAssignmentsRequest {
                 zone_id: self.zone.clone(),
@@ -116,7 +121,6 @@ impl Access {
 pub fn statuses(seen: &[m::TaskStatus]) -> Vec<&str> {
     seen.iter().map(|s| s.status.as_str()).collect()
 }
-
 
 #[tokio::test]
 async fn a_role_configuration_is_created_read_listed_changed_and_deleted() {
@@ -155,7 +159,10 @@ async fn a_role_configuration_is_created_read_listed_changed_and_deleted() {
         .await
         .unwrap();
     assert_eq!(listed.total_counts, 1);
-    assert_eq!(listed.role_configurations.unwrap()[0].role_configuration_id, id);
+    assert_eq!(
+        listed.role_configurations.unwrap()[0].role_configuration_id,
+        id
+    );
     let updated = a
         .api()
         .update_role_configuration(m::UpdateRoleConfigurationRequest {
@@ -169,7 +176,9 @@ async fn a_role_configuration_is_created_read_listed_changed_and_deleted() {
         .role_configuration_info;
     assert_eq!(updated.session_duration, Some(900));
     assert_eq!(updated.description, "operations");
-    let read = a.ok("GetRoleConfiguration", json!({"RoleConfigurationId": id})).await;
+    let read = a
+        .ok("GetRoleConfiguration", json!({"RoleConfigurationId": id}))
+        .await;
     assert_eq!(read["RoleConfigurationInfo"]["SessionDuration"], 900);
     a.api()
         .delete_role_configuration(m::DeleteRoleConfigurationRequest {
@@ -191,27 +200,31 @@ async fn a_role_configuration_with_system_and_custom_policies_is_provisioned_to_
     let a = Access::new().await;
     let id = a.role("developer").await;
     a.api()
-        .add_permission_policy_to_role_configuration(m::AddPermissionPolicyToRoleConfigurationRequest {
-            zone_id: a.zone.clone(),
-            role_configuration_id: id.clone(),
-            role_policy_type: "System".into(),
-            role_policies: Some(vec![m::PolicyDetail {
-                policy_id: 1,
-                policy_name: Some("AdministratorAccess".into()),
-            }]),
-            ..Default::default()
-        })
+        .add_permission_policy_to_role_configuration(
+            m::AddPermissionPolicyToRoleConfigurationRequest {
+                zone_id: a.zone.clone(),
+                role_configuration_id: id.clone(),
+                role_policy_type: "System".into(),
+                role_policies: Some(vec![m::PolicyDetail {
+                    policy_id: 1,
+                    policy_name: Some("AdministratorAccess".into()),
+                }]),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     a.api()
-        .add_permission_policy_to_role_configuration(m::AddPermissionPolicyToRoleConfigurationRequest {
-            zone_id: a.zone.clone(),
-            role_configuration_id: id.clone(),
-            role_policy_type: "Custom".into(),
-            role_policy_names: Some(vec!["cvm-read".into()]),
-            custom_policy_document: Some(r#"{"version":"2.0","statement":[]}"#.into()),
-            ..Default::default()
-        })
+        .add_permission_policy_to_role_configuration(
+            m::AddPermissionPolicyToRoleConfigurationRequest {
+                zone_id: a.zone.clone(),
+                role_configuration_id: id.clone(),
+                role_policy_type: "Custom".into(),
+                role_policy_names: Some(vec!["cvm-read".into()]),
+                custom_policy_document: Some(r#"{"version":"2.0","statement":[]}"#.into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     a.ok(
@@ -222,18 +235,23 @@ async fn a_role_configuration_with_system_and_custom_policies_is_provisioned_to_
     .await;
     let policies = a
         .api()
-        .list_permission_policies_in_role_configuration(m::ListPermissionPoliciesInRoleConfigurationRequest {
-            zone_id: a.zone.clone(),
-            role_configuration_id: id.clone(),
-            ..Default::default()
-        })
+        .list_permission_policies_in_role_configuration(
+            m::ListPermissionPoliciesInRoleConfigurationRequest {
+                zone_id: a.zone.clone(),
+                role_configuration_id: id.clone(),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(policies.total_counts, 2);
     assert_eq!(policies.role_policies[0].role_policy_id, Some(1));
     assert_eq!(policies.role_policies[0].role_policy_type, "System");
     assert_eq!(policies.role_policies[1].role_policy_name, "cvm-read");
-    assert_eq!(policies.role_policies[1].role_policy_document, "{\"version\":\"2.0\"}");
+    assert_eq!(
+        policies.role_policies[1].role_policy_document,
+        "{\"version\":\"2.0\"}"
+    );
 
     let task = a
         .api()
@@ -247,8 +265,14 @@ async fn a_role_configuration_with_system_and_custom_policies_is_provisioned_to_
         .unwrap()
         .task;
     assert_eq!(task.task_status.as_deref(), Some("InProgress"));
-    assert_eq!(task.task_type.as_deref(), Some("ProvisionRoleConfiguration"));
-    assert!(a.deployments().await.is_empty(), "not until the task completes");
+    assert_eq!(
+        task.task_type.as_deref(),
+        Some("ProvisionRoleConfiguration")
+    );
+    assert!(
+        a.deployments().await.is_empty(),
+        "not until the task completes"
+    );
     let seen = a.poll(&task.task_id).await;
     assert_eq!(statuses(&seen), ["InProgress", "Success"]);
     let deployed = a.deployments().await;
@@ -263,7 +287,10 @@ async fn a_role_configuration_with_system_and_custom_policies_is_provisioned_to_
         json!({"RoleConfigurationId": id, "RolePolicyType": "System", "RolePolicyId": 1}),
     )
     .await;
-    assert_eq!(a.deployments().await[0].deployment_status, "DeployedRequired");
+    assert_eq!(
+        a.deployments().await[0].deployment_status,
+        "DeployedRequired"
+    );
 
     let task = a
         .api()
@@ -276,7 +303,13 @@ async fn a_role_configuration_with_system_and_custom_policies_is_provisioned_to_
         .await
         .unwrap()
         .task;
-    assert_eq!(task.task_type.as_deref(), Some("DeprovisionRoleConfiguration"));
-    assert_eq!(statuses(&a.poll(&task.task_id).await), ["InProgress", "Success"]);
+    assert_eq!(
+        task.task_type.as_deref(),
+        Some("DeprovisionRoleConfiguration")
+    );
+    assert_eq!(
+        statuses(&a.poll(&task.task_id).await),
+        ["InProgress", "Success"]
+    );
     assert!(a.deployments().await.is_empty());
 }

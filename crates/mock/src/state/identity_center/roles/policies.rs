@@ -214,7 +214,10 @@ fn system_policies(ctx: &Ctx<'_>) -> Result<Vec<RolePolicy>> {
         if id <= 0 {
             return Err(ctx.err_with(PARAM_ERROR, "A system policy's PolicyId is positive."));
         }
-        let name = detail.get("PolicyName").and_then(Value::as_str).unwrap_or("");
+        let name = detail
+            .get("PolicyName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if !name.is_empty() {
             check_policy_name(ctx, name)?;
         }
@@ -251,12 +254,24 @@ fn custom_policies(ctx: &Ctx<'_>) -> Result<Vec<RolePolicy>> {
     for (name, document) in names.into_iter().zip(documents) {
         check_policy_name(ctx, name)?;
         check_document(ctx, document)?;
-        out.push(new_policy(None, name, PolicyKind::Custom, document, ctx.now));
+        out.push(new_policy(
+            None,
+            name,
+            PolicyKind::Custom,
+            document,
+            ctx.now,
+        ));
     }
     Ok(out)
 }
 
-fn new_policy(id: Option<i64>, name: &str, kind: PolicyKind, document: &str, now: i64) -> RolePolicy {
+fn new_policy(
+    id: Option<i64>,
+    name: &str,
+    kind: PolicyKind,
+    document: &str,
+    now: i64,
+) -> RolePolicy {
     RolePolicy {
         id,
         name: name.to_owned(),
@@ -339,10 +354,17 @@ pub(super) fn remove(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
             }
     };
     if name.is_empty() && id == 0 {
-        return Err(ctx.err_with(PARAM_ERROR, "Name the policy: RolePolicyName or RolePolicyId."));
+        return Err(ctx.err_with(
+            PARAM_ERROR,
+            "Name the policy: RolePolicyName or RolePolicyId.",
+        ));
     }
     let Some(index) = role.policies.iter().position(wanted) else {
-        let named = if name.is_empty() { id.to_string() } else { format!("{name:?}") };
+        let named = if name.is_empty() {
+            id.to_string()
+        } else {
+            format!("{name:?}")
+        };
         return Err(ctx.err_with(POLICY_NOT_EXIST, format!("({} {named})", kind.as_str())));
     };
     let (zone_id, role_id) = role_ids(inner, ctx)?;

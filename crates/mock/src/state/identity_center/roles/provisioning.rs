@@ -111,7 +111,13 @@ pub(super) fn decisions() -> Vec<String> {
 }
 
 /// The `RoleProvisioningsTask` object of a deployment task.
-fn task_json(started: &Started, role_id: &str, role_name: &str, target: &Target, work: &str) -> Value {
+fn task_json(
+    started: &Started,
+    role_id: &str,
+    role_name: &str,
+    target: &Target,
+    work: &str,
+) -> Value {
     json!({
         "TaskId": started.id,
         "RoleConfigurationId": role_id,
@@ -150,7 +156,8 @@ pub(super) fn dismantle(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
         return Err(ctx.err_with(NOT_DEPLOYED, format!("({role_id} on {})", target.uin)));
     };
     let pending = || inner.tasks.pending_in(&z.id);
-    let assigning = pending().any(|w| matches!(w, Work::CreateAssignment(k) if k.role == role.id && k.target == target));
+    let assigning = pending()
+        .any(|w| matches!(w, Work::CreateAssignment(k) if k.role == role.id && k.target == target));
     if assigning || assignments::assigned_on(z, &role.id, &target) {
         return Err(ctx.err_with(STILL_ASSIGNED, format!("({role_id} on {})", target.uin)));
     }
@@ -179,19 +186,22 @@ pub(super) fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     let kind = match ctx.str("TargetType").filter(|t| !t.is_empty()) {
         None => None,
         Some(text) => Some(TargetKind::parse(text).ok_or_else(|| {
-            ctx.err_with(PARAM_ERROR, format!("TargetType is MemberUin or ManagerUin, not {text:?}."))
+            ctx.err_with(
+                PARAM_ERROR,
+                format!("TargetType is MemberUin or ManagerUin, not {text:?}."),
+            )
         })?),
     };
     let uin = ctx.int("TargetUin").filter(|u| *u != 0);
     let status = match ctx.str("DeploymentStatus").unwrap_or("") {
         "" => None,
         s @ ("Deployed" | "DeployedRequired" | "DeployFailed") => Some(s),
-        other => {
-            return Err(ctx.err_with(
-                PARAM_ERROR,
-                format!("DeploymentStatus is Deployed, DeployedRequired or DeployFailed, not {other:?}."),
-            ))
-        }
+        other => return Err(ctx.err_with(
+            PARAM_ERROR,
+            format!(
+                "DeploymentStatus is Deployed, DeployedRequired or DeployFailed, not {other:?}."
+            ),
+        )),
     };
     let filter = ctx.str("Filter").unwrap_or("").to_lowercase();
     let items = z
