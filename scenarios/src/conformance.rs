@@ -45,17 +45,35 @@ pub async fn run_conformance(
     let started = wall_ms();
     let cases = &options.cases;
     let d = options.duration_ms;
+    let total = under_limit::FACTORS.len() + over_limit::FACTORS.len() + 3;
     let mut results: Vec<ScenarioResult> = Vec::new();
+    let next = |results: &[ScenarioResult], name: &str| {
+        let calls: usize = results
+            .iter()
+            .flat_map(|r| &r.verdicts)
+            .map(|v| v.calls)
+            .sum();
+        env.say(&format!(
+            "load: {name} ({}/{total}), {calls} calls so far",
+            results.len() + 1
+        ));
+    };
     for f in under_limit::FACTORS {
+        next(&results, &format!("under-limit {f}x"));
         results.push(under_limit::run(env, cases, f, d).await?);
     }
     for f in over_limit::FACTORS {
+        next(&results, &format!("over-limit {f}x"));
         results.push(over_limit::run(env, cases, f, d).await?);
     }
+    next(&results, "window-edge");
     results.push(window_edge::run(env, cases).await?);
+    next(&results, "isolation");
     results.push(isolation::run(env, cases, d).await?);
+    next(&results, "recovery");
     results.push(recovery::run(env, cases).await?);
-    let summary = Summary::new(&env.label, started, results, env.report_dir.clone());
+    let summary = Summary::new(&env.label, started, results, env.report_dir.clone())
+        .with_call_timeout(env.call_timeout);
     if let Some(dir) = &env.report_dir {
         summary.write(dir)?;
     }
@@ -76,7 +94,7 @@ pub async fn run_rate_limit(
     } else {
         ScenarioKind::OverLimit
     };
-    let name = format!("rate-limit {} {rate}/s", case.action);
+    let name = format!("rate-limit {rate}/s");
     let creds = env
         .credentials(0)
         .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
@@ -87,7 +105,8 @@ pub async fn run_rate_limit(
     let e = Expectation::steady(&name, kind, case.limit, rate, duration_ms);
     let result = crate::env::judge(env, &name, &executed, &[(case.key(creds), e)]);
     crate::env::write(&result, &executed)?;
-    let summary = Summary::new(&env.label, started, vec![result], env.report_dir.clone());
+    let summary = Summary::new(&env.label, started, vec![result], env.report_dir.clone())
+        .with_call_timeout(env.call_timeout);
     if let Some(dir) = &env.report_dir {
         summary.write(dir)?;
     }
@@ -119,8 +138,18 @@ pub async fn start_mock(
 
 /// `tco-harness load`: the mock in-process, the conformance set on the representative cases.
 pub async fn run_conformance_on_mock(report_dir: Option<PathBuf>) -> Result<Summary, LoadError> {
+    run_conformance_on_mock_with(report_dir, None).await
+}
+
+/// [`run_conformance_on_mock`], telling `progress` what it does.
+pub async fn run_conformance_on_mock_with(
+    report_dir: Option<PathBuf>,
+    progress: Option<crate::env::Progress>,
+) -> Result<Summary, LoadError> {
     let mock = start_mock(None, 50_000).await;
-    let env = Env::for_mock(mock).with_report_dir(report_dir);
+    let env = Env::for_mock(mock)
+        .with_report_dir(report_dir)
+        .with_progress(progress);
     crate::env::ensure_organization(&env).await?;
     run_conformance(&env, &ConformanceOptions::representative()?).await
 }

@@ -96,6 +96,7 @@ pub mod admin;
 mod app;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod envelope;
 pub mod faults;
 pub mod fixtures;

@@ -9,6 +9,10 @@
 
 mod identity_center;
 mod identity_center_access;
+mod member_login;
+mod policies;
+mod services;
+mod sharing;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -71,6 +75,14 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// Whether the flow starts by creating an organization: it then needs an account that is
+    /// in none.
+    pub fn creates_organization(&self) -> bool {
+        self.steps
+            .first()
+            .is_some_and(|s| s.action == "CreateOrganization")
+    }
+
     /// Every (version, action) the flow calls, teardown included.
     pub fn actions(&self) -> impl Iterator<Item = (Version, &'static str)> + '_ {
         self.steps.iter().flat_map(|s| {
@@ -162,6 +174,12 @@ pub fn all() -> Vec<Flow> {
         nodes(),
         members(),
         invitations(),
+        policies::policies(),
+        policies::member_access(),
+        member_login::identities(),
+        member_login::sub_accounts(),
+        services::services(),
+        sharing::sharing(),
         identity_center::users_and_groups(),
         identity_center_access::flow(),
     ]
@@ -383,9 +401,17 @@ mod tests {
             "MemberUin",
             "InviteeUin",
             "InvitationId",
+            "PolicyId",
+            "MemberPolicyId",
+            "IdentityId",
+            "AccessPolicyId",
+            "SubAccountUin",
+            "ServiceId",
         ] {
             vars.insert(name, json!(1001));
         }
+        vars.insert("UnitId", json!("shareUnit-00000001"));
+        vars.insert("Area", json!("ap-guangzhou"));
         for name in ["ZoneId", "UserId", "GroupId"] {
             vars.insert(name, json!("x-placeholder"));
         }

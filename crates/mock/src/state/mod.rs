@@ -1,6 +1,3 @@
-// Scaffold for the areas being made stateful; removed once they all have handlers.
-#![allow(dead_code)]
-
 //! The mock's world, shared by the 2018-12-25 and 2021-03-31 actions as in the real service.
 //!
 //! It is kept by area of the API, like moto's backends: each area's module holds its state,

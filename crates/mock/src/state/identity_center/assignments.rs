@@ -65,7 +65,6 @@ impl Assignments {
         self.by_seq.len()
     }
 
-
     pub fn find(&self, key: &Key) -> Option<&Assignment> {
         self.iter().find(|a| a.key == *key)
     }

@@ -85,7 +85,6 @@ impl RoleConfigurations {
         self.by_id.len()
     }
 
-
     /// Deployments of every configuration of the zone.
     pub fn provisioning_count(&self) -> usize {
         self.iter().map(|r| r.provisionings.len()).sum()

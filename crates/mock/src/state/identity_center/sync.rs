@@ -61,7 +61,6 @@ impl UserSync {
         self.by_id.len()
     }
 
-
     pub fn iter(&self) -> impl Iterator<Item = &UserProvisioning> {
         self.by_id.values()
     }

@@ -66,10 +66,6 @@ impl Users {
         self.by_id.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = &User> {
         self.by_id.values()
     }

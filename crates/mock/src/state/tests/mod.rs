@@ -19,7 +19,12 @@ mod identity_center_sync;
 mod identity_center_tasks;
 mod identity_center_users;
 mod identity_center_zone;
+mod member_login;
+mod policies;
+mod resend;
+mod services;
 mod shapes;
+mod sharing;
 mod workflow;
 
 use std::cell::{Cell, RefCell};

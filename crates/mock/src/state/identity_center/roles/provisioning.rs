@@ -196,12 +196,14 @@ pub(super) fn list(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     let status = match ctx.str("DeploymentStatus").unwrap_or("") {
         "" => None,
         s @ ("Deployed" | "DeployedRequired" | "DeployFailed") => Some(s),
-        other => return Err(ctx.err_with(
-            PARAM_ERROR,
-            format!(
+        other => {
+            return Err(ctx.err_with(
+                PARAM_ERROR,
+                format!(
                 "DeploymentStatus is Deployed, DeployedRequired or DeployFailed, not {other:?}."
             ),
-        )),
+            ))
+        }
     };
     let filter = ctx.str("Filter").unwrap_or("").to_lowercase();
     let items = z
