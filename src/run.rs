@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use tco_contract::{Options, Report, RunError, Target as ContractTarget};
-use tco_scenarios::{conformance, Env, LoadError, Summary, Target as LoadTarget};
+use tco_scenarios::{conformance, Env, LoadError, Status, Summary, Target as LoadTarget};
 
 use crate::error::CliError;
 
@@ -76,15 +76,21 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         Ok::<_, CliError>((contract, load))
     })?;
     print_outcome(&contract, &load, &report_dir);
-    if contract.passed() && load.pass {
-        Ok(())
-    } else {
+    if !contract.passed() || load.status == Status::Fail {
         Err(CliError::violations(format!(
             "contract: {} violations; load: {} failed checks (reports: {})",
             contract.violations.len(),
             load.failures().len(),
             report_dir.display()
         )))
+    } else if load.status == Status::LoadNotOffered {
+        Err(CliError::LoadNotOffered(format!(
+            "the contract holds, but {} load runs could not offer their load, even measured again: nothing is known about those limits (reports: {})",
+            load.load_shortfalls().len(),
+            report_dir.display()
+        )))
+    } else {
+        Ok(())
     }
 }
 
@@ -95,6 +101,9 @@ fn print_outcome(contract: &Report, load: &Summary, report_dir: &Path) {
     print!("{}", load.table());
     for failure in load.failures() {
         println!("FAIL {failure}");
+    }
+    for shortfall in load.load_shortfalls() {
+        println!("LOAD NOT OFFERED {shortfall}");
     }
     println!("\nreports: {}", report_dir.display());
 }

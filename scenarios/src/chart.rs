@@ -36,7 +36,7 @@ pub fn svg(v: &Verdict) -> String {
         v.action,
         v.version,
         v.scenario,
-        if v.pass { "pass" } else { "FAIL" },
+        v.status.label(),
         v.expected_limit,
         v.offered_per_second,
         v.algorithm_guess

@@ -32,6 +32,10 @@ pub async fn run(env: &Env, cases: &[Case]) -> Result<ScenarioResult, LoadError>
     let eager = run_variant(env, cases, "recovery eager", |c| c.limit as f64 * 2.0).await?;
     let mut result = ScenarioResult::new("recovery", Vec::new());
     for (s, e) in sparse.verdicts.iter().zip(&eager.verdicts) {
+        // Recovery times compare only between runs that kept to their schedules.
+        if !(s.offered_as_intended() && e.offered_as_intended()) {
+            continue;
+        }
         let (Some(rs), Some(re)) = (&s.recovery, &e.recovery) else {
             continue;
         };

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::call::{Call, Outcome};
-use crate::verdict::Verdict;
+use crate::verdict::{Status, Verdict};
 
 /// One scenario's result: a verdict per key, and findings across keys.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,6 +28,9 @@ pub struct ScenarioResult {
     pub violations: Vec<String>,
     /// Observations that are not failures (e.g. recovery times compared).
     pub notes: Vec<String>,
+    /// Every verdict's status and the scenario's own violations together.
+    pub status: Status,
+    /// `status == Pass`.
     pub pass: bool,
     /// Where its reports are, when written.
     pub dir: Option<PathBuf>,
@@ -40,6 +43,7 @@ impl ScenarioResult {
             verdicts,
             violations: Vec::new(),
             notes: Vec::new(),
+            status: Status::Fail,
             pass: false,
             dir: None,
         };
@@ -47,17 +51,36 @@ impl ScenarioResult {
         r
     }
 
-    /// Recomputes `pass` after violations were added.
+    /// Recomputes `status` and `pass` after violations were added.
     pub fn settle(&mut self) {
-        self.pass = self.violations.is_empty() && self.verdicts.iter().all(|v| v.pass);
+        let own = if self.violations.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        self.status =
+            Status::combine(std::iter::once(own).chain(self.verdicts.iter().map(|v| v.status)));
+        self.pass = self.status == Status::Pass;
     }
 
-    /// Every reason it failed, with the key each belongs to.
     /// Whether every key's load was offered as intended (see [`Verdict::offered_as_intended`]).
     pub fn offered_as_intended(&self) -> bool {
         self.verdicts.iter().all(Verdict::offered_as_intended)
     }
 
+    /// Why the load of some key was not offered as intended, with the key each belongs to.
+    pub fn load_shortfalls(&self) -> Vec<String> {
+        self.verdicts
+            .iter()
+            .flat_map(|v| {
+                v.load_shortfalls
+                    .iter()
+                    .map(move |s| format!("{} {} ({}): {s}", v.action, v.version, v.account))
+            })
+            .collect()
+    }
+
+    /// Every reason it failed, with the key each belongs to.
     pub fn all_violations(&self) -> Vec<String> {
         let mut out = self.violations.clone();
         for v in &self.verdicts {
@@ -172,10 +195,10 @@ pub fn table(results: &[ScenarioResult]) -> String {
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
     for r in results {
         for (i, v) in r.verdicts.iter().enumerate() {
-            let verdict = if v.pass && (i + 1 < r.verdicts.len() || r.violations.is_empty()) {
-                "pass".to_string()
+            let verdict = if i + 1 == r.verdicts.len() && !r.violations.is_empty() {
+                Status::Fail.label().to_string()
             } else {
-                "FAIL".to_string()
+                v.status.label().to_string()
             };
             rows.push(vec![
                 v.scenario.clone(),
@@ -212,7 +235,7 @@ pub fn table(results: &[ScenarioResult]) -> String {
                 "-".into(),
                 "-".into(),
                 "-".into(),
-                if r.pass { "pass".into() } else { "FAIL".into() },
+                r.status.label().into(),
             ]);
         }
     }
@@ -249,6 +272,9 @@ pub struct Summary {
     pub started_ms: i64,
     pub finished_ms: i64,
     pub scenarios: Vec<ScenarioResult>,
+    /// Every scenario's status together.
+    pub status: Status,
+    /// `status == Pass`.
     pub pass: bool,
     pub report_dir: Option<PathBuf>,
 }
@@ -283,13 +309,18 @@ impl Summary {
         scenarios: Vec<ScenarioResult>,
         report_dir: Option<PathBuf>,
     ) -> Self {
-        let pass = !scenarios.is_empty() && scenarios.iter().all(|s| s.pass);
+        let status = if scenarios.is_empty() {
+            Status::Fail
+        } else {
+            Status::combine(scenarios.iter().map(|s| s.status))
+        };
         Summary {
             endpoint: endpoint.into(),
             started_ms,
             finished_ms: crate::schedule::wall_ms(),
             scenarios,
-            pass,
+            status,
+            pass: status == Status::Pass,
             report_dir,
         }
     }
@@ -310,6 +341,18 @@ impl Summary {
             .collect()
     }
 
+    /// Every reason the load was not offered as intended, one per line.
+    pub fn load_shortfalls(&self) -> Vec<String> {
+        self.scenarios
+            .iter()
+            .flat_map(|s| {
+                s.load_shortfalls()
+                    .into_iter()
+                    .map(move |v| format!("{}: {v}", s.name))
+            })
+            .collect()
+    }
+
     /// `summary.json` and `summary.txt` in `dir`.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         fs::create_dir_all(dir)?;
@@ -319,6 +362,15 @@ impl Summary {
         if !failures.is_empty() {
             text.push_str("\nfailures:\n");
             for f in failures {
+                text.push_str("  ");
+                text.push_str(&f);
+                text.push('\n');
+            }
+        }
+        let shortfalls = self.load_shortfalls();
+        if !shortfalls.is_empty() {
+            text.push_str("\nload not offered as intended (nothing judged that needs it):\n");
+            for f in shortfalls {
                 text.push_str("  ");
                 text.push_str(&f);
                 text.push('\n');
