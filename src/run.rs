@@ -84,9 +84,15 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             report_dir.display()
         )))
     } else if load.status == Status::LoadNotOffered {
+        let scenarios: Vec<&str> = load
+            .scenarios
+            .iter()
+            .filter(|s| s.status == Status::LoadNotOffered)
+            .map(|s| s.name.as_str())
+            .collect();
         Err(CliError::LoadNotOffered(format!(
-            "the contract holds, but {} load runs could not offer their load, even measured again: nothing is known about those limits (reports: {})",
-            load.load_shortfalls().len(),
+            "the contract holds and no limit was broken, but the load of {} could not be offered as intended, so those limits are not judged: run again on a less busy machine (reports: {})",
+            scenarios.join(", "),
             report_dir.display()
         )))
     } else {

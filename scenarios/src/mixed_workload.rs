@@ -56,13 +56,10 @@ pub fn default_mix(root_node_id: Option<u64>) -> Result<Vec<MixEntry>, LoadError
     ];
     if let Some(root) = root_node_id {
         let case = Case::from_contract("AddOrganizationNode", "2021-03-31")?;
-        let stamp = crate::schedule::wall_ms();
         mix.push(MixEntry {
             case,
             weight: 1,
-            params: Arc::new(
-                move |k| json!({"ParentNodeId": root, "Name": format!("load-{stamp}-{k}")}),
-            ),
+            params: crate::over_limit::unique_node_params(root, "load"),
         });
     }
     Ok(mix)
