@@ -10,6 +10,14 @@
 //! phase that best explains the series as a fixed window ([`Frame::Client`]) and allows
 //! [`WINDOW_SLACK_CLIENT`] calls of slack per window for network jitter.
 //!
+//! A verdict has one of three outcomes ([`Status`]). The rule's own checks hold whatever load
+//! reached the server (never more than N accepted in a window, never a refusal in a window
+//! that had not accepted N, no answer but acceptance or `RequestLimitExceeded`), so they are
+//! always judged. The checks that need the intended load (nothing refused below the limit, N
+//! per window on average above it, recovery within a window) are judged only when the client
+//! offered that load; when it could not (a busy machine), the verdict says so instead of
+//! blaming the limiter.
+//!
 //! Everything here is pure: no clock, no I/O.
 
 use std::collections::BTreeMap;
