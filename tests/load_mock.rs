@@ -3,9 +3,9 @@
 //!
 //! Windows are counted on the mock's journal times (the server's frame: the time its limiter
 //! counted each call at), where "at most N per window" is exact. The most accepted in a
-//! *sliding* second is not bounded by N for a fixed window, even at a steady 2N: whenever the
-//! first arrival of a second comes a millisecond earlier within its window than the previous
-//! second's first arrival did, the sliding second that starts at the earlier one holds N + 1.
+//! *sliding* second is not bounded by N for a fixed window: a steady 2N arriving on time shows
+//! N + 1 (the last acceptance of one window and the first N of the next), and arrivals a few
+//! ms late can show more; only 2N (two windows) is a bound at any load.
 //!
 //! These run on real time, on a machine that may be busy. Each run is measured again (three
 //! times in all) when the machine could not offer its load; a run that still could not is
@@ -91,6 +91,8 @@ async fn twice_the_limit_for_5s_accepts_n_per_window() {
     assert_not_failed(&r);
     assert_eq!(v.frame, Frame::Server, "every call found in the journal");
     assert!(v.max_accepted_in_window <= N, "{:?}", v.per_second);
+    // A sliding second spans two windows: never more than 2N, whatever the arrivals.
+    assert!(v.max_accepted_in_sliding_second <= 2 * N);
     assert!(v.throttled > 0, "{:?}", v.per_second);
     assert_eq!(v.throttled + v.accepted, v.calls);
     assert!(v.other_errors.is_empty() && v.transport_errors.is_empty());
@@ -106,7 +108,6 @@ async fn twice_the_limit_for_5s_accepts_n_per_window() {
             "{}",
             v.accepted_per_second
         );
-        assert!(v.max_accepted_in_sliding_second <= N + 1);
     }
 
     // Reports: goose's, the verdict, the chart; no secret anywhere.

@@ -893,6 +893,17 @@ fn load_shortfalls(v: &Verdict, e: &Expectation) -> Vec<String> {
             v.offered.lag_ms.max
         ));
     }
+    // Below the limit the schedule puts at most N in each window; arrivals say whether it
+    // did. A window that got more (calls a few ms late crossed a boundary: at the limit one
+    // is enough) may refuse the excess, and that refusal is the limiter's right.
+    if e.kind.forbids_throttling() && v.frame == Frame::Server {
+        for w in v.per_second.iter().filter(|w| w.offered > v.expected_limit) {
+            out.push(format!(
+                "second {} received {} calls, more than the limit of {} the schedule kept to (calls left late and bunched)",
+                w.second, w.offered, v.expected_limit
+            ));
+        }
+    }
     out
 }
 

@@ -346,6 +346,53 @@ fn a_broken_limiter_fails_even_when_the_load_was_not_offered() {
 }
 
 #[test]
+fn a_call_late_across_a_boundary_at_the_limit_is_a_shortfall_not_a_failure() {
+    // 40/s against 40, aligned 12 ms past each second: the last call of the first second is
+    // 20 ms late (well under the 50 ms that count as late) and lands in the next second, which
+    // then receives 41 calls; a correct fixed window refuses one.
+    let n = 40;
+    let mut sent: Vec<(i64, u64)> = steady(T0 + 12, 40.0, 3000)
+        .into_iter()
+        .map(|t| (t, 0))
+        .collect();
+    sent[39] = (sent[39].0 + 20, 20_000);
+    assert!(sent[39].0 >= T0 + 1000);
+    let cs = through(Sim::Fixed(n), &sent);
+    assert_eq!(
+        cs.iter()
+            .filter(|c| c.outcome == Outcome::Throttled)
+            .count(),
+        1
+    );
+    let e = Expectation::steady("rate-limit", ScenarioKind::UnderLimit, n, 40.0, 3000);
+    let v = Verdict::compute(&key(), &cs, &e);
+    assert_eq!(v.status, Status::LoadNotOffered, "{:#?}", v.violations);
+    assert!(
+        v.load_shortfalls
+            .iter()
+            .any(|s| s.contains("received 41 calls, more than the limit of 40")),
+        "{:#?}",
+        v.load_shortfalls
+    );
+    // The same refusal in a second that received only its 40 is the limiter's fault.
+    let mut cs = through(
+        Sim::Fixed(n),
+        &steady(T0 + 12, 40.0, 3000)
+            .into_iter()
+            .map(|t| (t, 0))
+            .collect::<Vec<_>>(),
+    );
+    cs[45].outcome = Outcome::Throttled;
+    let v = Verdict::compute(&key(), &cs, &e);
+    assert_eq!(v.status, Status::Fail);
+    assert!(
+        v.violations.iter().any(|s| s.contains("stricter")),
+        "{:#?}",
+        v.violations
+    );
+}
+
+#[test]
 fn statuses_combine_failure_first() {
     use Status::*;
     assert_eq!(Status::combine([Pass, Pass]), Pass);
