@@ -28,9 +28,10 @@ pub struct CallArgs {
     /// Read the parameters from this JSON file (`-` for standard input).
     #[arg(long)]
     pub params_file: Option<PathBuf>,
-    /// Where the request goes: scheme, host and optional port.
-    #[arg(long, default_value = DEFAULT_ENDPOINT)]
+    #[arg(long, default_value = DEFAULT_ENDPOINT, help = crate::endpoint_help("default: the international site"))]
     pub endpoint: String,
+    /// The region sent as X-TC-Region / Region (the Organization API is global: none by
+    /// default).
     #[arg(long)]
     pub region: Option<String>,
     /// en-US or zh-CN.
@@ -155,13 +156,15 @@ fn resolve_version(
             .map_err(|e: tco_spec::UnknownVersion| CliError::usage(e.to_string()))?,
         None => tco_spec::newest_version_with(action).ok_or_else(|| {
             CliError::usage(format!(
-                "unknown action {action:?} in any API version (give --version and --skip-validation to send it anyway)"
+                "unknown action {action:?} in any API version{} (give --version and --skip-validation to send it anyway)",
+                tco_spec::did_you_mean(action)
             ))
         })?,
     };
     if !skip_validation && tco_spec::action(version, action).is_none() {
         return Err(CliError::usage(format!(
-            "unknown action {action:?} for version {version}"
+            "unknown action {action:?} for version {version}{}",
+            tco_spec::did_you_mean(action)
         )));
     }
     Ok(version)

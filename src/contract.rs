@@ -12,6 +12,7 @@ use tco_sign::Credentials;
 use tco_spec::Version;
 
 use crate::error::CliError;
+use tco_contract::report::counted;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -31,9 +32,7 @@ enum ContractCommand {
 
 #[derive(Debug, Args)]
 struct SuiteArgs {
-    /// The endpoint to check (scheme, host, optional port). Without it, the suite starts the
-    /// mock in-process and checks that.
-    #[arg(long)]
+    #[arg(long, help = crate::endpoint_help("default: the mock, started in-process"))]
     endpoint: Option<String>,
     /// Allow an endpoint under tencentcloudapi.com (the suite bursts above a documented rate
     /// limit, so it is refused there without this).
@@ -72,11 +71,17 @@ struct SuiteArgs {
     /// without one).
     #[arg(long)]
     invitee_uin: Option<u64>,
+    /// The uin of one of the manager's sub-accounts, for the flow that binds one to log in to a
+    /// member (endpoint runs; the flow is skipped without one).
+    #[arg(long)]
+    sub_account_uin: Option<u64>,
     /// Each request's timeout, in seconds.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// The SecretId to sign with.
     #[arg(long, env = "TENCENTCLOUD_SECRET_ID")]
     secret_id: Option<String>,
+    /// The SecretKey to sign with (never printed).
     #[arg(long, env = "TENCENTCLOUD_SECRET_KEY", hide_env_values = true)]
     secret_key: Option<String>,
 }
@@ -84,9 +89,9 @@ struct SuiteArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("kind").required(true).args(["request", "response"])))]
 struct ValidateArgs {
-    /// API version of the action.
+    /// API version of the action (default: the newest version that has it).
     #[arg(long)]
-    version: String,
+    version: Option<String>,
     /// The action, e.g. DescribeOrganization.
     #[arg(long)]
     action: String,
@@ -113,21 +118,11 @@ fn parse_version(text: &str) -> Result<Version, CliError> {
 }
 
 /// Whether an endpoint's host is `tencentcloudapi.com` or under it (case-insensitive, a
-/// trailing dot ignored). An endpoint that is not a URL with a host is left to the suite,
-/// which refuses it.
+/// trailing dot ignored). An endpoint that does not parse is left to the suite, which refuses
+/// it.
 fn is_production(endpoint: &str) -> bool {
-    let with_scheme = if endpoint.contains("://") {
-        endpoint.to_owned()
-    } else {
-        format!("https://{endpoint}")
-    };
-    let Some(host) = url::Url::parse(&with_scheme)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-    else {
-        return false;
-    };
-    tco_client::is_production_host(&host)
+    tco_client::Endpoint::parse(endpoint)
+        .is_ok_and(|e| tco_client::is_production_host(&e.host_name))
 }
 
 fn suite(args: SuiteArgs) -> Result<(), CliError> {
@@ -157,6 +152,7 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
         rate_limit_action: args.rate_limit_action,
         flows: !args.no_flows,
         invitee_uin: args.invitee_uin,
+        sub_account_uin: args.sub_account_uin,
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         ..Options::default()
     };
@@ -203,9 +199,9 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::violations(format!(
-            "{} contract violations, {} differences from the mock",
-            report.violations.len(),
-            report.differences.len()
+            "{}, {} from the mock",
+            counted(report.violations.len() as u64, "contract violation"),
+            counted(report.differences.len() as u64, "difference")
         )))
     }
 }
@@ -232,13 +228,21 @@ fn write_output(path: &PathBuf, text: &str) -> Result<(), CliError> {
 }
 
 fn validate_document(args: ValidateArgs) -> Result<(), CliError> {
-    let version = parse_version(&args.version)?;
-    let action = tco_spec::action(version, &args.action).ok_or_else(|| {
+    let unknown = |version: &str| {
         CliError::usage(format!(
-            "unknown action {:?} in version {version}",
-            args.action
+            "unknown action {:?} in {version}{}",
+            args.action,
+            tco_spec::did_you_mean(&args.action)
         ))
-    })?;
+    };
+    let version = match &args.version {
+        Some(v) => parse_version(v)?,
+        None => {
+            tco_spec::newest_version_with(&args.action).ok_or_else(|| unknown("any API version"))?
+        }
+    };
+    let action = tco_spec::action(version, &args.action)
+        .ok_or_else(|| unknown(&format!("version {version}")))?;
     let text = if args.file.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -268,7 +272,8 @@ fn validate_document(args: ValidateArgs) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::violations(format!(
-            "{violations} violations in the {kind} of {version} {}",
+            "{} in the {kind} of {version} {}",
+            counted(violations as u64, "violation"),
             action.name
         )))
     }

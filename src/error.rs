@@ -79,8 +79,9 @@ fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Clap's errors are multi-line with usage; keep their first paragraph, folded onto one line,
-/// and let help and version print as clap intends. A bare `tco-harness` is a usage error.
+/// Clap's errors are multi-line with usage; keep their first paragraph and their tips (the
+/// "did you mean" of a mistyped flag or subcommand), folded onto one line, and let help and
+/// version print as clap intends. A bare `tco-harness` is a usage error.
 pub fn clap_exit(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match e.kind() {
@@ -93,15 +94,44 @@ pub fn clap_exit(e: clap::Error) -> ExitCode {
             ExitCode::from(USAGE)
         }
         _ => {
-            let rendered = e.render().to_string();
-            let first_paragraph: Vec<&str> = rendered
-                .lines()
-                .take_while(|line| !line.trim().is_empty())
-                .collect();
-            let message = one_line(&first_paragraph.join(" "));
-            let message = message.trim_start_matches("error: ");
-            eprintln!("tco-harness: {message} (see --help)");
+            eprintln!(
+                "tco-harness: {} (see --help)",
+                clap_message(&e.render().to_string())
+            );
             ExitCode::from(USAGE)
         }
+    }
+}
+
+/// The first paragraph of a rendered clap error, then its `tip:` lines, on one line.
+fn clap_message(rendered: &str) -> String {
+    let first_paragraph: Vec<&str> = rendered
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .collect();
+    let message = one_line(&first_paragraph.join(" "));
+    let mut message = message.trim_start_matches("error: ").to_owned();
+    for tip in rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("tip:"))
+    {
+        message.push_str("; ");
+        message.push_str(&one_line(tip));
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_tips_survive_on_the_one_line() {
+        let rendered = "error: unexpected argument '--endpiont' found\n\n  tip: a similar argument exists: '--endpoint'\n\nUsage: tco-harness call --endpoint <ENDPOINT> <ACTION>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            clap_message(rendered),
+            "unexpected argument '--endpiont' found; tip: a similar argument exists: '--endpoint'"
+        );
     }
 }

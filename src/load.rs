@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use tco_scenarios::{conformance, Case, Env, LoadError, Status, Summary, Target};
+use tco_scenarios::{conformance, preconditions, Case, Env, LoadError, Status, Summary, Target};
 
 use crate::error::{CliError, CHECK_FAILED, LOAD_NOT_OFFERED};
 
@@ -43,12 +43,18 @@ struct RateLimitArgs {
     /// The limit to expect (default: the contract's documented limit).
     #[arg(long, allow_negative_numbers = true)]
     expect_limit: Option<i64>,
-    /// A real endpoint, e.g. https://staging.example.com (default: the in-process mock).
-    #[arg(long)]
+    #[arg(long, help = crate::endpoint_help("default: the mock, started in-process"))]
     endpoint: Option<String>,
     /// Allow an endpoint under tencentcloudapi.com.
     #[arg(long)]
     allow_production: bool,
+    /// Against an endpoint, let the harness create what the run needs (an organization for an
+    /// account in none) and delete it afterwards; without it, a missing need stops the run.
+    #[arg(long)]
+    allow_mutations: bool,
+    /// How long one call may take before it counts as unanswered, e.g. 5s (default), 30s.
+    #[arg(long, value_parser = parse_duration)]
+    timeout: Option<Duration>,
     /// Benchmarks: replace every limit of the in-process mock with this one.
     #[arg(long, hide = true)]
     mock_limit: Option<u32>,
@@ -78,10 +84,9 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 pub fn run(args: LoadArgs) -> ExitCode {
     match run_inner(args) {
         Ok(summary) => {
-            // Nothing answered: the endpoint is unreachable, not the limiter wrong.
+            // Nothing answered: the endpoint is unreachable or too slow, not the limiter wrong.
             if let Some(why) = summary.unreachable() {
-                return CliError::failed(format!("cannot reach {}: {why}", summary.endpoint))
-                    .report();
+                return CliError::failed(format!("{}: {why}", summary.endpoint)).report();
             }
             print!("{}", summary.table());
             for failure in summary.failures() {
@@ -91,7 +96,11 @@ pub fn run(args: LoadArgs) -> ExitCode {
                 println!("LOAD NOT OFFERED {shortfall}");
             }
             if let Some(dir) = &summary.report_dir {
-                println!("reports: {}", dir.display());
+                if let Err(e) = crate::report_index::write(dir, "tco-harness load", summary.pass) {
+                    return CliError::usage(format!("cannot write {}: {e}", dir.display()))
+                        .report();
+                }
+                println!("reports: {}", dir.join("index.html").display());
             }
             ExitCode::from(exit_status(summary.status))
         }
@@ -145,8 +154,21 @@ fn run_inner(args: LoadArgs) -> Result<Summary, CliError> {
                     }
                 }
                 .with_report_dir(Some(report_dir));
-                conformance::run_rate_limit(&env, &case, a.rate, a.duration.as_millis() as u64)
-                    .await
+                let env = match a.timeout {
+                    Some(timeout) => env.with_call_timeout(timeout),
+                    None => env,
+                };
+                // What the run needs, checked before it starts; set up only when allowed.
+                let needs = preconditions::check(&env, std::slice::from_ref(&case)).await?;
+                needs.ensure_allowed(a.allow_mutations)?;
+                let prepared = needs.set_up(&env).await?;
+                let summary =
+                    conformance::run_rate_limit(&env, &case, a.rate, a.duration.as_millis() as u64)
+                        .await;
+                for left in prepared.undo(&env).await {
+                    eprintln!("tco-harness: note: {left}");
+                }
+                summary
             })
         }
     };
@@ -157,7 +179,13 @@ fn case(a: &RateLimitArgs) -> Result<Case, CliError> {
     let version = match &a.version {
         Some(v) => v.clone(),
         None => tco_spec::newest_version_with(&a.action)
-            .ok_or_else(|| CliError::usage(format!("unknown action {:?}", a.action)))?
+            .ok_or_else(|| {
+                CliError::usage(format!(
+                    "unknown action {:?}{}",
+                    a.action,
+                    tco_spec::did_you_mean(&a.action)
+                ))
+            })?
             .as_str()
             .to_string(),
     };

@@ -9,6 +9,8 @@ mod contract;
 mod error;
 mod load;
 mod mock;
+mod progress;
+mod report_index;
 mod run;
 mod sign;
 
@@ -42,6 +44,14 @@ enum Command {
     Load(load::LoadArgs),
 }
 
+/// The `--endpoint` help of every command: one rule, stated once ([`tco_client::ENDPOINT_RULE`]).
+pub fn endpoint_help(default: &str) -> String {
+    format!(
+        "Where requests go: {} ({default})",
+        tco_client::ENDPOINT_RULE
+    )
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -64,6 +74,29 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every flag and argument of every command says what it is for.
+    #[test]
+    fn every_argument_has_help_text() {
+        use clap::CommandFactory;
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" || arg.is_hide_set() {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "tco-harness", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

@@ -2,7 +2,6 @@
 //! curl, a team's integration tests in another language).
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -12,9 +11,10 @@ use crate::error::CliError;
 
 #[derive(Debug, Args)]
 pub struct MockArgs {
-    /// Address to listen on; port 0 picks a free port (the printed line shows it).
+    /// Address to listen on, HOST:PORT (an IP address or a name such as localhost); port 0
+    /// picks a free port (the printed line shows it).
     #[arg(long, default_value = "127.0.0.1:9000")]
-    listen: SocketAddr,
+    listen: String,
     /// A TOML file with accounts, rate limits, faults and the admin token.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -33,10 +33,8 @@ pub fn run(args: MockArgs) -> Result<(), CliError> {
     runtime.block_on(serve(args.listen, config))
 }
 
-async fn serve(listen: SocketAddr, config: Config) -> Result<(), CliError> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| CliError::usage(format!("cannot listen on {listen}: {e}")))?;
+async fn serve(listen: String, config: Config) -> Result<(), CliError> {
+    let listener = bind(&listen).await?;
     // Handlers first: a signal sent right after the announced line must stop us cleanly,
     // not kill us with the default disposition.
     let shutdown = shutdown_signal()?;
@@ -47,6 +45,25 @@ async fn serve(listen: SocketAddr, config: Config) -> Result<(), CliError> {
     drop(out);
     tco_mock::serve(listener, config, shutdown).await?;
     Ok(())
+}
+
+/// Binds the first address `listen` resolves to that can be bound.
+async fn bind(listen: &str) -> Result<tokio::net::TcpListener, CliError> {
+    let cannot = |why: String| CliError::usage(format!("cannot listen on {listen:?}: {why}"));
+    let addresses = tokio::net::lookup_host(listen)
+        .await
+        .map_err(|e| cannot(format!("{e} (expected HOST:PORT, e.g. 127.0.0.1:9000)")))?;
+    let mut last = None;
+    for address in addresses {
+        match tokio::net::TcpListener::bind(address).await {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(cannot(last.map_or_else(
+        || "the name resolves to no address".to_owned(),
+        |e| e.to_string(),
+    )))
 }
 
 /// Registers SIGINT and SIGTERM now; the future resolves on the first of them.

@@ -5,24 +5,33 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use tco_contract::{Options, Report, RunError, Target as ContractTarget};
-use tco_scenarios::{conformance, Env, LoadError, Status, Summary, Target as LoadTarget};
+use tco_scenarios::{
+    conformance, preconditions, Env, LoadError, Status, Summary, Target as LoadTarget,
+};
 
 use crate::error::CliError;
+use crate::progress;
+use tco_contract::report::counted;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// A real endpoint, e.g. https://staging.example.com (default: the in-process mock).
-    #[arg(long)]
+    #[arg(long, help = crate::endpoint_help("default: the mock, started in-process"))]
     endpoint: Option<String>,
     /// Where every report goes (default `reports/run-<UTC timestamp>/`).
     #[arg(long)]
     report_dir: Option<PathBuf>,
-    /// Against an endpoint, also run the probes and flows that change state (sandbox accounts).
+    /// Against an endpoint, also run the probes and flows that change state (sandbox accounts),
+    /// and let the harness create what the load scenarios need (an organization for an account
+    /// in none; deleted afterwards).
     #[arg(long)]
     allow_mutations: bool,
     /// Allow an endpoint under tencentcloudapi.com (a load run there can get an account throttled).
     #[arg(long)]
     allow_production: bool,
+    /// Show on standard error what the run is doing (phase and counts): when it is a terminal
+    /// (auto), always, or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    progress: progress::Mode,
 }
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
@@ -41,46 +50,94 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let (contract, load) = runtime.block_on(async {
-        let credentials = match &endpoint {
-            Some(_) => Some(
-                conformance::endpoint_credentials()
-                    .await
-                    .map_err(load_error)?,
-            ),
-            None => None,
-        };
-        let contract_target = match (&endpoint, &credentials) {
-            (Some((url, _)), Some(creds)) => ContractTarget::endpoint(url.clone(), creds.clone()),
-            _ => ContractTarget::Mock,
-        };
-        let options = Options {
-            allow_mutations: args.allow_mutations,
-            ..Options::default()
-        };
-        let contract = tco_contract::run(contract_target, options)
-            .await
-            .map_err(contract_error)?;
-        write_contract_reports(&report_dir.join("contract"), &contract)?;
-        let load_dir = report_dir.join("load");
-        let load = match (endpoint, credentials) {
-            (Some((_, target)), Some(creds)) => {
-                let env = Env::new(target, creds).with_report_dir(Some(load_dir));
-                let options =
-                    conformance::ConformanceOptions::representative().map_err(load_error)?;
-                conformance::run_conformance(&env, &options).await
+    let reporter = progress::reporter(args.progress);
+    let callback = reporter.as_ref().map(progress::Reporter::callback);
+    let (contract, load) = runtime
+        .block_on(async {
+            let load_dir = report_dir.join("load");
+            let load_options =
+                conformance::ConformanceOptions::representative().map_err(load_error)?;
+            // Against an endpoint: its credentials, and what the load scenarios need of it,
+            // checked before anything runs.
+            let remote = match endpoint {
+                Some((url, target)) => {
+                    let creds = conformance::endpoint_credentials()
+                        .await
+                        .map_err(load_error)?;
+                    let env = Env::new(target, creds).with_report_dir(Some(load_dir.clone()));
+                    let needs = preconditions::check(&env, &load_options.cases)
+                        .await
+                        .map_err(load_error)?;
+                    needs
+                        .ensure_allowed(args.allow_mutations)
+                        .map_err(load_error)?;
+                    eprintln!(
+                        "tco-harness: {}",
+                        traffic_line(&url, &contract_options(&args), &load_options, &env)?
+                    );
+                    Some((url, env.with_progress(callback.clone())))
+                }
+                None => None,
+            };
+            let contract_target = match &remote {
+                Some((url, env)) => ContractTarget::endpoint(url.clone(), env.accounts[0].clone()),
+                None => ContractTarget::Mock,
+            };
+            let options = Options {
+                progress: callback.clone(),
+                ..contract_options(&args)
+            };
+            let contract = tco_contract::run(contract_target, options)
+                .await
+                .map_err(contract_error)?;
+            write_contract_reports(&report_dir.join("contract"), &contract)?;
+            let load = match remote {
+                Some((_, env)) => {
+                    // Checked again and set up only now: the contract's flows need the account
+                    // as it was, and with --allow-mutations its probes may have changed it
+                    // (deleted the organization).
+                    let needs = preconditions::check(&env, &load_options.cases)
+                        .await
+                        .map_err(load_error)?;
+                    needs
+                        .ensure_allowed(args.allow_mutations)
+                        .map_err(load_error)?;
+                    let prepared = needs.set_up(&env).await.map_err(load_error)?;
+                    let load = conformance::run_conformance(&env, &load_options).await;
+                    for left in prepared.undo(&env).await {
+                        eprintln!("tco-harness: note: {left}");
+                    }
+                    load
+                }
+                None => {
+                    conformance::run_conformance_on_mock_with(Some(load_dir), callback.clone())
+                        .await
+                }
             }
-            _ => conformance::run_conformance_on_mock(Some(load_dir)).await,
-        }
-        .map_err(load_error)?;
-        Ok::<_, CliError>((contract, load))
-    })?;
-    print_outcome(&contract, &load, &report_dir);
+            .map_err(load_error)?;
+            Ok::<_, CliError>((contract, load))
+        })
+        .inspect_err(|_| {
+            if let Some(r) = &reporter {
+                r.finish();
+            }
+        })?;
+    if let Some(r) = &reporter {
+        r.finish();
+    }
+    let passed = contract.passed() && load.pass;
+    let summary = summary_text(&contract, &load);
+    let cannot =
+        |e: std::io::Error| CliError::usage(format!("cannot write {}: {e}", report_dir.display()));
+    std::fs::write(report_dir.join("summary.txt"), &summary).map_err(cannot)?;
+    crate::report_index::write(&report_dir, "tco-harness run", passed).map_err(cannot)?;
+    print!("{summary}");
+    println!("\nreports: {}", report_dir.join("index.html").display());
     if !contract.passed() || load.status == Status::Fail {
         Err(CliError::violations(format!(
-            "contract: {} violations; load: {} failed checks (reports: {})",
-            contract.violations.len(),
-            load.failures().len(),
+            "contract: {}; load: {} (reports: {})",
+            counted(contract.violations.len() as u64, "violation"),
+            counted(load.failures().len() as u64, "failed check"),
             report_dir.display()
         )))
     } else if load.status == Status::LoadNotOffered {
@@ -100,18 +157,48 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     }
 }
 
-fn print_outcome(contract: &Report, load: &Summary, report_dir: &Path) {
-    println!("== contract suite ==");
-    print!("{}", contract.summary());
-    println!("\n== rate-limit conformance ==");
-    print!("{}", load.table());
+/// The contract suite's options for this run.
+fn contract_options(args: &RunArgs) -> Options {
+    Options {
+        allow_mutations: args.allow_mutations,
+        ..Options::default()
+    }
+}
+
+/// What the run will send to an endpoint, worked out from its plan: one line, printed before
+/// it starts.
+fn traffic_line(
+    url: &str,
+    contract: &Options,
+    load: &conformance::ConformanceOptions,
+    env: &Env,
+) -> Result<String, CliError> {
+    let suite = tco_contract::traffic(contract).map_err(contract_error)?;
+    let scenarios = tco_scenarios::plan::traffic(load, env.accounts.len(), env.settle);
+    Ok(format!(
+        "this run sends {url} about {} requests: the contract suite {} (at most {}/s), then the rate-limit scenarios {} calls over about {:.0} s (at most {} in one second)",
+        suite.requests + scenarios.calls,
+        suite.requests,
+        suite.peak_per_second,
+        scenarios.calls,
+        scenarios.seconds,
+        scenarios.peak_per_second
+    ))
+}
+
+/// The run's plain-text summary: what it prints, and `summary.txt`.
+fn summary_text(contract: &Report, load: &Summary) -> String {
+    let mut out = String::from("== contract suite ==\n");
+    out.push_str(&contract.summary());
+    out.push_str("\n== rate-limit conformance ==\n");
+    out.push_str(&load.table());
     for failure in load.failures() {
-        println!("FAIL {failure}");
+        out.push_str(&format!("FAIL {failure}\n"));
     }
     for shortfall in load.load_shortfalls() {
-        println!("LOAD NOT OFFERED {shortfall}");
+        out.push_str(&format!("LOAD NOT OFFERED {shortfall}\n"));
     }
-    println!("\nreports: {}", report_dir.display());
+    out
 }
 
 fn write_contract_reports(dir: &Path, report: &Report) -> Result<(), CliError> {

@@ -6,9 +6,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use serde_json::{json, Map, Value};
+use tco_client::Endpoint;
 use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
 use tco_spec::Version;
-use url::Url;
 
 use crate::error::CliError;
 
@@ -26,8 +26,7 @@ pub struct SignArgs {
     /// The action's parameters as a JSON object.
     #[arg(long, default_value = "{}")]
     params: String,
-    /// Where the request goes: scheme, host and optional port.
-    #[arg(long, default_value = DEFAULT_ENDPOINT)]
+    #[arg(long, default_value = DEFAULT_ENDPOINT, help = crate::endpoint_help("default: the international site"))]
     endpoint: String,
     /// HTTP method: POST (JSON body, or form for v1) or GET (query string).
     #[arg(long, default_value = "POST")]
@@ -35,6 +34,8 @@ pub struct SignArgs {
     /// TC3-HMAC-SHA256, HmacSHA256 or HmacSHA1.
     #[arg(long, default_value = "TC3-HMAC-SHA256")]
     sign_method: String,
+    /// The region sent as X-TC-Region / Region (the Organization API is global: none by
+    /// default).
     #[arg(long)]
     region: Option<String>,
     /// Unix seconds; defaults to now. Pin it to reproduce a signature.
@@ -49,8 +50,10 @@ pub struct SignArgs {
     /// en-US or zh-CN.
     #[arg(long)]
     language: Option<String>,
+    /// The SecretId to sign with.
     #[arg(long, env = "TENCENTCLOUD_SECRET_ID")]
     secret_id: Option<String>,
+    /// The SecretKey to sign with (never printed).
     #[arg(long, env = "TENCENTCLOUD_SECRET_KEY", hide_env_values = true)]
     secret_key: Option<String>,
     /// TC3 only: leave the body out of the signature (X-TC-Content-SHA256: UNSIGNED-PAYLOAD).
@@ -142,7 +145,8 @@ impl SignInput {
             version,
             action: args.action.clone(),
             params,
-            endpoint: Endpoint::parse(&args.endpoint)?,
+            endpoint: Endpoint::parse(&args.endpoint)
+                .map_err(|e| CliError::usage(format!("--endpoint {e}")))?,
             http_method: args.method.parse().map_err(CliError::usage)?,
             sign_method,
             creds: credentials(args)?,
@@ -192,12 +196,16 @@ fn resolve_version(action: &str, version: Option<&str>) -> Result<Version, CliEr
             .parse()
             .map_err(|e: tco_spec::UnknownVersion| CliError::usage(e.to_string()))?,
         None => tco_spec::newest_version_with(action).ok_or_else(|| {
-            CliError::usage(format!("unknown action {action:?} in any API version"))
+            CliError::usage(format!(
+                "unknown action {action:?} in any API version{}",
+                tco_spec::did_you_mean(action)
+            ))
         })?,
     };
     if tco_spec::action(version, action).is_none() {
         return Err(CliError::usage(format!(
-            "unknown action {action:?} for version {version}"
+            "unknown action {action:?} for version {version}{}",
+            tco_spec::did_you_mean(action)
         )));
     }
     Ok(version)
@@ -243,42 +251,6 @@ fn credentials(args: &SignArgs) -> Result<Credentials, CliError> {
         Some(t) if !t.is_empty() => creds.with_token(t),
         _ => creds,
     })
-}
-
-/// The endpoint split into what the URL starts with and what the Host header says.
-struct Endpoint {
-    /// `scheme://host[:port]`, without a trailing slash.
-    origin: String,
-    /// Host with `:port` when the port is not the scheme's default.
-    host: String,
-}
-
-impl Endpoint {
-    fn parse(text: &str) -> Result<Self, CliError> {
-        let url = Url::parse(text)
-            .map_err(|e| CliError::usage(format!("--endpoint {text:?} is not a URL: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(CliError::usage(format!(
-                "--endpoint {text:?} must be http or https"
-            )));
-        }
-        if url.path() != "/" || url.query().is_some() {
-            return Err(CliError::usage(format!(
-                "--endpoint {text:?} must not have a path or query: the API is served at /"
-            )));
-        }
-        let name = url
-            .host_str()
-            .ok_or_else(|| CliError::usage(format!("--endpoint {text:?} has no host")))?;
-        let host = match url.port() {
-            Some(port) => format!("{name}:{port}"),
-            None => name.to_string(),
-        };
-        Ok(Self {
-            origin: format!("{}://{host}", url.scheme()),
-            host,
-        })
-    }
 }
 
 fn now() -> i64 {

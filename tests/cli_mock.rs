@@ -12,11 +12,18 @@ const SECRET_KEY: &str = "cli-mock-secret-key";
 
 /// Starts the mock on a free port; returns the child and its base URL.
 fn start_mock(extra: &[&str]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tco-harness"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tco-harness"));
+    command
         .args(["mock", "--listen", "127.0.0.1:0"])
         .args(extra)
         .env("TENCENTCLOUD_SECRET_ID", SECRET_ID)
-        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
+        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY);
+    start(command)
+}
+
+/// Spawns a `mock` command and reads the announced URL.
+fn start(mut command: Command) -> (Child, String) {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -35,6 +42,15 @@ fn start_mock(extra: &[&str]) -> (Child, String) {
         "{url}"
     );
     (child, url)
+}
+
+/// The error code of a call signed with `creds`, or "OK".
+async fn code(url: &str, creds: &Credentials) -> String {
+    let answer = describe(url, creds).await;
+    answer["Response"]["Error"]["Code"]
+        .as_str()
+        .unwrap_or("OK")
+        .to_string()
 }
 
 async fn describe(url: &str, creds: &Credentials) -> Value {
@@ -118,4 +134,148 @@ fn bad_config_is_one_line_and_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err:?}");
     }
+}
+
+/// A config file in a fresh temporary directory.
+fn config_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tco-cli-mock-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mock.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_config_parse_error_never_prints_the_secret_on_its_line() {
+    let secret = "s3cr3t-key-on-a-broken-line";
+    let path = config_file(
+        "secret-line",
+        &format!(
+            "[[accounts]]\nuin = 100000000002\nsecret_id = \"AKIDx\"\nsecret_key = \"{secret}\" x\n[admin]\ntoken = \"admin-{secret}\"\n"
+        ),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_tco-harness"))
+        .args(["mock", "--config", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
+    assert!(err.contains("line 4"), "{err}");
+    assert!(!err.contains(secret), "{err}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
+}
+
+const DECLARED: &str = "[[accounts]]\nuin = 100000000002\nsecret_id = \"AKIDdeclaredAccount\"\nsecret_key = \"declared-key\"\n";
+
+fn builtin() -> Credentials {
+    Credentials::new(
+        "AKIDMockDefaultAccount00000000000000",
+        "tco-harness-mock-default-secret-key",
+    )
+}
+
+#[tokio::test]
+async fn declared_accounts_turn_the_builtin_account_off_but_keep_the_environment_one() {
+    let declared = Credentials::new("AKIDdeclaredAccount", "declared-key");
+    let path = config_file("declared", DECLARED);
+    let (child, url) = start_mock(&["--config", path.to_str().unwrap()]);
+    assert_eq!(code(&url, &declared).await, "OK");
+    assert_eq!(
+        code(&url, &Credentials::new(SECRET_ID, SECRET_KEY)).await,
+        "OK"
+    );
+    assert_eq!(code(&url, &builtin()).await, "AuthFailure.SecretIdNotFound");
+    assert_eq!(stop(child, "TERM"), 0);
+
+    // Without the environment's credentials: only the declared account, unless asked for.
+    for (text, builtin_code) in [
+        (DECLARED.to_string(), "AuthFailure.SecretIdNotFound"),
+        (format!("builtin_account = true\n{DECLARED}"), "OK"),
+    ] {
+        let path = config_file("no-env", &text);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tco-harness"));
+        command
+            .args(["mock", "--listen", "127.0.0.1:0", "--config"])
+            .arg(&path)
+            .env_remove("TENCENTCLOUD_SECRET_ID")
+            .env_remove("TENCENTCLOUD_SECRET_KEY");
+        let (child, url) = start(command);
+        assert_eq!(code(&url, &declared).await, "OK", "{text}");
+        assert_eq!(code(&url, &builtin()).await, builtin_code, "{text}");
+        assert_eq!(stop(child, "TERM"), 0);
+    }
+}
+
+#[tokio::test]
+async fn listen_takes_a_host_name() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tco-harness"));
+    command
+        .args(["mock", "--listen", "localhost:0"])
+        .env("TENCENTCLOUD_SECRET_ID", SECRET_ID)
+        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY);
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| {
+            let _ = child.kill();
+            panic!("unexpected first line {line:?}")
+        });
+    assert!(!url.ends_with(":0"), "{url}");
+    assert_eq!(
+        code(url, &Credentials::new(SECRET_ID, SECRET_KEY)).await,
+        "OK"
+    );
+    assert_eq!(stop(child, "TERM"), 0);
+}
+
+/// The attack, scaled to a mock with 128 file descriptors: many connections that
+/// send nothing. The mock must keep serving a normal client while they are open (the header
+/// timeout is set far beyond the test, so it is not what frees the descriptors).
+#[tokio::test]
+async fn a_mock_out_of_file_descriptors_still_serves_a_normal_client() {
+    let config = config_file("fds", "header_timeout_ms = 600000\n");
+    let mut command = Command::new("sh");
+    command
+        .args([
+            "-c",
+            "ulimit -n 128 && exec \"$0\" mock --listen 127.0.0.1:0 --config \"$1\"",
+        ])
+        .arg(env!("CARGO_BIN_EXE_tco-harness"))
+        .arg(&config)
+        .env("TENCENTCLOUD_SECRET_ID", SECRET_ID)
+        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY);
+    let (child, url) = start(command);
+    let address = url.trim_start_matches("http://").to_string();
+    let mut silent = Vec::new();
+    for _ in 0..400 {
+        match tokio::net::TcpStream::connect(&address).await {
+            Ok(stream) => silent.push(stream),
+            // The backlog is full: the attack is as big as this machine lets it be.
+            Err(_) => break,
+        }
+    }
+    assert!(
+        silent.len() > 200,
+        "only {} connections opened",
+        silent.len()
+    );
+    let answer = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        code(&url, &Credentials::new(SECRET_ID, SECRET_KEY)),
+    )
+    .await
+    .expect("the mock answers while the silent connections are open");
+    assert_eq!(answer, "OK");
+    drop(silent);
+    assert_eq!(stop(child, "TERM"), 0);
 }

@@ -2,6 +2,8 @@
 //! (exit 0), the API's error as `Code: Message (RequestId: ...)` (exit 1), usage and
 //! transport failures as one line (exit 2); every request verified by tco-sign.
 
+mod common;
+
 use std::process::Output;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -313,4 +315,23 @@ async fn a_response_that_breaks_the_contract_exits_1_unless_skip_validation() {
     ]))
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// An answer of 50 MB is refused at the client's cap and named in one line.
+#[tokio::test]
+async fn an_oversized_answer_is_one_line_naming_the_cap() {
+    let url = common::misbehaving_server(common::Misbehaviour::Huge);
+    let out = tco_harness(args(&[
+        "call",
+        "DescribeOrganization",
+        "--endpoint",
+        &url,
+        "--retries",
+        "0",
+    ]))
+    .await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("larger than 10 MB"), "{err}");
 }

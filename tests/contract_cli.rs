@@ -1,8 +1,12 @@
 //! `tco-harness contract` and `tco-harness contract validate`: exit statuses (0 clean, 1
 //! violations, 2 usage or connection errors), one-line errors, and the report files.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
+
+use common::{misbehaving_server, Misbehaviour};
 
 use serde_json::{json, Value};
 use wiremock::matchers::any;
@@ -384,4 +388,34 @@ fn production_endpoints_need_allow_production() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A server that never answers is named as a timeout, with how long the suite waited; one that
+/// answers 50 MB is named as too large, and is not read whole.
+#[test]
+fn a_silent_or_oversized_endpoint_is_named_for_what_it_is() {
+    let cases = [
+        (Misbehaviour::Silent, "no answer within 1 s"),
+        (Misbehaviour::Huge, "larger than 10 MB"),
+    ];
+    for (how, named) in cases {
+        let url = misbehaving_server(how);
+        let out = harness(&[
+            "contract",
+            "--endpoint",
+            &url,
+            "--timeout",
+            "1",
+            "--secret-id",
+            "AKIDsilent",
+            "--secret-key",
+            "silent-secret-key",
+        ]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{how:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{how:?}: {err}");
+        assert!(err.contains(named), "{how:?}: {err}");
+        assert!(!err.contains("error sending request"), "{how:?}: {err}");
+        assert!(!err.contains("silent-secret-key"), "{how:?}: {err}");
+    }
 }

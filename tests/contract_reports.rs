@@ -1,8 +1,8 @@
 //! The three renderings of a contract report (terminal summary, JSON, JUnit XML), pinned with
 //! insta for a small fixed run: one action against a sloppy wiremock endpoint that gets some
 //! things right (unknown actions, v1 refusals) and others wrong (a member of the wrong type,
-//! an undocumented member, every TC3 request accepted). RequestIds and the endpoint's port
-//! change from run to run and are redacted.
+//! an undocumented member, every TC3 request accepted). RequestIds, the endpoint's port and
+//! JUnit's times change from run to run and are redacted.
 
 use serde_json::{json, Value};
 use tco_contract::{run, Options, Report, Target};
@@ -97,6 +97,51 @@ async fn reports_of_a_small_fixed_run() {
             ".violations[].request_id" => "[request-id]",
             ".warnings[].request_id" => "[request-id]",
         });
-        insta::assert_snapshot!("contract_junit", redact(&report, &report.to_junit()));
+        insta::assert_snapshot!("contract_junit", redact_times(&redact(&report, &report.to_junit())));
     });
+}
+
+/// JUnit's `time="…"` attributes as `time="[time]"`.
+fn redact_times(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find(" time=\"") {
+        let value_start = at + " time=\"".len();
+        out.push_str(&rest[..value_start]);
+        let value_len = rest[value_start..].find('"').unwrap_or(0);
+        out.push_str("[time]");
+        rest = &rest[value_start + value_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every test case, suite and the report carry a `time`; a case's is the time of the answers
+/// it judged, so the run's total is at least the slowest case's.
+#[tokio::test]
+async fn junit_has_times() {
+    let report = fixed_run().await;
+    let xml = report.to_junit();
+    let testcases = xml.matches("<testcase ").count();
+    assert!(testcases > 10);
+    let timed_cases = xml
+        .split("<testcase ")
+        .skip(1)
+        .filter(|c| c.split('>').next().unwrap_or_default().contains(" time=\""))
+        .count();
+    assert_eq!(timed_cases, testcases, "{xml}");
+    assert!(
+        xml.contains("<testsuites name=\"tco-contract\"")
+            && xml
+                .split("<testsuites ")
+                .nth(1)
+                .unwrap()
+                .split('>')
+                .next()
+                .unwrap()
+                .contains(" time=\""),
+        "{xml}"
+    );
+    assert!(report.elapsed >= report.cases.iter().map(|c| c.time).max().unwrap());
+    assert!(report.cases.iter().any(|c| !c.time.is_zero()));
 }

@@ -280,3 +280,213 @@ fn an_unreachable_endpoint_exits_2_naming_it() {
     assert!(stderr.contains("127.0.0.1:1"), "{stderr}");
     std::fs::remove_dir_all(&d).ok();
 }
+
+mod common;
+
+/// Runs the CLI with the mock's default credentials, off the test's runtime (which serves the
+/// in-process mock meanwhile).
+async fn harness_against(mock: &tco_mock::MockServer, args: Vec<String>) -> std::process::Output {
+    let creds = mock.default_credentials();
+    let (id, key) = (creds.secret_id().to_owned(), creds.secret_key().to_owned());
+    tokio::task::spawn_blocking(move || {
+        harness()
+            .args(&args)
+            .env("TENCENTCLOUD_SECRET_ID", id)
+            .env("TENCENTCLOUD_SECRET_KEY", key)
+            .env("HOME", "/nonexistent")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn journal_actions(mock: &tco_mock::MockServer) -> Vec<(String, String)> {
+    mock.journal()
+        .into_iter()
+        .map(|e| (e.action, e.status))
+        .collect()
+}
+
+/// The issue: an account without an organization gave 68 failures about throttling and
+/// recovery, the cause buried. Now the precondition is checked first and named in one line.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_without_an_organization_stops_load_and_run_in_one_line() {
+    let mock = tco_mock::MockServer::start().await;
+    let d = dir("no-org");
+    let load = strings(&[
+        "load",
+        "rate-limit",
+        "--action",
+        "DescribeOrganization",
+        "--rate",
+        "5",
+        "--duration",
+        "1s",
+        "--endpoint",
+        &mock.uri(),
+        "--report-dir",
+        d.to_str().unwrap(),
+    ]);
+    let run = strings(&[
+        "run",
+        "--endpoint",
+        &mock.uri(),
+        "--report-dir",
+        d.to_str().unwrap(),
+    ]);
+    for args in [load, run] {
+        mock.reset();
+        let out = harness_against(&mock, args.clone()).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        for needle in [
+            "precondition",
+            "ResourceNotFound.OrganizationNotExist",
+            "--allow-mutations",
+        ] {
+            assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        }
+        // Checked first: nothing ran but the checking calls, and nothing was created.
+        let seen = journal_actions(&mock);
+        assert!(seen.len() <= 2, "{args:?}: {seen:?}");
+        assert!(
+            seen.iter().all(|(a, _)| a != "CreateOrganization"),
+            "{seen:?}"
+        );
+    }
+    std::fs::remove_dir_all(&d).ok();
+}
+
+/// With --allow-mutations the harness creates the organization, runs, and deletes it.
+#[tokio::test(flavor = "multi_thread")]
+async fn allow_mutations_sets_the_organization_up_and_removes_it() {
+    let mock = tco_mock::MockServer::start().await;
+    let d = dir("set-up");
+    let out = harness_against(
+        &mock,
+        strings(&[
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--rate",
+            "5",
+            "--duration",
+            "1s",
+            "--endpoint",
+            &mock.uri(),
+            "--allow-mutations",
+            "--report-dir",
+            d.to_str().unwrap(),
+        ]),
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(2), "{stderr}");
+    let seen = journal_actions(&mock);
+    let created = seen
+        .iter()
+        .position(|(a, s)| a == "CreateOrganization" && s == "OK")
+        .unwrap_or_else(|| panic!("no organization created: {seen:?}"));
+    let read = seen
+        .iter()
+        .filter(|(a, s)| a == "DescribeOrganization" && s == "OK")
+        .count();
+    assert!(read >= 1, "{seen:?}");
+    assert!(
+        seen[created..]
+            .iter()
+            .all(|(a, s)| a != "DescribeOrganization"
+                || s != "ResourceNotFound.OrganizationNotExist"),
+        "{seen:?}"
+    );
+    assert_eq!(
+        seen.last().map(|(a, s)| (a.as_str(), s.as_str())),
+        Some(("DeleteOrganization", "OK")),
+        "{seen:?}"
+    );
+    assert_one_entry_point(&d);
+    std::fs::remove_dir_all(&d).ok();
+}
+
+/// Every file of the run is linked from `index.html`, which fetches nothing; the load
+/// verdicts are in `junit.xml` with times.
+fn assert_one_entry_point(d: &std::path::Path) {
+    let index = std::fs::read_to_string(d.join("index.html")).expect("index.html");
+    let mut stack = vec![d.to_path_buf()];
+    let mut files = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(d)
+                .unwrap()
+                .to_string_lossy()
+                .replace(' ', "%20");
+            if relative != "index.html" {
+                files += 1;
+                assert!(
+                    index.contains(&format!("href=\"{relative}\"")),
+                    "{relative} not linked"
+                );
+            }
+        }
+    }
+    assert!(files >= 5, "{files} files");
+    assert!(!index.contains("<script") && !index.contains("src=\"http"));
+    let junit = std::fs::read_to_string(d.join("junit.xml")).expect("junit.xml");
+    assert!(
+        junit.contains("<testcase ") && junit.contains(" time=\""),
+        "{junit}"
+    );
+}
+
+/// A server that takes longer than the call timeout is named as such, not as "no answer".
+#[test]
+fn a_server_slower_than_the_timeout_is_named_as_such() {
+    let url = common::misbehaving_server(common::Misbehaviour::Silent);
+    let d = dir("slow");
+    let out = harness()
+        .args([
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--rate",
+            "2",
+            "--duration",
+            "1s",
+            "--timeout",
+            "1s",
+            "--endpoint",
+            &url,
+            "--report-dir",
+        ])
+        .arg(&d)
+        .env(
+            "TENCENTCLOUD_SECRET_ID",
+            "AKIDloadCliSlow00000000000000000000",
+        )
+        .env(
+            "TENCENTCLOUD_SECRET_KEY",
+            "load-cli-slow-secret-key-000000000",
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no answer within 1 s"), "{stderr}");
+    assert!(stderr.contains("slower than the timeout"), "{stderr}");
+    std::fs::remove_dir_all(&d).ok();
+}

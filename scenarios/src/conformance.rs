@@ -45,17 +45,35 @@ pub async fn run_conformance(
     let started = wall_ms();
     let cases = &options.cases;
     let d = options.duration_ms;
+    let total = under_limit::FACTORS.len() + over_limit::FACTORS.len() + 3;
     let mut results: Vec<ScenarioResult> = Vec::new();
+    let next = |results: &[ScenarioResult], name: &str| {
+        let calls: usize = results
+            .iter()
+            .flat_map(|r| &r.verdicts)
+            .map(|v| v.calls)
+            .sum();
+        env.say(&format!(
+            "load: {name} ({}/{total}), {calls} calls so far",
+            results.len() + 1
+        ));
+    };
     for f in under_limit::FACTORS {
+        next(&results, &format!("under-limit {f}x"));
         results.push(measured(env, || under_limit::run(env, cases, f, d)).await?);
     }
     for f in over_limit::FACTORS {
+        next(&results, &format!("over-limit {f}x"));
         results.push(measured(env, || over_limit::run(env, cases, f, d)).await?);
     }
+    next(&results, "window-edge");
     results.push(measured(env, || window_edge::run(env, cases)).await?);
+    next(&results, "isolation");
     results.push(measured(env, || isolation::run(env, cases, d)).await?);
+    next(&results, "recovery");
     results.push(measured(env, || recovery::run(env, cases)).await?);
-    let summary = Summary::new(&env.label, started, results, env.report_dir.clone());
+    let summary = Summary::new(&env.label, started, results, env.report_dir.clone())
+        .with_call_timeout(env.call_timeout);
     if let Some(dir) = &env.report_dir {
         summary.write(dir)?;
     }
@@ -95,7 +113,8 @@ pub async fn run_rate_limit(
 ) -> Result<Summary, LoadError> {
     let started = wall_ms();
     let result = measured(env, || rate_limit_once(env, case, rate, duration_ms)).await?;
-    let summary = Summary::new(&env.label, started, vec![result], env.report_dir.clone());
+    let summary = Summary::new(&env.label, started, vec![result], env.report_dir.clone())
+        .with_call_timeout(env.call_timeout);
     if let Some(dir) = &env.report_dir {
         summary.write(dir)?;
     }
@@ -113,7 +132,7 @@ async fn rate_limit_once(
     } else {
         ScenarioKind::OverLimit
     };
-    let name = format!("rate-limit {} {rate}/s", case.action);
+    let name = format!("rate-limit {rate}/s");
     let creds = env
         .credentials(0)
         .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
@@ -152,8 +171,18 @@ pub async fn start_mock(
 
 /// `tco-harness load`: the mock in-process, the conformance set on the representative cases.
 pub async fn run_conformance_on_mock(report_dir: Option<PathBuf>) -> Result<Summary, LoadError> {
+    run_conformance_on_mock_with(report_dir, None).await
+}
+
+/// [`run_conformance_on_mock`], telling `progress` what it does.
+pub async fn run_conformance_on_mock_with(
+    report_dir: Option<PathBuf>,
+    progress: Option<crate::env::Progress>,
+) -> Result<Summary, LoadError> {
     let mock = start_mock(None, 50_000).await;
-    let env = Env::for_mock(mock).with_report_dir(report_dir);
+    let env = Env::for_mock(mock)
+        .with_report_dir(report_dir)
+        .with_progress(progress);
     crate::env::ensure_organization(&env).await?;
     run_conformance(&env, &ConformanceOptions::representative()?).await
 }

@@ -36,7 +36,14 @@ pub struct Env {
     /// is the usual cause; 1 against an endpoint, where every measurement is traffic its owner
     /// sees.
     pub measurements: usize,
+    /// How long one call may take before it counts as unanswered.
+    pub call_timeout: Duration,
+    /// Told what the run is doing as it goes, one line at a time.
+    pub progress: Option<Progress>,
 }
+
+/// Receives progress lines, e.g. `load: over-limit 1.5x (4/7), 522 calls so far`.
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
 
 impl std::fmt::Debug for Env {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -66,6 +73,8 @@ impl Env {
             report_dir: None,
             settle: Duration::from_millis(1000),
             measurements: 1,
+            call_timeout: crate::attack::RunOptions::default().timeout,
+            progress: None,
         }
     }
 
@@ -88,7 +97,27 @@ impl Env {
             report_dir: None,
             settle: Duration::from_millis(200),
             measurements: 3,
+            call_timeout: crate::attack::RunOptions::default().timeout,
+            progress: None,
         }
+    }
+
+    pub fn with_progress(mut self, progress: Option<Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Passes a progress line on, when someone listens.
+    pub fn say(&self, line: &str) {
+        if let Some(progress) = &self.progress {
+            progress(line);
+        }
+    }
+
+    /// How long one call may take (default 5 s).
+    pub fn with_call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = timeout;
+        self
     }
 
     pub fn with_report_dir(mut self, dir: Option<PathBuf>) -> Self {
@@ -118,7 +147,10 @@ impl Case {
             .parse()
             .map_err(|e: tco_spec::UnknownVersion| LoadError::Usage(e.to_string()))?;
         let a = tco_spec::action(v, action).ok_or_else(|| {
-            LoadError::Usage(format!("unknown action {action:?} in version {version}"))
+            LoadError::Usage(format!(
+                "unknown action {action:?} in version {version}{}",
+                tco_spec::did_you_mean(action)
+            ))
         })?;
         Ok(Case {
             action: a.name.clone(),
@@ -176,6 +208,8 @@ pub async fn execute(
     mut options: RunOptions,
 ) -> Result<Executed, LoadError> {
     tokio::time::sleep(env.settle).await;
+    options.timeout = env.call_timeout;
+    options.grace = options.grace.max(env.call_timeout);
     let dir = scenario_dir(env, name);
     if let Some(dir) = &dir {
         std::fs::create_dir_all(dir)?;
@@ -219,8 +253,22 @@ pub fn judge(
         .collect();
     let mut result = ScenarioResult::new(name, verdicts);
     result.dir = executed.dir.clone();
+    result.elapsed_ms = span_ms(&executed.calls);
     let _ = env;
     result
+}
+
+/// From the first call leaving to the last answer, ms.
+pub fn span_ms(calls: &[Call]) -> u64 {
+    let first = calls.iter().map(|c| c.sent_ms).min();
+    let last = calls
+        .iter()
+        .map(|c| c.sent_ms + (c.latency_us / 1000) as i64)
+        .max();
+    match (first, last) {
+        (Some(first), Some(last)) => (last - first).max(0) as u64,
+        _ => 0,
+    }
 }
 
 /// Writes a judged scenario's reports (when the run has a report directory).
@@ -251,7 +299,7 @@ pub async fn call_once(
     params: Value,
 ) -> (crate::call::Outcome, Value) {
     let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
+        .timeout(env.call_timeout)
         .build()
         .unwrap_or_default();
     let stream = Stream::new(

@@ -11,21 +11,30 @@ use crate::LoadError;
 /// Load factor on every key.
 pub const FACTOR: f64 = 2.0;
 
+/// The keys loaded at once: the first case on every account (two at most), the others on the
+/// first account.
+pub fn keys<'a, A: Copy>(cases: &'a [Case], accounts: &[A]) -> Vec<(&'a Case, A)> {
+    let mut keys = Vec::new();
+    let Some(&first) = accounts.first() else {
+        return keys;
+    };
+    if let Some(c) = cases.first() {
+        keys.extend(accounts.iter().take(2).map(|&a| (c, a)));
+    }
+    keys.extend(cases.iter().skip(1).map(|c| (c, first)));
+    keys
+}
+
 pub async fn run(env: &Env, cases: &[Case], duration_ms: u64) -> Result<ScenarioResult, LoadError> {
     let name = "isolation";
     let first = env
         .credentials(0)
         .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
-    let mut keys = Vec::new();
-    if let Some(c) = cases.first() {
-        keys.push((c, first));
-        if let Some(second) = env.credentials(1) {
-            keys.push((c, second));
-        }
-    }
-    for c in cases.iter().skip(1) {
-        keys.push((c, first));
-    }
+    let accounts: Vec<_> = [Some(first), env.credentials(1)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let keys = keys(cases, &accounts);
     let rates: Vec<f64> = keys.iter().map(|(c, _)| c.limit as f64 * FACTOR).collect();
     let streams = keys
         .iter()

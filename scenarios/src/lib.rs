@@ -9,7 +9,8 @@
 //! - the scenarios, one behaviour per module: [`under_limit`], [`over_limit`],
 //!   [`window_edge`], [`isolation`], [`recovery`], [`mixed_workload`];
 //! - [`conformance`]: the set `tco-harness load` runs, and the single rate-limit run;
-//! - [`report`] and [`chart`]: `verdict.json`, `chart.svg`, `calls.csv`, the summary table.
+//! - [`report`], [`chart`] and [`table`]: `verdict.json`, `chart.svg`, `calls.csv`, the summary
+//!   table.
 
 pub mod attack;
 pub mod call;
@@ -17,12 +18,16 @@ pub mod chart;
 pub mod conformance;
 pub mod env;
 pub mod isolation;
+pub mod junit;
 pub mod mixed_workload;
 pub mod over_limit;
+pub mod plan;
+pub mod preconditions;
 pub mod recovery;
 pub mod report;
 pub mod schedule;
 mod steady;
+pub mod table;
 pub mod under_limit;
 pub mod verdict;
 pub mod window_edge;
@@ -43,6 +48,12 @@ pub enum LoadError {
     Goose(String),
     #[error("{0}")]
     Usage(String),
+    /// The target lacks something the run needs (e.g. an organization for the account).
+    #[error("precondition: {0}")]
+    Precondition(String),
+    /// The target gives no answer (refused, unreachable, slower than the call timeout).
+    #[error("{0}")]
+    Unreachable(String),
     #[error("cannot write report: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -5,6 +5,7 @@
 //! <report dir>/<scenario>/<action>-<version>[-<n>]/verdict.json, chart.svg
 //! <report dir>/<scenario>/calls.csv                    every call: times, outcome, RequestId
 //! <report dir>/summary.json, summary.txt               every scenario, and the table
+//! <report dir>/junit.xml                               every verdict as a JUnit test case
 //! ```
 //!
 //! Nothing written holds a secret: calls carry the SecretId (an identifier) and never a
@@ -34,6 +35,9 @@ pub struct ScenarioResult {
     pub pass: bool,
     /// Where its reports are, when written.
     pub dir: Option<PathBuf>,
+    /// From its first call leaving to its last answer, ms.
+    #[serde(default)]
+    pub elapsed_ms: u64,
 }
 
 impl ScenarioResult {
@@ -46,6 +50,7 @@ impl ScenarioResult {
             status: Status::Fail,
             pass: false,
             dir: None,
+            elapsed_ms: 0,
         };
         r.settle();
         r
@@ -178,91 +183,9 @@ fn csv(s: &str) -> String {
     }
 }
 
-/// The table `tco-harness load` prints: one row per verdict.
+/// The table `tco-harness load` prints: one row per verdict ([`crate::table`]).
 pub fn table(results: &[ScenarioResult]) -> String {
-    let header = [
-        "scenario",
-        "action",
-        "version",
-        "limit",
-        "offered/s",
-        "accepted/s",
-        "max/sliding s",
-        "throttled",
-        "algorithm",
-        "verdict",
-    ];
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
-    for r in results {
-        for (i, v) in r.verdicts.iter().enumerate() {
-            let verdict = if i + 1 == r.verdicts.len() && !r.violations.is_empty() {
-                Status::Fail.label().to_string()
-            } else {
-                v.status.label().to_string()
-            };
-            rows.push(vec![
-                v.scenario.clone(),
-                if r.verdicts
-                    .iter()
-                    .filter(|o| {
-                        o.scenario == v.scenario && o.action == v.action && o.version == v.version
-                    })
-                    .count()
-                    > 1
-                {
-                    format!("{} [{}]", v.action, v.account)
-                } else {
-                    v.action.clone()
-                },
-                v.version.clone(),
-                v.expected_limit.to_string(),
-                format!("{:.1}", v.offered_per_second),
-                format!("{:.1}", v.accepted_per_second),
-                v.max_accepted_in_sliding_second.to_string(),
-                v.throttled.to_string(),
-                v.algorithm_guess.to_string(),
-                verdict,
-            ]);
-        }
-        if r.verdicts.is_empty() {
-            rows.push(vec![
-                r.name.clone(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                "-".into(),
-                r.status.label().into(),
-            ]);
-        }
-    }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for (i, row) in rows.iter().enumerate() {
-        let line: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| format!("{cell:<w$}", w = widths[c]))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-        if i == 0 {
-            out.push_str(
-                &widths
-                    .iter()
-                    .map(|w| "-".repeat(*w))
-                    .collect::<Vec<_>>()
-                    .join("  "),
-            );
-            out.push('\n');
-        }
-    }
-    out
+    crate::table::render(results)
 }
 
 /// The whole run, for scripts: every scenario and the overall result.
@@ -277,6 +200,9 @@ pub struct Summary {
     /// `status == Pass`.
     pub pass: bool,
     pub report_dir: Option<PathBuf>,
+    /// How long each call could take, ms (to name timeouts for what they are).
+    #[serde(default)]
+    pub call_timeout_ms: Option<u64>,
 }
 
 impl Summary {
@@ -295,6 +221,20 @@ impl Summary {
         let unanswered: usize = kinds.values().sum();
         if calls == 0 || unanswered < calls {
             return None;
+        }
+        if kinds.keys().all(|k| *k == "timeout") {
+            let after = self
+                .call_timeout_ms
+                .map(|ms| {
+                    format!(
+                        " after {}",
+                        tco_client::body::human_duration(std::time::Duration::from_millis(ms))
+                    )
+                })
+                .unwrap_or_default();
+            return Some(format!(
+                "all {calls} calls timed out{after}: the server is slower than the call timeout, or does not answer (--timeout raises it)"
+            ));
         }
         let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} x{n}")).collect();
         Some(format!(
@@ -322,7 +262,14 @@ impl Summary {
             status,
             pass: status == Status::Pass,
             report_dir,
+            call_timeout_ms: None,
         }
+    }
+
+    /// Records the call timeout the run used.
+    pub fn with_call_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call_timeout_ms = Some(timeout.as_millis() as u64);
+        self
     }
 
     pub fn table(&self) -> String {
@@ -389,7 +336,8 @@ impl Summary {
                 text.push('\n');
             }
         }
-        fs::write(dir.join("summary.txt"), text)
+        fs::write(dir.join("summary.txt"), text)?;
+        fs::write(dir.join("junit.xml"), crate::junit::render(self))
     }
 }
 
@@ -460,6 +408,30 @@ mod tests {
         assert!(files_containing(&dir, "AKIDpublic").len() >= 2);
         assert!(files_containing(&dir, "no-such-secret").is_empty());
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_run_whose_every_call_timed_out_says_so_with_the_timeout() {
+        let key = Key::new("DescribeOrganization", "2021-03-31", "AKIDslow");
+        let calls: Vec<Call> = (0..100)
+            .map(|k| {
+                let o = Outcome::Transport("timeout".into());
+                Call::synthetic(&key, 1_700_000_000_000 + k * 10, o)
+            })
+            .collect();
+        let e = Expectation::steady("rate-limit", ScenarioKind::UnderLimit, 40, 100.0, 1000);
+        let v = crate::Verdict::compute(&key, &calls, &e);
+        let summary = Summary::new(
+            "http://slow",
+            0,
+            vec![ScenarioResult::new("r", vec![v])],
+            None,
+        )
+        .with_call_timeout(std::time::Duration::from_secs(5));
+        assert_eq!(
+            summary.unreachable().unwrap(),
+            "all 100 calls timed out after 5 s: the server is slower than the call timeout, or does not answer (--timeout raises it)"
+        );
     }
 
     #[test]

@@ -127,21 +127,12 @@ impl std::fmt::Debug for Target {
 }
 
 impl Target {
+    /// `url` is read by [`tco_client::ENDPOINT_RULE`].
     pub fn new(url: &str) -> Result<Self, String> {
-        let url = reqwest::Url::parse(url).map_err(|e| format!("invalid endpoint {url:?}: {e}"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("endpoint {url} must be http or https"));
-        }
-        let host = url
-            .host_str()
-            .ok_or_else(|| format!("endpoint {url} has no host"))?;
-        let host = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_string(),
-        };
+        let endpoint = tco_client::Endpoint::parse(url).map_err(|e| format!("endpoint {e}"))?;
         Ok(Target {
-            url,
-            host,
+            url: endpoint.url(),
+            host: endpoint.host,
             region: None,
             keys: Arc::new(KeyCache::default()),
         })
@@ -313,7 +304,8 @@ pub async fn send_call_full(
     let (outcome, request_id, status) = match rb.send().await {
         Ok(response) => {
             let status = response.status().as_u16();
-            match response.bytes().await {
+            let limit = tco_client::DEFAULT_MAX_RESPONSE_BYTES;
+            match tco_client::body::read_capped(response, limit).await {
                 Ok(body) => {
                     let (o, id) = Outcome::from_body(status, &body);
                     if let Ok(mut v) = serde_json::from_slice::<Value>(&body) {
@@ -321,7 +313,17 @@ pub async fn send_call_full(
                     }
                     (o, id, Some(status))
                 }
-                Err(e) => (Outcome::Transport(transport_kind(&e)), None, Some(status)),
+                Err(tco_client::body::BodyError::TooLarge { limit }) => (
+                    Outcome::OtherError(format!(
+                        "an answer over {}",
+                        tco_client::body::human_bytes(limit)
+                    )),
+                    None,
+                    Some(status),
+                ),
+                Err(tco_client::body::BodyError::Transport(e)) => {
+                    (Outcome::Transport(transport_kind(&e)), None, Some(status))
+                }
             }
         }
         Err(e) => (Outcome::Transport(transport_kind(&e)), None, None),
@@ -476,6 +478,10 @@ mod tests {
             "organization.intl.tencentcloudapi.com"
         );
         assert!(Target::new("ftp://x").is_err());
-        assert!(Target::new("nope").is_err());
+        assert!(Target::new("http://x/path").is_err());
+        assert_eq!(
+            Target::new("127.0.0.1:9000").unwrap().base(),
+            "http://127.0.0.1:9000"
+        );
     }
 }

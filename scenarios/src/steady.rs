@@ -10,6 +10,14 @@ use crate::schedule::Schedule;
 use crate::verdict::{Expectation, ScenarioKind};
 use crate::LoadError;
 
+/// Each case at `factor` times its limit for `duration_ms`.
+pub(crate) fn schedules(cases: &[Case], factor: f64, duration_ms: u64) -> Vec<Schedule> {
+    cases
+        .iter()
+        .map(|c| Schedule::steady(c.limit as f64 * factor, duration_ms))
+        .collect()
+}
+
 pub(crate) async fn run(
     env: &Env,
     name: &str,
@@ -24,8 +32,8 @@ pub(crate) async fn run(
     let rates: Vec<f64> = cases.iter().map(|c| c.limit as f64 * factor).collect();
     let streams = cases
         .iter()
-        .zip(&rates)
-        .map(|(c, &r)| c.stream(creds, Schedule::steady(r, duration_ms)))
+        .zip(schedules(cases, factor, duration_ms))
+        .map(|(c, s)| c.stream(creds, s))
         .collect();
     let expectations: Vec<_> = cases
         .iter()

@@ -33,6 +33,11 @@ pub fn schedule(per_burst: usize, margin_ms: f64, spread_ms: f64) -> Schedule {
     first.merged(second)
 }
 
+/// Calls in each burst: one and a half times the limit.
+pub fn per_burst(limit: u32) -> usize {
+    (limit as usize * 3).div_ceil(2)
+}
+
 /// Runs the two bursts for every case at once.
 pub async fn run(env: &Env, cases: &[Case]) -> Result<ScenarioResult, LoadError> {
     run_with(env, cases, MARGIN_MS, SPREAD_MS).await
@@ -51,8 +56,7 @@ pub async fn run_with(
     let mut streams = Vec::new();
     let mut expectations = Vec::new();
     for c in cases {
-        let per_burst = (c.limit as usize * 3).div_ceil(2);
-        let s = schedule(per_burst, margin_ms, spread_ms);
+        let s = schedule(per_burst(c.limit), margin_ms, spread_ms);
         // The run starts at a whole second; slots are relative to it.
         let e = Expectation::from_slots(name, ScenarioKind::WindowEdge, c.limit, &s.times_ms());
         expectations.push((c.key(creds), e));

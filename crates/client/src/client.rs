@@ -8,11 +8,11 @@ use serde_json::Value;
 use tco_sign::{HttpMethod, KeyCache, RequestSpec};
 use tco_spec::{Version, ViolationKind};
 
+use crate::body::{read_capped, BodyError};
 use crate::clock::{Clock, Sleeper, SystemClock, TokioSleeper};
 use crate::credentials::{ChainCredentials, CredentialsProvider};
 use crate::models::{v2018_12_25, v2021_03_31};
-use crate::profile::Endpoint;
-use crate::{Error, Operation, Profile, RetryPolicy};
+use crate::{Endpoint, Error, Operation, Profile, RetryPolicy};
 
 /// Sent as `X-TC-RequestClient` / `RequestClient`.
 pub const REQUEST_CLIENT: &str = "tco-client";
@@ -172,7 +172,8 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, Error> {
-        let endpoint = Endpoint::parse(self.profile.endpoint())?;
+        let endpoint = Endpoint::parse(self.profile.endpoint())
+            .map_err(|e| Error::Config(format!("endpoint {e}")))?;
         let http = match self.http {
             Some(http) => http,
             None => http_client(&self.profile)?,
@@ -352,13 +353,29 @@ impl Client {
         if signed.method == HttpMethod::Post {
             request = request.body(signed.body);
         }
-        let transport = |e: reqwest::Error| Error::Transport {
-            action: action.to_owned(),
-            source: e.without_url(),
+        let transport = |e: reqwest::Error| {
+            if e.is_timeout() {
+                Error::Timeout {
+                    action: action.to_owned(),
+                    after: inner.profile.timeout(),
+                }
+            } else {
+                Error::Transport {
+                    action: action.to_owned(),
+                    source: e.without_url(),
+                }
+            }
         };
         let response = request.send().await.map_err(transport)?;
         let status = response.status();
-        let body = response.bytes().await.map_err(transport)?;
+        let limit = inner.profile.max_response_bytes();
+        let body = read_capped(response, limit).await.map_err(|e| match e {
+            BodyError::TooLarge { limit } => Error::ResponseTooLarge {
+                action: action.to_owned(),
+                limit,
+            },
+            BodyError::Transport(e) => transport(e),
+        })?;
         let result = envelope(action, status.as_u16(), &body);
         match &result {
             Ok(_) => tracing::debug!(action, %version, "ok"),

@@ -22,12 +22,21 @@ pub enum Error {
         request_id: String,
         action: String,
     },
-    /// The request did not complete: connection refused or reset, DNS, TLS, timeout. The
-    /// inner error never carries the URL (a v1 GET URL holds the signature).
+    /// The request did not complete: connection refused or reset, DNS, TLS. The inner error
+    /// never carries the URL (a v1 GET URL holds the signature).
     Transport {
         action: String,
         source: reqwest::Error,
     },
+    /// No complete answer within the profile's timeout: the server is slower than the
+    /// timeout, or does not answer.
+    Timeout {
+        action: String,
+        after: std::time::Duration,
+    },
+    /// The answer's body is larger than the profile's cap
+    /// ([`crate::Profile::with_max_response_bytes`]); it was not read whole.
+    ResponseTooLarge { action: String, limit: usize },
     /// The body is not the API's JSON envelope (HTML from a proxy, truncated JSON, a non-2xx
     /// status without an error envelope...).
     Decode {
@@ -73,6 +82,8 @@ impl Error {
         match self {
             Error::Api { action, .. }
             | Error::Transport { action, .. }
+            | Error::Timeout { action, .. }
+            | Error::ResponseTooLarge { action, .. }
             | Error::Decode { action, .. }
             | Error::Contract { action, .. } => Some(action),
             _ => None,
@@ -92,11 +103,11 @@ impl Error {
     }
 
     /// Whether the retry policy may try again: the three throttling codes the official SDKs
-    /// retry, and transport failures. Nothing else.
+    /// retry, and transport failures and timeouts. Nothing else.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api { code, .. } => RETRYABLE_CODES.contains(&code.as_str()),
-            Error::Transport { .. } => true,
+            Error::Transport { .. } | Error::Timeout { .. } => true,
             _ => false,
         }
     }
@@ -128,6 +139,16 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Timeout { action, after } => write!(
+                f,
+                "{action}: no answer within {} (the request timed out: the server is slower than the timeout, or does not answer)",
+                crate::body::human_duration(*after)
+            ),
+            Error::ResponseTooLarge { action, limit } => write!(
+                f,
+                "{action}: the answer is larger than {} (the client's cap on response bodies; not read whole)",
+                crate::body::human_bytes(*limit)
+            ),
             Error::Decode {
                 action,
                 status,

@@ -46,18 +46,22 @@
 //! For tests, [`ManualClock`] stands in for both the clock and the sleeper, so a retry test
 //! neither sleeps nor depends on the time of day.
 
+pub mod body;
 mod client;
 mod clock;
 pub mod credentials;
+pub mod endpoint;
 mod error;
 pub mod models;
 mod operation;
 mod profile;
 mod retry;
 
+pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{Client, ClientBuilder, REQUEST_CLIENT};
 pub use clock::{Clock, ManualClock, SleepFuture, Sleeper, SystemClock, TokioSleeper};
 pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider};
+pub use endpoint::{Endpoint, InvalidEndpoint, ENDPOINT_RULE};
 pub use error::{Error, RETRYABLE_CODES};
 pub use operation::Operation;
 pub use profile::{is_production_host, HttpMethod, Profile, SignMethod, DEFAULT_ENDPOINT};

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 pub use tco_sign::{HttpMethod, SignMethod};
 
-use crate::Error;
+use crate::body::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// The international site's endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://organization.intl.tencentcloudapi.com";
@@ -32,6 +32,7 @@ pub struct Profile {
     http_method: HttpMethod,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: usize,
     root_certificates: Vec<Vec<u8>>,
 }
 
@@ -45,14 +46,15 @@ impl Default for Profile {
             http_method: HttpMethod::Post,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             root_certificates: Vec::new(),
         }
     }
 }
 
 impl Profile {
-    /// `https://host`, `http://host:port`, or a bare `host[:port]` (https). Checked when the
-    /// client is built.
+    /// `https://host`, `http://host:port`, or a bare `host[:port]` (https, or http for a
+    /// loopback host: [`crate::ENDPOINT_RULE`]). Checked when the client is built.
     pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = endpoint.into();
         self
@@ -93,6 +95,14 @@ impl Profile {
         self
     }
 
+    /// The largest response body the client reads (default
+    /// [`crate::DEFAULT_MAX_RESPONSE_BYTES`], 10 MB); a larger one is
+    /// [`crate::Error::ResponseTooLarge`], and is never read whole.
+    pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Trusts the certificates in this PEM text (one or more) besides the built-in roots, e.g.
     /// a staging endpoint's private CA. Checked when the client is built.
     pub fn with_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
@@ -128,18 +138,13 @@ impl Profile {
         self.connect_timeout
     }
 
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
     pub(crate) fn root_certificates(&self) -> &[Vec<u8>] {
         &self.root_certificates
     }
-}
-
-/// A parsed endpoint: where to connect, and the `Host` value that gets signed.
-#[derive(Debug, Clone)]
-pub(crate) struct Endpoint {
-    /// `scheme://host[:port]`, no trailing slash.
-    pub origin: String,
-    /// `host` or `host:port` (port only when not the scheme's default), lower-case.
-    pub host: String,
 }
 
 /// Whether `host` is Tencent's production API domain or under it (case-insensitive, a trailing
@@ -149,59 +154,4 @@ pub fn is_production_host(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     let host = host.strip_suffix('.').unwrap_or(&host);
     host == "tencentcloudapi.com" || host.ends_with(".tencentcloudapi.com")
-}
-
-impl Endpoint {
-    pub fn parse(text: &str) -> Result<Endpoint, Error> {
-        let text = text.trim();
-        let with_scheme = if text.contains("://") {
-            text.to_owned()
-        } else {
-            format!("https://{text}")
-        };
-        let bad = |why: &str| Error::Config(format!("endpoint {text:?}: {why}"));
-        let url = reqwest::Url::parse(&with_scheme).map_err(|e| bad(&e.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(bad("the scheme must be http or https"));
-        }
-        let host = url.host_str().ok_or_else(|| bad("no host"))?;
-        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-            return Err(bad(
-                "the API lives at the root path; give scheme, host and port only",
-            ));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad("user information is not allowed"));
-        }
-        let host = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
-        Ok(Endpoint {
-            origin: format!("{}://{host}", url.scheme()),
-            host,
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn endpoints() {
-        let e = Endpoint::parse("http://127.0.0.1:9000").unwrap();
-        assert_eq!(
-            (e.origin.as_str(), e.host.as_str()),
-            ("http://127.0.0.1:9000", "127.0.0.1:9000")
-        );
-        let e = Endpoint::parse("organization.intl.tencentcloudapi.com").unwrap();
-        assert_eq!(e.origin, "https://organization.intl.tencentcloudapi.com");
-        let e = Endpoint::parse("https://Example.COM:443/").unwrap();
-        assert_eq!(e.host, "example.com");
-        let e = Endpoint::parse("http://[::1]:8080").unwrap();
-        assert_eq!(e.host, "[::1]:8080");
-        assert!(Endpoint::parse("ftp://x").is_err());
-        assert!(Endpoint::parse("http://x/path").is_err());
-    }
 }

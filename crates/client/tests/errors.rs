@@ -284,3 +284,83 @@ async fn null_for_a_nullable_member_decodes_to_none() {
         .unwrap();
     assert_eq!((out.items, out.total), (None, None));
 }
+
+#[tokio::test]
+async fn an_oversized_answer_is_its_own_error() {
+    let big = vec![b' '; tco_client::DEFAULT_MAX_RESPONSE_BYTES + 1];
+    let (_s, client) =
+        answer(ResponseTemplate::new(200).set_body_raw(big, "application/json")).await;
+    let err = nodes(&client).await.unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit, .. } if limit == 10 * 1024 * 1024),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable());
+    assert_eq!(
+        err.to_string(),
+        "DescribeOrganizationNodes: the answer is larger than 10 MB (the client's cap on response bodies; not read whole)"
+    );
+}
+
+/// A server that answers with an endless chunked body: only the cap ends the read.
+#[tokio::test]
+async fn an_endless_answer_stops_at_the_cap() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 4096];
+        let _ = stream.read(&mut request).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        if stream.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        let chunk = format!("400\r\n{}\r\n", " ".repeat(0x400));
+        while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+    });
+    let clock = ManualClock::at(NOW);
+    let client = builder(
+        &format!("http://{address}"),
+        &clock,
+        Profile::default().with_max_response_bytes(64 * 1024),
+    )
+    .retry(RetryPolicy::none())
+    .build()
+    .unwrap();
+    let err = nodes(&client).await.unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 65536, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("larger than 64 KB"), "{err}");
+}
+
+#[tokio::test]
+async fn a_slow_answer_is_a_timeout_that_says_so() {
+    let clock = ManualClock::at(NOW);
+    let server = MockServer::start().await;
+    Mock::given(Verified::new(&clock))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"Response": {"RequestId": "r"}}))
+                .set_delay(std::time::Duration::from_secs(60)),
+        )
+        .mount(&server)
+        .await;
+    let client = builder(
+        &server.uri(),
+        &clock,
+        Profile::default().with_timeout(std::time::Duration::from_millis(300)),
+    )
+    .retry(RetryPolicy::none())
+    .build()
+    .unwrap();
+    let err = nodes(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(err.is_retryable());
+    assert_eq!(
+        err.to_string(),
+        "DescribeOrganizationNodes: no answer within 300 ms (the request timed out: the server is slower than the timeout, or does not answer)"
+    );
+}

@@ -38,6 +38,7 @@ pub mod checks;
 mod fixtures;
 pub mod flows;
 mod pace;
+pub mod plan;
 pub mod probes;
 pub mod report;
 mod run;
@@ -46,10 +47,11 @@ pub mod wire;
 
 use std::collections::HashSet;
 
-pub use report::{Case, Counts, Difference, Finding, Report, Skipped, Status};
+pub use plan::{traffic, Traffic};
+pub use report::{Case, Counts, Difference, Finding, Precondition, Report, Skipped, Status};
+pub use run::{run, select, Options, Progress, RunError, Target};
 #[cfg(feature = "mock")]
-pub use run::MOCK_INVITEE_UIN;
-pub use run::{run, select, Options, RunError, Target};
+pub use run::{MOCK_INVITEE_UIN, MOCK_SUB_ACCOUNT_UIN};
 pub use wire::{Endpoint, Exchange, Outcome, Probe};
 
 /// Judges one answer of an action by the checks every answer gets (envelope, `RequestId`,

@@ -13,6 +13,17 @@ use serde::Serialize;
 /// action name).
 pub const SERVICE: &str = "*";
 
+/// `1 violation`, `2 violations`: a count with its noun in agreement (the nouns used here all
+/// take an `s`).
+pub fn counted(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The verdict of one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,6 +58,9 @@ pub struct Case {
     pub status: Status,
     /// How many responses (or flows, bursts) the check judged.
     pub observations: u32,
+    /// The time the answers it judged took, summed (JUnit's `time`).
+    #[serde(skip)]
+    pub time: std::time::Duration,
 }
 
 /// An action the run left out, and why.
@@ -55,6 +69,17 @@ pub struct Skipped {
     pub action: String,
     pub version: String,
     pub reason: String,
+}
+
+/// Something a check needs of the target that the target does not have (an account outside
+/// any organization, for the flows that create one): the check did not run. Not a violation:
+/// the contract says nothing about it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Precondition {
+    /// The check that did not run, e.g. `flow.organization`.
+    pub check: String,
+    /// What it needs and what the target has.
+    pub detail: String,
 }
 
 /// Where the endpoint and the mock answered the same probe differently (`--compare-mock`).
@@ -103,9 +128,13 @@ pub struct Report {
     pub violations: Vec<Finding>,
     pub warnings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
+    /// Checks that did not run because the target lacks what they need.
+    pub preconditions: Vec<Precondition>,
     pub differences: Vec<Difference>,
     /// Requests sent, retries after throttling included.
     pub requests: u64,
+    /// How long the run took.
+    pub elapsed: std::time::Duration,
 }
 
 /// The JSON report's layout.
@@ -117,6 +146,8 @@ struct JsonReport<'a> {
     violations: &'a [Finding],
     warnings: &'a [Finding],
     skipped: &'a [Skipped],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    preconditions: &'a [Precondition],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     differences: &'a [Difference],
     actions: Vec<ActionSummary>,
@@ -185,6 +216,7 @@ impl Report {
             violations: &self.violations,
             warnings: &self.warnings,
             skipped: &self.skipped,
+            preconditions: &self.preconditions,
             differences: &self.differences,
             actions: self.actions(),
         };
@@ -270,26 +302,39 @@ impl Report {
                 );
             }
         }
+        if !self.preconditions.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nnot run: {} not met (not violations):",
+                counted(self.preconditions.len() as u64, "precondition")
+            );
+            for p in &self.preconditions {
+                let _ = writeln!(out, "  {}: {}", p.check, p.detail);
+            }
+        }
         if !self.skipped.is_empty() {
             let _ = writeln!(
                 out,
-                "\nskipped {} actions (read-only run; --allow-mutations runs them)",
-                self.skipped.len()
+                "\nskipped {} (read-only run; --allow-mutations runs them)",
+                counted(self.skipped.len() as u64, "action")
             );
         }
         let _ = writeln!(
             out,
-            "\n{}: {} checks passed, {} failed, {} warned; {} violations, {} warnings{}",
+            "\n{}: {} passed, {} failed, {} warned; {}, {}{}",
             if self.passed() { "PASS" } else { "FAIL" },
-            counts.passed,
+            counted(counts.passed, "check"),
             counts.failed,
             counts.warned,
-            counts.violations,
-            counts.warnings,
+            counted(counts.violations, "violation"),
+            counted(counts.warnings, "warning"),
             if self.differences.is_empty() {
                 String::new()
             } else {
-                format!(", {} differences from the mock", counts.differences)
+                format!(
+                    ", {} from the mock",
+                    counted(counts.differences, "difference")
+                )
             }
         );
         out
@@ -337,7 +382,8 @@ impl Report {
             };
             let mut tc = TestCase::new(format!("{} {}", case.action, case.check), status);
             tc.set_classname(format!("{}.{}", case.version, case.action))
-                .set_assertions(case.observations as usize);
+                .set_assertions(case.observations as usize)
+                .set_time(case.time);
             if case.status == Status::Warned {
                 tc.set_system_out(details(&self.warnings).join("\n"));
             }
@@ -358,7 +404,24 @@ impl Report {
                 .expect("suite created above")
                 .add_test_case(tc);
         }
+        for p in &self.preconditions {
+            let version = "other";
+            suite_for(&mut suites, version);
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!("precondition not met: {}", p.detail));
+            let mut tc = TestCase::new(p.check.clone(), status);
+            tc.set_classname("preconditions");
+            suites
+                .get_mut(version)
+                .expect("suite created above")
+                .add_test_case(tc);
+        }
         let mut report = quick_junit::Report::new("tco-contract");
+        for suite in suites.values_mut() {
+            let time = suite.test_cases.iter().filter_map(|c| c.time).sum();
+            suite.set_time(time);
+        }
+        report.set_time(self.elapsed);
         report.add_test_suites(suites.into_values());
         report.to_string().expect("JUnit XML always serializes")
     }
@@ -376,10 +439,11 @@ fn leak_version(version: &str) -> &'static str {
 /// Collects observations while a run goes on; turned into a [`Report`] at the end.
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
-    cases: BTreeMap<(String, String, String), (Status, u32)>,
+    cases: BTreeMap<(String, String, String), (Status, u32, std::time::Duration)>,
     violations: Vec<Finding>,
     warnings: Vec<Finding>,
     skipped: Vec<Skipped>,
+    preconditions: Vec<Precondition>,
     differences: Vec<Difference>,
 }
 
@@ -401,7 +465,10 @@ impl Recorder {
         request_id: Option<&str>,
     ) {
         let key = (version.to_owned(), action.to_owned(), check.to_owned());
-        let entry = self.cases.entry(key).or_insert((Status::Passed, 0));
+        let entry = self
+            .cases
+            .entry(key)
+            .or_insert((Status::Passed, 0, std::time::Duration::ZERO));
         entry.1 += 1;
         let finding = |detail: String| Finding {
             action: action.to_owned(),
@@ -423,13 +490,27 @@ impl Recorder {
         }
     }
 
+    /// Adds the time an answer took to the check that judged it.
+    pub fn add_time(
+        &mut self,
+        action: &str,
+        version: &str,
+        check: &str,
+        time: std::time::Duration,
+    ) {
+        let key = (version.to_owned(), action.to_owned(), check.to_owned());
+        if let Some(entry) = self.cases.get_mut(&key) {
+            entry.2 += time;
+        }
+    }
+
     /// Whether the check has been made on the action and has passed every time so far.
     #[cfg(feature = "mock")]
     pub fn has_passed(&self, action: &str, version: &str, check: &str) -> bool {
         let key = (version.to_owned(), action.to_owned(), check.to_owned());
         self.cases
             .get(&key)
-            .is_some_and(|(status, _)| *status == Status::Passed)
+            .is_some_and(|(status, _, _)| *status == Status::Passed)
     }
 
     pub fn skip(&mut self, action: &str, version: &str, reason: &str) {
@@ -437,6 +518,13 @@ impl Recorder {
             action: action.to_owned(),
             version: version.to_owned(),
             reason: reason.to_owned(),
+        });
+    }
+
+    pub fn precondition(&mut self, check: &str, detail: String) {
+        self.preconditions.push(Precondition {
+            check: check.to_owned(),
+            detail,
         });
     }
 
@@ -448,6 +536,7 @@ impl Recorder {
         let mut violations = self.violations;
         let mut warnings = self.warnings;
         let mut skipped = self.skipped;
+        let mut preconditions = self.preconditions;
         let mut differences = self.differences;
         let order = |f: &Finding| {
             (
@@ -463,18 +552,23 @@ impl Recorder {
         warnings.sort_by_key(order);
         warnings.dedup();
         skipped.sort();
+        preconditions.sort();
+        preconditions.dedup();
         differences.sort();
         differences.dedup();
         let cases = self
             .cases
             .into_iter()
-            .map(|((version, action, check), (status, observations))| Case {
-                action,
-                version,
-                check,
-                status,
-                observations,
-            })
+            .map(
+                |((version, action, check), (status, observations, time))| Case {
+                    action,
+                    version,
+                    check,
+                    status,
+                    observations,
+                    time,
+                },
+            )
             .collect();
         Report {
             target,
@@ -482,8 +576,62 @@ impl Recorder {
             violations,
             warnings,
             skipped,
+            preconditions,
             differences,
             requests,
+            elapsed: std::time::Duration::ZERO,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The summary's table holds the longest action name of the contract within 120 columns.
+    #[test]
+    fn the_summary_table_fits_120_columns() {
+        let longest = tco_spec::all_actions()
+            .max_by_key(|a| a.name.len())
+            .expect("the contract has actions");
+        let mut recorder = Recorder::default();
+        recorder.record(
+            &longest.name,
+            longest.version.as_str(),
+            "response-shape",
+            Verdict::Pass,
+            None,
+        );
+        recorder.record(
+            "GetOrganization",
+            "2018-12-25",
+            "envelope",
+            Verdict::Pass,
+            None,
+        );
+        let summary = recorder
+            .finish("https://staging.example.com".into(), 2)
+            .summary();
+        let header = summary.lines().nth(1).unwrap();
+        assert!(header.starts_with("VERSION"), "{summary}");
+        for line in summary.lines().skip(1).take(3) {
+            assert!(
+                line.chars().count() <= 120,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        assert!(summary.contains(&longest.name));
+        assert!(
+            summary.contains("2 checks passed, 0 failed, 0 warned; 0 violations, 0 warnings"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(1u64, "violation"), "1 violation");
+        assert_eq!(counted(0u64, "violation"), "0 violations");
+        assert_eq!(counted(2u64, "difference"), "2 differences");
     }
 }

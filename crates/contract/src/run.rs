@@ -62,15 +62,26 @@ pub struct Options {
     /// The uin of an account the invitation flow may invite (the flow is skipped without one;
     /// against the mock a second account is made for it).
     pub invitee_uin: Option<u64>,
+    /// The UIN of one of the manager's sub-accounts, for the flow that binds one to log in to
+    /// a member (skipped without one; against the mock a UIN it knows no account for).
+    pub sub_account_uin: Option<u64>,
     /// Actions probed at once.
     pub concurrency: usize,
     /// Each request's timeout.
     pub timeout: Duration,
+    /// The largest answer body read (default [`tco_client::DEFAULT_MAX_RESPONSE_BYTES`]); a
+    /// larger answer is reported as such and never read whole.
+    pub max_response_bytes: usize,
     /// The share of an action's documented limit the probes may use per second.
     pub pace: f64,
     /// The clock that stamps requests.
     pub clock: Clock,
+    /// Told what the run is doing as it goes (phase and counts), one line at a time.
+    pub progress: Option<Progress>,
 }
+
+/// Receives progress lines, e.g. `contract: 37/146 actions probed, 1204 requests`.
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
 
 impl Default for Options {
     fn default() -> Self {
@@ -83,10 +94,13 @@ impl Default for Options {
             rate_limit_action: None,
             flows: true,
             invitee_uin: None,
+            sub_account_uin: None,
             concurrency: 32,
             timeout: Duration::from_secs(30),
+            max_response_bytes: tco_client::DEFAULT_MAX_RESPONSE_BYTES,
             pace: 0.75,
             clock: wire::system_clock(),
+            progress: None,
         }
     }
 }
@@ -102,9 +116,12 @@ impl std::fmt::Debug for Options {
             .field("rate_limit_action", &self.rate_limit_action)
             .field("flows", &self.flows)
             .field("invitee_uin", &self.invitee_uin)
+            .field("sub_account_uin", &self.sub_account_uin)
             .field("concurrency", &self.concurrency)
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("pace", &self.pace)
+            .field("progress", &self.progress.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -117,8 +134,18 @@ pub enum RunError {
     Usage(String),
     #[error(transparent)]
     BadEndpoint(#[from] BadEndpoint),
-    #[error("cannot reach the endpoint: {0}")]
+    /// The first request got no usable answer: the endpoint is down, too slow, or answers
+    /// with something no client should read.
+    #[error("{}", no_answer(.0))]
     Connect(#[source] TransportError),
+}
+
+fn no_answer(e: &TransportError) -> String {
+    match e {
+        TransportError::Timeout { .. } => format!("the endpoint did not answer in time: {e}"),
+        TransportError::TooLarge { .. } => format!("the endpoint's answer is too large: {e}"),
+        TransportError::Failed { .. } => format!("cannot reach the endpoint: {e}"),
+    }
 }
 
 /// The (version, action) pairs a run covers, in contract order.
@@ -136,8 +163,9 @@ pub fn select(options: &Options) -> Result<Vec<&'static Action>, RunError> {
         {
             let in_versions: Vec<&str> = versions.iter().map(|v| v.as_str()).collect();
             return Err(RunError::Usage(format!(
-                "unknown action {name:?} in version {}",
-                in_versions.join(" or ")
+                "unknown action {name:?} in version {}{}",
+                in_versions.join(" or "),
+                tco_spec::did_you_mean(name)
             )));
         }
     }
@@ -154,6 +182,7 @@ pub fn select(options: &Options) -> Result<Vec<&'static Action>, RunError> {
 /// Runs the suite against a target. `Err` only when the run could not be made; violations are
 /// in the report.
 pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
+    let started = std::time::Instant::now();
     let selection = select(&options)?;
     // Hold the in-process mocks for as long as the run lasts.
     #[cfg(feature = "mock")]
@@ -166,7 +195,8 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
                 credentials.clone(),
                 options.timeout,
                 options.clock.clone(),
-            )?,
+            )?
+            .with_max_response_bytes(options.max_response_bytes),
             url.clone(),
             options.allow_mutations,
             options.invitee_uin,
@@ -202,8 +232,14 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
         None
     };
 
+    let fixtures_follow = match &target {
+        #[cfg(feature = "mock")]
+        Target::Mock => true,
+        _ => false,
+    };
     let runner = Arc::new(Runner {
         endpoint,
+        fixtures_follow,
         mirror,
         options: options.clone(),
         recorder: Mutex::new(Recorder::default()),
@@ -225,29 +261,48 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
         );
     }
 
+    runner.say("contract: unknown-action probes");
     runner.service_probes(&selection).await?;
     runner.mirror_organization().await;
     if options.rate_limit {
+        runner.say("contract: rate-limit burst");
         runner.rate_limit_smoke(&runnable).await;
     }
     if options.flows && mutations {
+        runner.say("contract: stateful flows");
         let mut vars = Vars::new();
         if let Some(uin) = invitee {
             vars.insert("InviteeUin", Value::from(uin));
         }
-        for flow in flows::all() {
-            let selected = flow
-                .actions()
-                .all(|(v, name)| runnable.iter().any(|a| a.version == v && a.name == name));
-            let given = flow.needs.iter().all(|n| vars.contains_key(n));
-            if selected && given {
-                runner.run_flow(&flow, vars.clone()).await;
+        let sub_account = options.sub_account_uin.or(match &target {
+            #[cfg(feature = "mock")]
+            Target::Mock => Some(MOCK_SUB_ACCOUNT_UIN),
+            _ => None,
+        });
+        if let Some(uin) = sub_account {
+            vars.insert("SubAccountUin", Value::from(uin));
+        }
+        let mut organization: Option<Option<String>> = None;
+        for flow in runnable_flows(&runnable, &vars) {
+            if flow.creates_organization() {
+                if organization.is_none() {
+                    organization = Some(runner.organization_of_account().await);
+                }
+                if let Some(Some(org_id)) = &organization {
+                    runner.recorder().precondition(
+                        &format!("{}.{}", names::FLOW, flow.family),
+                        format!("needs an account outside any organization (the flow creates one and deletes it), but this account is in organization {org_id}; use an account without one to run it"),
+                    );
+                    continue;
+                }
             }
+            runner.run_flow(&flow, vars.clone()).await;
         }
     }
     runner.clone().probe_actions(runnable.clone()).await;
     #[cfg(feature = "mock")]
     if matches!(target, Target::Mock) {
+        runner.say("contract: fixture probes");
         runner.fixture_probes(&runnable).await;
     }
 
@@ -257,12 +312,18 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
         .recorder
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    Ok(recorder.finish(label, requests))
+    let mut report = recorder.finish(label, requests);
+    report.elapsed = started.elapsed();
+    Ok(report)
 }
 
 /// The uin of the second account the in-process mock gets, for the invitation flow.
 #[cfg(feature = "mock")]
 pub const MOCK_INVITEE_UIN: u64 = 100_000_000_777;
+
+/// A uin the in-process mock knows no account for: to it, one of the manager's sub-accounts.
+#[cfg(feature = "mock")]
+pub const MOCK_SUB_ACCOUNT_UIN: u64 = 100_000_000_778;
 
 /// Starts an in-process mock, keeps it in `mocks` for as long as the run lasts, and returns
 /// an endpoint on it (with the run's timeout and clock) and the mock invitee's UIN.
@@ -299,6 +360,9 @@ async fn start_mock() -> (tco_mock::MockServer, u64) {
 
 struct Runner {
     endpoint: Endpoint,
+    /// Against the mock, fixtures are made afterwards for what the probes could not reach, so a
+    /// list's first page is judged there, in a world made for it.
+    fixtures_follow: bool,
     mirror: Option<Endpoint>,
     options: Options,
     recorder: Mutex<Recorder>,
@@ -308,6 +372,9 @@ struct Runner {
     requests: AtomicU64,
 }
 
+/// The answer to creating an organization for an account that is already in one.
+const ORGANIZATION_EXISTS: &str = "FailedOperation.OrganizationExistAlready";
+
 /// How many times a throttled probe is sent again before its answer is taken as it is.
 const THROTTLE_RETRIES: u32 = 3;
 
@@ -316,8 +383,14 @@ impl Runner {
         self.recorder.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn say(&self, line: &str) {
+        if let Some(progress) = &self.options.progress {
+            progress(line);
+        }
+    }
+
     fn cap(&self, limit: u32) -> usize {
-        ((f64::from(limit) * self.options.pace).floor() as usize).max(1)
+        pace_cap(limit, self.options.pace)
     }
 
     /// Sends within the action's pace; a throttled answer is retried a few times, since the
@@ -400,6 +473,13 @@ impl Runner {
         self.judge(label, version, action, &answer);
         let verdict = expectation(planned, &answer);
         self.record(label, version, &planned.check, verdict, answer.request_id());
+        self.recorder()
+            .add_time(label, version.as_str(), &planned.check, answer.elapsed);
+        if planned.check == names::POSITIVE_LIST && !self.fixtures_follow {
+            if let Some(action) = action {
+                self.judge_list(action, &answer);
+            }
+        }
         if let Some(mirror) = &self.mirror {
             let mocked = self
                 .send(mirror, &self.mirror_pacer, &planned.probe, limit)
@@ -491,6 +571,8 @@ impl Runner {
     /// Every action's probes, a few actions at a time.
     async fn probe_actions(self: Arc<Self>, actions: Vec<&'static Action>) {
         let semaphore = Arc::new(tokio::sync::Semaphore::new(self.options.concurrency.max(1)));
+        let total = actions.len();
+        self.say(&format!("contract: 0/{total} actions probed"));
         let mut tasks = tokio::task::JoinSet::new();
         for action in actions {
             let runner = self.clone();
@@ -504,27 +586,52 @@ impl Runner {
                 }
             });
         }
+        let mut finished = 0;
         while let Some(done) = tasks.join_next().await {
             if let Err(e) = done {
                 if e.is_panic() {
                     std::panic::resume_unwind(e.into_panic());
                 }
             }
+            finished += 1;
+            self.say(&format!(
+                "contract: {finished}/{total} actions probed, {} requests",
+                self.requests.load(Ordering::Relaxed)
+            ));
         }
+    }
+
+    /// Whether a list action's successful answer had items to check (see
+    /// [`checks::list_items`]).
+    fn judge_list(&self, action: &'static Action, answer: &Exchange) {
+        if answer.outcome() != Outcome::Success {
+            return;
+        }
+        let response = Value::Object(answer.response().cloned().unwrap_or_default());
+        let verdict = checks::list_items(&probes::listed_members(action), &response);
+        self.record(
+            &action.name,
+            action.version,
+            names::LIST_ITEMS,
+            verdict,
+            answer.request_id(),
+        );
     }
 
     /// Against the mock: each action whose positive probes got no answer of the documented
     /// shape (their example IDs do not exist, so a business error came back) is called once
     /// more in a fresh mock set up for it, its IDs filled from the fixtures and sent by the
     /// account that may make the call. The answer must be a success, judged like any other.
+    /// Each list action's first page is sent there too, and must list something.
     #[cfg(feature = "mock")]
     async fn fixture_probes(&self, actions: &[&'static Action]) {
         for action in actions {
             let (name, version) = (action.name.as_str(), action.version);
-            if self
+            let shaped = self
                 .recorder()
-                .has_passed(name, version.as_str(), names::RESPONSE_SHAPE)
-            {
+                .has_passed(name, version.as_str(), names::RESPONSE_SHAPE);
+            let lists = !probes::listed_members(action).is_empty();
+            if shaped && !lists {
                 continue;
             }
             let check = names::POSITIVE_FIXTURE;
@@ -548,6 +655,12 @@ impl Runner {
                     continue;
                 }
             };
+            if lists {
+                self.fixture_list_probe(action, &fixture).await;
+            }
+            if shaped {
+                continue;
+            }
             let (params, caller) = fixture.prepare(action);
             let probe = Probe::new(name, version.as_str(), params);
             let answer = match self
@@ -576,38 +689,58 @@ impl Runner {
                 ))
             };
             self.record(name, version, check, verdict, answer.request_id());
+            self.recorder()
+                .add_time(name, version.as_str(), check, answer.elapsed);
         }
     }
 
-    /// The read action the burst goes to.
-    fn rate_limit_action(&self, runnable: &[&'static Action]) -> Option<&'static Action> {
-        let read: Vec<&'static Action> = runnable
-            .iter()
-            .copied()
-            .filter(|a| probes::is_read_only(&a.name))
-            .collect();
-        let named = |name: &str| read.iter().rev().find(|a| a.name == name).copied();
-        match &self.options.rate_limit_action {
-            Some(name) => named(name),
-            None => named("DescribeOrganization")
-                .or_else(|| named("GetOrganization"))
-                .or_else(|| {
-                    read.iter()
-                        .find(|a| {
-                            probes::minimal_request(a)
-                                .as_object()
-                                .is_some_and(|m| m.is_empty())
-                        })
-                        .copied()
-                })
-                .or_else(|| read.first().copied()),
+    /// A list action's first page with the fixtures' IDs: a success that lists something.
+    /// Some lists need one of two optional members (`MemberUin` or `IdentityId`, `ServiceId` or
+    /// `Product`), so where the required members alone get a business error, the example's
+    /// members (from the start) are sent instead.
+    #[cfg(feature = "mock")]
+    async fn fixture_list_probe(
+        &self,
+        action: &'static Action,
+        fixture: &crate::fixtures::Fixture,
+    ) {
+        let (name, version) = (action.name.as_str(), action.version);
+        let check = names::POSITIVE_LIST_FIXTURE;
+        let mut last = String::new();
+        for request in [
+            probes::first_page(action),
+            probes::from_the_start(action.example_request()),
+        ] {
+            let (params, caller) = fixture.prepare_request(action, request);
+            let probe = Probe::new(name, version.as_str(), params);
+            match self
+                .send(caller, &self.pacer, &probe, action.rate_limit)
+                .await
+            {
+                Err(e) => last = format!("no answer: {e}"),
+                Ok(answer) => {
+                    self.judge(name, version, Some(action), &answer);
+                    self.recorder()
+                        .add_time(name, version.as_str(), check, answer.elapsed);
+                    if answer.outcome() == Outcome::Success {
+                        self.record(name, version, check, Verdict::Pass, answer.request_id());
+                        self.judge_list(action, &answer);
+                        return;
+                    }
+                    last = answer.describe();
+                }
+            }
         }
+        let verdict = Verdict::Fail(format!(
+            "the first page with fixture IDs: expected success, got {last}"
+        ));
+        self.record(name, version, check, verdict, None);
     }
 
     /// A burst above the documented limit on one read action: some answers must be
     /// `RequestLimitExceeded`, and every other answer what a single call gets.
     async fn rate_limit_smoke(&self, runnable: &[&'static Action]) {
-        let Some(action) = self.rate_limit_action(runnable) else {
+        let Some(action) = burst_action(&self.options, runnable) else {
             return;
         };
         let version = action.version;
@@ -643,7 +776,7 @@ impl Runner {
         let into_second = Duration::from_nanos(u64::from(now.subsec_nanos()));
         tokio::time::sleep(Duration::from_millis(1020).saturating_sub(into_second)).await;
 
-        let burst = (action.rate_limit * 2 + 5) as usize;
+        let burst = burst_size(action) as usize;
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..burst {
             let endpoint = self.endpoint.clone();
@@ -711,6 +844,30 @@ impl Runner {
         }
     }
 
+    /// The OrgId of the organization the target's account is in, or `None` when it is in none
+    /// (or the answer does not say).
+    async fn organization_of_account(&self) -> Option<String> {
+        let probe = Probe::new(
+            "DescribeOrganization",
+            "2021-03-31",
+            Value::Object(Default::default()),
+        );
+        let limit = tco_spec::action(Version::V2021_03_31, "DescribeOrganization")
+            .map_or(20, |a| a.rate_limit);
+        let answer = self
+            .send(&self.endpoint, &self.pacer, &probe, limit)
+            .await
+            .ok()?;
+        if answer.outcome() != Outcome::Success {
+            return None;
+        }
+        let org_id = answer.response()?.get("OrgId")?;
+        Some(match org_id {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+
     /// One flow: each step in turn until one fails, then the teardown of what was made.
     async fn run_flow(&self, flow: &Flow, mut vars: Vars) {
         let check = format!("{}.{}", names::FLOW, flow.family);
@@ -739,6 +896,21 @@ impl Runner {
             };
             self.judge(step.action, step.version, Some(action), &answer);
             let id = answer.request_id();
+            if step.action == "CreateOrganization"
+                && answer
+                    .error_code()
+                    .is_some_and(|c| c == ORGANIZATION_EXISTS)
+            {
+                // The account joined an organization since the check: not a violation.
+                self.recorder().precondition(
+                    &check,
+                    format!(
+                        "{at}: needs an account outside any organization, got {}",
+                        answer.describe()
+                    ),
+                );
+                break;
+            }
             if answer.outcome() != Outcome::Success {
                 self.record(
                     step.action,
@@ -774,6 +946,8 @@ impl Runner {
             let failed = problem.is_some();
             let verdict = problem.map_or(Verdict::Pass, Verdict::Fail);
             self.record(step.action, step.version, &check, verdict, id);
+            self.recorder()
+                .add_time(step.action, step.version.as_str(), &check, answer.elapsed);
             if failed {
                 break;
             }
@@ -808,6 +982,56 @@ impl Runner {
     }
 }
 
+/// How many requests a second the probes of an action may use: a share of its limit.
+pub(crate) fn pace_cap(limit: u32, pace: f64) -> usize {
+    ((f64::from(limit) * pace).floor() as usize).max(1)
+}
+
+/// The read action the rate-limit burst goes to.
+pub(crate) fn burst_action(
+    options: &Options,
+    runnable: &[&'static Action],
+) -> Option<&'static Action> {
+    let read: Vec<&'static Action> = runnable
+        .iter()
+        .copied()
+        .filter(|a| probes::is_read_only(&a.name))
+        .collect();
+    let named = |name: &str| read.iter().rev().find(|a| a.name == name).copied();
+    match &options.rate_limit_action {
+        Some(name) => named(name),
+        None => named("DescribeOrganization")
+            .or_else(|| named("GetOrganization"))
+            .or_else(|| {
+                read.iter()
+                    .find(|a| {
+                        probes::minimal_request(a)
+                            .as_object()
+                            .is_some_and(|m| m.is_empty())
+                    })
+                    .copied()
+            })
+            .or_else(|| read.first().copied()),
+    }
+}
+
+/// How many requests the burst sends at once: twice the limit and some.
+pub(crate) fn burst_size(action: &Action) -> u64 {
+    u64::from(action.rate_limit) * 2 + 5
+}
+
+/// The flows a run makes: their actions are all runnable and what they need is given.
+pub(crate) fn runnable_flows(runnable: &[&'static Action], vars: &Vars) -> Vec<Flow> {
+    flows::all()
+        .into_iter()
+        .filter(|flow| {
+            flow.actions()
+                .all(|(v, name)| runnable.iter().any(|a| a.version == v && a.name == name))
+                && flow.needs.iter().all(|n| vars.contains_key(n))
+        })
+        .collect()
+}
+
 /// Applies the checks every answer gets: envelope, RequestId (a UUID, never seen before in
 /// the run), error code, response shape.
 pub(crate) fn judge(
@@ -821,6 +1045,9 @@ pub(crate) fn judge(
     let contract: &Contract = tco_spec::contract(version);
     let version = version.as_str();
     let id = answer.request_id();
+    let timed = |rec: &mut Recorder, check: &str| {
+        rec.add_time(action_label, version, check, answer.elapsed);
+    };
     let problems = checks::envelope(answer);
     if problems.is_empty() {
         rec.record(action_label, version, names::ENVELOPE, Verdict::Pass, id);
@@ -828,6 +1055,7 @@ pub(crate) fn judge(
     for p in problems {
         rec.record(action_label, version, names::ENVELOPE, Verdict::Fail(p), id);
     }
+    timed(rec, names::ENVELOPE);
     let verdict = match checks::request_id_format(answer) {
         Err(problem) => Verdict::Fail(problem),
         Ok(id) if seen.insert(id.to_owned()) => Verdict::Pass,
@@ -836,10 +1064,12 @@ pub(crate) fn judge(
         )),
     };
     rec.record(action_label, version, names::REQUEST_ID, verdict, id);
+    timed(rec, names::REQUEST_ID);
     match answer.outcome() {
         Outcome::Error(code) => {
             let verdict = checks::error_code(contract, action, &code);
             rec.record(action_label, version, names::ERROR_CODE, verdict, id);
+            timed(rec, names::ERROR_CODE);
         }
         Outcome::Success => {
             if let (Some(action), Some(response)) = (action, answer.response()) {
@@ -857,6 +1087,7 @@ pub(crate) fn judge(
                 for v in verdicts {
                     rec.record(action_label, version, names::RESPONSE_SHAPE, v, id);
                 }
+                timed(rec, names::RESPONSE_SHAPE);
             }
         }
         Outcome::Unreadable => {}

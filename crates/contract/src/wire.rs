@@ -81,6 +81,8 @@ pub struct Exchange {
     pub body: Vec<u8>,
     /// The body parsed as JSON, when it is JSON.
     pub json: Option<Value>,
+    /// From sending the request to the whole answer read (zero for answers made up in tests).
+    pub elapsed: Duration,
 }
 
 /// What an answer said, at the level probes judge it.
@@ -111,6 +113,7 @@ impl Exchange {
             content_type,
             body,
             json,
+            elapsed: Duration::ZERO,
         }
     }
 
@@ -169,13 +172,36 @@ impl Exchange {
     }
 }
 
-/// Why a request got no answer at all.
+/// Why a request got no usable answer, named for a person: a timeout says how long the suite
+/// waited, an oversized answer says the cap, anything else gives reqwest's whole chain of
+/// causes (never the URL of a request, which for a v1 GET holds the signature).
 #[derive(Debug, thiserror::Error)]
-#[error("{url}: {source}")]
-pub struct TransportError {
-    pub url: String,
-    #[source]
-    pub source: reqwest::Error,
+pub enum TransportError {
+    #[error("{url}: no answer within {} (the request timed out: the server is slower than the timeout, or does not answer; --timeout raises it)", tco_client::body::human_duration(*.after))]
+    Timeout { url: String, after: Duration },
+    #[error("{url}: the answer is larger than {} (the suite's cap on response bodies; not read whole)", tco_client::body::human_bytes(*.limit))]
+    TooLarge { url: String, limit: usize },
+    #[error("{url}: {}", causes(.source))]
+    Failed {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+}
+
+/// An error and its causes on one line: `error sending request: connection refused`.
+fn causes(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// The clock that stamps requests: Unix seconds.
@@ -200,6 +226,8 @@ pub struct Endpoint {
     host: String,
     credentials: Credentials,
     http: reqwest::Client,
+    timeout: Duration,
+    max_response_bytes: usize,
     keys: Arc<KeyCache>,
     clock: Clock,
     nonce: Arc<AtomicU64>,
@@ -223,7 +251,9 @@ pub struct BadEndpoint {
 }
 
 impl Endpoint {
-    /// `url` is `http(s)://host[:port]` (a path, if any, is ignored: the API lives at `/`).
+    /// `url` is read by [`tco_client::ENDPOINT_RULE`] (`http(s)://host[:port]`; without a
+    /// scheme, https, or http for a loopback host). Answers are read up to
+    /// [`tco_client::DEFAULT_MAX_RESPONSE_BYTES`] unless [`Endpoint::with_max_response_bytes`].
     pub fn new(
         url: &str,
         credentials: Credentials,
@@ -234,15 +264,7 @@ impl Endpoint {
             url: url.to_owned(),
             reason: reason.to_owned(),
         };
-        let parsed = reqwest::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(bad("the scheme must be http or https"));
-        }
-        let host_name = parsed.host_str().ok_or_else(|| bad("no host"))?;
-        let host = match parsed.port() {
-            Some(port) => format!("{host_name}:{port}"),
-            None => host_name.to_owned(),
-        };
+        let parsed = tco_client::Endpoint::parse(url).map_err(|e| bad(&e.reason))?;
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .build()
@@ -252,14 +274,22 @@ impl Endpoint {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
         Ok(Endpoint {
-            base: format!("{}://{host}", parsed.scheme()),
-            host,
+            base: parsed.origin,
+            host: parsed.host,
             credentials,
             http,
+            timeout,
+            max_response_bytes: tco_client::DEFAULT_MAX_RESPONSE_BYTES,
             keys: Arc::new(KeyCache::default()),
             clock,
             nonce: Arc::new(AtomicU64::new(seed % 1_000_000_007)),
         })
+    }
+
+    /// The largest answer body read; a larger one is [`TransportError::TooLarge`].
+    pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
     }
 
     pub fn base_url(&self) -> &str {
@@ -320,10 +350,20 @@ impl Endpoint {
                 request = request.header(name, value);
             }
         }
-        let fail = |source| TransportError {
-            url: self.base.clone(),
-            source,
+        let fail = |source: reqwest::Error| {
+            if source.is_timeout() {
+                TransportError::Timeout {
+                    url: self.base.clone(),
+                    after: self.timeout,
+                }
+            } else {
+                TransportError::Failed {
+                    url: self.base.clone(),
+                    source: source.without_url(),
+                }
+            }
         };
+        let started = std::time::Instant::now();
         let response = request.body(signed.body).send().await.map_err(fail)?;
         let status = response.status().as_u16();
         let content_type = response
@@ -331,7 +371,18 @@ impl Endpoint {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response.bytes().await.map_err(fail)?.to_vec();
-        Ok(Exchange::new(status, content_type, body))
+        let body = tco_client::body::read_capped(response, self.max_response_bytes)
+            .await
+            .map_err(|e| match e {
+                tco_client::body::BodyError::TooLarge { limit } => TransportError::TooLarge {
+                    url: self.base.clone(),
+                    limit,
+                },
+                tco_client::body::BodyError::Transport(e) => fail(e),
+            })?
+            .to_vec();
+        let mut exchange = Exchange::new(status, content_type, body);
+        exchange.elapsed = started.elapsed();
+        Ok(exchange)
     }
 }

@@ -14,6 +14,12 @@
 //! requires `X-Mock-Admin-Token` to match `[admin] token`, and without a configured token it
 //! does not exist (404), so that a mock reachable from a network cannot be reset or
 //! reconfigured by whoever finds it.
+//!
+//! Whatever the address, a request that a web browser made is refused (403): one carrying an
+//! `Origin` header or a `Sec-Fetch-Site` / `Sec-Fetch-Mode` header, which browsers add and
+//! scripts cannot remove. Otherwise any page open in a browser on the same machine could
+//! reset or reconfigure a mock on loopback with a simple cross-origin POST. The admin users
+//! the project has (the CLI, tests, curl, scripts) send none of these.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -77,7 +83,19 @@ pub(crate) fn routes(app: Arc<App>) -> Router<Arc<App>> {
         .layer(middleware::from_fn_with_state(app, guard))
 }
 
+/// Headers only browsers send: their presence means a web page made the request.
+const BROWSER_HEADERS: &[&str] = &["origin", "sec-fetch-site", "sec-fetch-mode"];
+
 async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    if let Some(header) = BROWSER_HEADERS
+        .iter()
+        .find(|h| req.headers().contains_key(**h))
+    {
+        return error(
+            StatusCode::FORBIDDEN,
+            &format!("the admin surface refuses requests from web browsers ({header} header)"),
+        );
+    }
     match &app.admin {
         AdminAccess::Open => next.run(req).await,
         AdminAccess::Disabled => not_found().await,

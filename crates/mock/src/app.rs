@@ -30,6 +30,10 @@ pub(crate) struct App {
     pub admin: AdminAccess,
     /// How long a request's body may take to arrive.
     pub body_timeout: Duration,
+    /// How long a connection may take to send its request headers, or stay idle.
+    pub header_timeout: Duration,
+    /// How many connections may be open at once.
+    pub max_connections: usize,
 }
 
 impl App {
@@ -54,6 +58,8 @@ impl App {
             journal: Journal::new(config.journal_capacity),
             admin,
             body_timeout: config.body_timeout,
+            header_timeout: config.header_timeout,
+            max_connections: config.max_connections,
             accounts,
         };
         app.register_accounts();

@@ -27,12 +27,18 @@
 //!
 //! Top-level keys (written before the first table): `journal_capacity = 1000`, `seed = 42`
 //! (makes fault rolls repeatable), `body_timeout_ms = 10000` (how long a request body may
-//! take to arrive).
+//! take to arrive), `header_timeout_ms = 10000` (how long a connection may take to send its
+//! request headers, the first byte included, and how long it may sit idle between requests),
+//! `max_connections = 512` (open at once; at the bound the oldest idle one is closed), and
+//! `builtin_account = true` (see below).
 //!
-//! Besides the accounts declared, there is always a default account (uin [`DEFAULT_UIN`]):
-//! its credentials are `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` when both are set,
-//! so the mock and a client share one environment, else the built-in [`DEFAULT_SECRET_ID`] /
-//! [`DEFAULT_SECRET_KEY`]. Declaring an account with the default uin replaces it.
+//! The default account (uin [`DEFAULT_UIN`]) has the credentials in `TENCENTCLOUD_SECRET_ID` /
+//! `TENCENTCLOUD_SECRET_KEY` when both are set, so the mock and a client share one
+//! environment. Otherwise it is the built-in test account ([`DEFAULT_SECRET_ID`] /
+//! [`DEFAULT_SECRET_KEY`], published, so anyone can sign as it): there when the config
+//! declares no accounts, and off when it declares its own unless it says
+//! `builtin_account = true`. Declaring an account with the default uin replaces the default
+//! account. A config built in code ([`Config::default`]) keeps the built-in account.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -43,6 +49,7 @@ use serde::Deserialize;
 use tco_sign::Credentials;
 use tco_spec::{contract, Version};
 
+use crate::connections::DEFAULT_MAX_CONNECTIONS;
 use crate::faults::{FaultRule, ANY_ACTION};
 use crate::journal::DEFAULT_JOURNAL_CAPACITY;
 use crate::limiter::{Algorithm, LimitOverrides, UnknownAlgorithm};
@@ -117,12 +124,18 @@ impl Account {
     /// The default account: the environment's credentials when both variables are set and
     /// non-empty, else [`Account::builtin`].
     pub fn default_account() -> Self {
+        Self::from_environment().unwrap_or_else(Self::builtin)
+    }
+
+    /// The account of `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`, when both are set
+    /// and non-empty.
+    pub fn from_environment() -> Option<Self> {
         let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
         match (var(ENV_SECRET_ID), var(ENV_SECRET_KEY)) {
             (Some(id), Some(key)) => {
-                Self::new(DEFAULT_UIN, id, key).with_name(DEFAULT_ACCOUNT_NAME)
+                Some(Self::new(DEFAULT_UIN, id, key).with_name(DEFAULT_ACCOUNT_NAME))
             }
-            _ => Self::builtin(),
+            _ => None,
         }
     }
 
@@ -149,6 +162,10 @@ impl Account {
 pub struct Config {
     /// Accounts besides the default one (see [`Config::effective_accounts`]).
     pub accounts: Vec<Account>,
+    /// Whether the built-in test account serves when the environment gives no credentials.
+    /// `true` by default; a TOML config that declares accounts turns it off unless it says
+    /// `builtin_account = true`.
+    pub builtin_account: bool,
     pub limits: LimitOverrides,
     pub algorithm: Algorithm,
     pub faults: Vec<FaultRule>,
@@ -160,12 +177,21 @@ pub struct Config {
     /// is `InvalidRequest` and the connection is closed. [`BODY_READ_TIMEOUT`] by default;
     /// must not be zero.
     pub body_timeout: Duration,
+    /// How long a connection may take to send a request's headers (its first byte included),
+    /// and may stay idle between requests, before it is closed. Must not be zero.
+    pub header_timeout: Duration,
+    /// How many connections may be open at once (at least 1).
+    pub max_connections: usize,
 }
+
+/// The default [`Config::header_timeout`].
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for Config {
     fn default() -> Self {
         Self {
             accounts: Vec::new(),
+            builtin_account: true,
             limits: LimitOverrides::default(),
             algorithm: Algorithm::FixedWindow,
             faults: Vec::new(),
@@ -173,6 +199,8 @@ impl Default for Config {
             admin_token: None,
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             body_timeout: BODY_READ_TIMEOUT,
+            header_timeout: HEADER_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -181,6 +209,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("accounts", &self.accounts)
+            .field("builtin_account", &self.builtin_account)
             .field("limits", &self.limits)
             .field("algorithm", &self.algorithm)
             .field("faults", &self.faults)
@@ -191,6 +220,8 @@ impl fmt::Debug for Config {
             )
             .field("journal_capacity", &self.journal_capacity)
             .field("body_timeout", &self.body_timeout)
+            .field("header_timeout", &self.header_timeout)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -203,10 +234,14 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("config {path} is not valid: {source}")]
+    /// TOML that does not parse or does not fit the layout. The message names the line and
+    /// column and never quotes the file: the offending line may hold a secret key.
+    #[error("config {path} is not valid: {}", parse_message(.line, .column, .message))]
     Parse {
         path: PathBuf,
-        source: Box<toml::de::Error>,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
     },
     #[error("accounts[{index}]: {field} must not be empty")]
     EmptyField { index: usize, field: &'static str },
@@ -214,13 +249,13 @@ pub enum ConfigError {
     DuplicateSecretId { index: usize, secret_id: String },
     #[error("accounts[{index}]: uin {uin} is declared twice")]
     DuplicateUin { index: usize, uin: u64 },
-    #[error("rate_limits.actions: {0:?} is not an action of any API version")]
+    #[error("rate_limits.actions: {:?} is not an action of any API version{}", .0, tco_spec::did_you_mean(.0))]
     UnknownLimitAction(String),
     #[error("rate_limits: {0}")]
     UnknownAlgorithm(#[from] UnknownAlgorithm),
     #[error("rate_limits: burst is only meaningful with algorithm = \"token-bucket\"")]
     BurstWithoutBucket,
-    #[error("faults[{index}]: {action:?} is not an action of any API version (or \"*\")")]
+    #[error("faults[{index}]: {action:?} is not an action of any API version (or \"*\"){}", tco_spec::did_you_mean(.action))]
     UnknownFaultAction { index: usize, action: String },
     #[error("faults[{index}]: probability {value} is not between 0.0 and 1.0")]
     Probability { index: usize, value: f64 },
@@ -234,6 +269,76 @@ pub enum ConfigError {
     EmptyAdminToken,
     #[error("body_timeout_ms must be more than 0")]
     ZeroBodyTimeout,
+    #[error("header_timeout_ms must be more than 0")]
+    ZeroHeaderTimeout,
+    #[error("max_connections must be at least 1")]
+    ZeroMaxConnections,
+    #[error("no account: builtin_account = false and no [[accounts]] (nor TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)")]
+    NoAccount,
+}
+
+fn parse_message(line: &Option<usize>, column: &Option<usize>, message: &str) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!("line {line}, column {column}: {message}"),
+        _ => message.to_owned(),
+    }
+}
+
+/// A TOML error as position, key and message only, with quoted values blanked: the offending
+/// line (which `toml` would quote) and the value in a type error may be a secret key or token.
+fn parse_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    let mut message = blank_quoted(error.message().trim());
+    let (line, column) = match error.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let line_text = text[line_start..].lines().next().unwrap_or_default();
+            if let Some(key) = key_of(line_text) {
+                message = format!("{message} (key `{key}`)");
+            }
+            let line = before.matches('\n').count() + 1;
+            (Some(line), Some(before.len() - line_start + 1))
+        }
+        None => (None, None),
+    };
+    ConfigError::Parse {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// The bare key a `key = value` line sets (a name from the file's layout, never a value).
+fn key_of(line: &str) -> Option<&str> {
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    bare.then_some(key)
+}
+
+/// Replaces the contents of every double-quoted string with `…`; field names (which serde
+/// quotes with backticks) stay.
+fn blank_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '"' {
+            if !inside {
+                out.push_str("\"…");
+            }
+            if inside {
+                out.push('"');
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl Config {
@@ -253,10 +358,7 @@ impl Config {
     }
 
     fn parse_named(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|source| ConfigError::Parse {
-            path: path.to_path_buf(),
-            source: Box::new(source),
-        })?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
         let config = raw.into_config()?;
         config.validate()?;
         Ok(config)
@@ -278,15 +380,24 @@ impl Config {
         if self.body_timeout.is_zero() {
             return Err(ConfigError::ZeroBodyTimeout);
         }
+        if self.header_timeout.is_zero() {
+            return Err(ConfigError::ZeroHeaderTimeout);
+        }
+        if self.max_connections == 0 {
+            return Err(ConfigError::ZeroMaxConnections);
+        }
         Ok(())
     }
 
     fn validate_accounts(&self) -> Result<(), ConfigError> {
         let mut ids = HashSet::new();
         let mut uins = HashSet::new();
-        if !self.accounts.iter().any(|a| a.uin == DEFAULT_UIN) {
-            ids.insert(Account::default_account().secret_id);
+        if let Some(default) = self.default_account() {
+            ids.insert(default.secret_id);
             uins.insert(DEFAULT_UIN);
+        }
+        if self.accounts.is_empty() && uins.is_empty() {
+            return Err(ConfigError::NoAccount);
         }
         for (index, account) in self.accounts.iter().enumerate() {
             if account.secret_id.is_empty() {
@@ -315,15 +426,26 @@ impl Config {
         Ok(())
     }
 
-    /// The accounts the mock serves: the default account first (unless an account declared
-    /// with its uin replaces it), then the declared ones.
+    /// The accounts the mock serves: the default account first (when there is one, see the
+    /// module documentation), then the declared ones.
     pub fn effective_accounts(&self) -> Vec<Account> {
-        let replaced = self.accounts.iter().any(|a| a.uin == DEFAULT_UIN);
-        let default = (!replaced).then(Account::default_account);
-        default
+        self.default_account()
             .into_iter()
             .chain(self.accounts.iter().cloned())
             .collect()
+    }
+
+    /// The default account: none when a declared account has its uin; else the environment's
+    /// credentials, else the built-in account when it is on.
+    fn default_account(&self) -> Option<Account> {
+        self.default_account_given(Account::from_environment())
+    }
+
+    fn default_account_given(&self, environment: Option<Account>) -> Option<Account> {
+        if self.accounts.iter().any(|a| a.uin == DEFAULT_UIN) {
+            return None;
+        }
+        environment.or_else(|| self.builtin_account.then(Account::builtin))
     }
 }
 
@@ -372,6 +494,9 @@ struct RawConfig {
     journal_capacity: Option<usize>,
     seed: Option<u64>,
     body_timeout_ms: Option<u64>,
+    header_timeout_ms: Option<u64>,
+    max_connections: Option<usize>,
+    builtin_account: Option<bool>,
 }
 
 #[derive(Default, Deserialize)]
@@ -415,6 +540,7 @@ impl RawConfig {
             return Err(ConfigError::BurstWithoutBucket);
         }
         Ok(Config {
+            builtin_account: self.builtin_account.unwrap_or(self.accounts.is_empty()),
             accounts: self.accounts,
             limits: LimitOverrides {
                 default: limits.default,
@@ -428,6 +554,10 @@ impl RawConfig {
             body_timeout: self
                 .body_timeout_ms
                 .map_or(BODY_READ_TIMEOUT, Duration::from_millis),
+            header_timeout: self
+                .header_timeout_ms
+                .map_or(HEADER_TIMEOUT, Duration::from_millis),
+            max_connections: self.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
         })
     }
 }
@@ -491,8 +621,10 @@ mod tests {
         assert_eq!(c.faults[0].latency, Some(Duration::from_millis(20)));
         assert!(c.faults[1].drop_connection);
         assert_eq!(c.admin_token.as_deref(), Some("admin-secret"));
-        assert_eq!(c.effective_accounts().len(), 2);
-        assert_eq!(c.effective_accounts()[0].uin, DEFAULT_UIN);
+        assert!(
+            !c.builtin_account,
+            "declared accounts turn the built-in one off"
+        );
     }
 
     #[test]
@@ -538,6 +670,65 @@ mod tests {
         for (text, needle) in cases {
             let message = error_of(text);
             assert!(message.contains(needle), "{text:?} gave {message:?}");
+        }
+    }
+
+    #[test]
+    fn declared_accounts_turn_the_builtin_account_off_unless_asked_for() {
+        let declared =
+            "[[accounts]]\nuin = 100000000002\nsecret_id = \"AKIDmine\"\nsecret_key = \"k\"\n";
+        let c = Config::from_toml(declared).unwrap();
+        assert!(!c.builtin_account);
+        assert_eq!(c.default_account_given(None), None);
+        let from_env = Account::new(DEFAULT_UIN, "AKIDfromEnv", "env-key");
+        assert_eq!(
+            c.default_account_given(Some(from_env.clone())),
+            Some(from_env),
+            "the environment's credentials stay an account"
+        );
+        let asked = Config::from_toml(&format!("builtin_account = true\n{declared}")).unwrap();
+        assert_eq!(
+            asked.default_account_given(None).map(|a| a.secret_id),
+            Some(DEFAULT_SECRET_ID.to_string())
+        );
+        // Without declared accounts, and in code, the built-in account serves.
+        for c in [Config::from_toml("").unwrap(), Config::default()] {
+            assert_eq!(
+                c.default_account_given(None).map(|a| a.secret_id),
+                Some(DEFAULT_SECRET_ID.to_string())
+            );
+        }
+    }
+
+    #[test]
+    fn no_account_at_all_is_refused() {
+        let c = Config {
+            builtin_account: false,
+            ..Config::default()
+        };
+        if Account::from_environment().is_none() {
+            assert!(matches!(c.validate(), Err(ConfigError::NoAccount)));
+        } else {
+            assert!(c.validate().is_ok());
+        }
+    }
+
+    #[test]
+    fn parse_errors_name_the_place_and_never_quote_a_value() {
+        let cases = [
+            (
+                "[[accounts]]\nuin = 1\nsecret_id = \"AKIDx\"\nsecret_key = \"s3cr3t-in-line\" x\n",
+                "line 4",
+            ),
+            ("[rate_limits]\ndefault = \"s3cr3t-typed\"\n", "line 2"),
+            ("[admin]\ntoken = [\"s3cr3t-listed\"]\n", "line 2"),
+            ("seed = \"s3cr3t-seed\n", "line 1"),
+        ];
+        for (text, place) in cases {
+            let message = error_of(text);
+            assert!(!message.contains("s3cr3t"), "{text:?} gave {message:?}");
+            assert!(message.contains(place), "{text:?} gave {message:?}");
+            assert_eq!(message.lines().count(), 1, "{message:?}");
         }
     }
 

@@ -74,6 +74,7 @@ pub mod admin;
 mod app;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod envelope;
 pub mod faults;
 pub mod fixtures;

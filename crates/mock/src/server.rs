@@ -2,8 +2,12 @@
 //! [`serve`].
 //!
 //! The accept loop is our own (hyper-util's connection builder) rather than `axum::serve`, for
-//! one reason: a fault rule may drop a connection without answering, which needs a handle on
-//! the connection from inside the request handler.
+//! two reasons: a fault rule may drop a connection without answering, which needs a handle on
+//! the connection from inside the request handler; and connections are bounded
+//! ([`crate::connections`]): a connection must send its first byte within the header timeout
+//! (hyper's own header timeout starts only once the HTTP version is known, and the version
+//! sniffing waits for bytes without limit), send its headers within it, and not stay idle
+//! longer between requests.
 
 use std::future::Future;
 use std::io;
@@ -28,6 +32,7 @@ use crate::admin::{self, AdminAccess};
 use crate::app::App;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Account, Config};
+use crate::connections::{Admitted, Connections, InFlight};
 use crate::envelope::{failure, new_request_id, respond, success, ApiError};
 use crate::faults::FaultRule;
 use crate::gate::{self, Facts, Reply};
@@ -37,8 +42,6 @@ use crate::state::World;
 
 /// How long a stopping server waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-/// How long a client may take to send its request headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The application: the admin surface under `/_mock/`, the API everywhere else (the gate
 /// refuses paths other than `/` with the envelope), and a panic turned into `InternalError`.
@@ -63,6 +66,7 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
     let at_millis = app.clock.now_millis();
     let request_id = new_request_id();
     let connection = req.extensions().get::<ConnectionHandle>().cloned();
+    let is_connect = req.method() == axum::http::Method::CONNECT;
     let mut facts = Facts {
         method: req.method().as_str().to_string(),
         arrived_millis: at_millis,
@@ -82,7 +86,12 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
     app.journal
         .record(journal_entry(facts, &status, request_id, started));
     let mut response = respond(&body);
-    if close_connection {
+    if is_connect {
+        // A 2xx answer to CONNECT carries no body (RFC 9110 §9.3.6), so the envelope goes out
+        // with the one status that says the method is refused; the connection is not tunnelled.
+        *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    }
+    if close_connection || is_connect {
         // hyper closes the connection once this answer is written.
         response.headers_mut().insert(
             axum::http::header::CONNECTION,
@@ -136,23 +145,37 @@ async fn run(
     app: Arc<App>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    let header_timeout = app.header_timeout;
+    let connections = Connections::new(app.max_connections);
     let router = router(app);
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        .header_read_timeout(header_timeout);
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => serve_connection(stream, &router, &builder, &graceful),
-                // Out of file descriptors and the like: wait a little rather than spin.
+                Ok((stream, _peer)) => match connections.admit() {
+                    Some(admitted) => {
+                        let serving = Serving { router: &router, builder: &builder, graceful: &graceful, header_timeout };
+                        serving.spawn(stream, admitted);
+                    }
+                    // Every connection is busy with a request: this one is closed unanswered.
+                    None => drop(stream),
+                },
+                // Out of file descriptors before the bound: close the oldest idle connection
+                // and accept again at once; anything else, wait a little rather than spin.
                 Err(e) => {
-                    tracing::warn!("accept failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    let freed = out_of_descriptors(&e) && connections.evict_oldest_idle();
+                    if !freed {
+                        tracing::warn!("accept failed: {e}");
+                    }
+                    let pause = if freed { 1 } else { 20 };
+                    tokio::time::sleep(Duration::from_millis(pause)).await;
                 }
             },
             () = &mut shutdown => break,
@@ -166,31 +189,67 @@ async fn run(
     Ok(())
 }
 
-fn serve_connection(
-    stream: tokio::net::TcpStream,
-    router: &Router,
-    builder: &Arc<auto::Builder<TokioExecutor>>,
-    graceful: &GracefulShutdown,
-) {
-    let _ = stream.set_nodelay(true);
-    let kill = Arc::new(Notify::new());
-    let handle = ConnectionHandle(kill.clone());
-    let router = router.clone();
-    let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-        req.extensions_mut().insert(handle.clone());
-        router.clone().oneshot(req.map(Body::new))
-    });
-    let builder = builder.clone();
-    let watcher = graceful.watcher();
-    tokio::spawn(async move {
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
-        let connection = watcher.watch(connection.into_owned());
-        // Dropping the connection future closes the socket without writing anything.
-        tokio::select! {
-            _ = connection => {}
-            () = kill.notified() => {}
-        }
-    });
+/// EMFILE or ENFILE: the process or the system has no file descriptor left.
+fn out_of_descriptors(e: &io::Error) -> bool {
+    cfg!(unix) && matches!(e.raw_os_error(), Some(23 | 24))
+}
+
+/// What serving one connection needs from the accept loop.
+struct Serving<'a> {
+    router: &'a Router,
+    builder: &'a Arc<auto::Builder<TokioExecutor>>,
+    graceful: &'a GracefulShutdown,
+    header_timeout: Duration,
+}
+
+impl Serving<'_> {
+    /// Serves the connection on its own task until the client closes it, a timeout or a fault
+    /// closes it, or it is evicted to make room for a newer one.
+    fn spawn(self, stream: tokio::net::TcpStream, admitted: Admitted) {
+        let _ = stream.set_nodelay(true);
+        let kill = admitted.kill.clone();
+        let handle = ConnectionHandle(kill.clone());
+        let router = self.router.clone();
+        let in_flight = admitted.in_flight.clone();
+        let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(handle.clone());
+            let busy = InFlight::start(&in_flight);
+            let answer = router.clone().oneshot(req.map(Body::new));
+            async move {
+                let response = answer.await;
+                drop(busy);
+                response
+            }
+        });
+        let builder = self.builder.clone();
+        let watcher = self.graceful.watcher();
+        let header_timeout = self.header_timeout;
+        tokio::spawn(async move {
+            let _admitted = admitted;
+            // Dropping the connection future closes the socket without writing anything.
+            tokio::select! {
+                first = first_byte(&stream, header_timeout) => if !first {
+                    return;
+                },
+                () = kill.notified() => return,
+            }
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            let connection = watcher.watch(connection.into_owned());
+            tokio::select! {
+                _ = connection => {}
+                () = kill.notified() => {}
+            }
+        });
+    }
+}
+
+/// Whether the client sent a byte within `timeout` (without consuming it).
+async fn first_byte(stream: &tokio::net::TcpStream, timeout: Duration) -> bool {
+    let mut byte = [0u8; 1];
+    matches!(
+        tokio::time::timeout(timeout, stream.peek(&mut byte)).await,
+        Ok(Ok(n)) if n > 0
+    )
 }
 
 /// Serves the mock on `listener` until `shutdown` resolves (the CLI passes SIGINT/SIGTERM),
@@ -383,6 +442,22 @@ impl MockServerBuilder {
     /// `InvalidRequest` and its connection closed.
     pub fn body_timeout(mut self, timeout: Duration) -> Self {
         self.config.body_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may take to send its request headers, first byte included, and
+    /// may stay idle between requests (default [`crate::config::HEADER_TIMEOUT`]); then it is
+    /// closed without an answer.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.config.header_timeout = timeout;
+        self
+    }
+
+    /// How many connections may be open at once (default
+    /// [`crate::connections::DEFAULT_MAX_CONNECTIONS`]); at the bound, the oldest connection
+    /// with no request in progress is closed to make room for a new one.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.config.max_connections = max;
         self
     }
 

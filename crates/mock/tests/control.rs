@@ -250,6 +250,53 @@ async fn health_reset_and_limits() {
     assert_eq!(status, 404);
 }
 
+/// A page open in a browser on the same machine must not reach the admin surface: a
+/// cross-origin `text/plain` POST (no preflight) or any request a browser marks as its own.
+#[tokio::test]
+async fn the_admin_surface_refuses_browser_requests_on_every_route() {
+    let h = Harness::new().await;
+    assert_passed(&h.code(&call("CreateOrganization", V2021)).await);
+    let routes = [
+        (reqwest::Method::POST, "reset"),
+        (reqwest::Method::GET, "health"),
+        (reqwest::Method::GET, "journal"),
+        (reqwest::Method::GET, "limits"),
+        (reqwest::Method::PUT, "limits"),
+        (reqwest::Method::GET, "no-such-route"),
+    ];
+    let browser_headers = [
+        ("Origin", "https://evil.example"),
+        ("Origin", "null"),
+        ("Sec-Fetch-Site", "cross-site"),
+        ("Sec-Fetch-Mode", "no-cors"),
+    ];
+    for (method, path) in routes {
+        for (name, value) in browser_headers {
+            let response = h
+                .http
+                .request(method.clone(), format!("{}/_mock/{path}", h.mock.uri()))
+                .header(name, value)
+                .header("content-type", "text/plain")
+                .body(r#"{"default": 0}"#)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 403, "{method} {path} with {name}");
+            let body: Value = response.json().await.unwrap();
+            assert!(
+                body["error"].as_str().unwrap().contains("browser"),
+                "{body}"
+            );
+        }
+    }
+    // Nothing was reset or changed; the same requests without the browser's headers work.
+    assert!(!h.mock.journal().is_empty());
+    assert_eq!(h.mock.rate_limits().default, None);
+    let (status, _) = admin(&h, reqwest::Method::POST, "reset", None).await;
+    assert_eq!(status, 200);
+    assert!(h.mock.journal().is_empty());
+}
+
 #[tokio::test]
 async fn in_process_controls() {
     let h = Harness::with(|b| b.algorithm(Algorithm::SlidingWindow)).await;

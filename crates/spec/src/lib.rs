@@ -14,12 +14,14 @@
 //! ```
 
 mod model;
+mod suggest;
 mod validate;
 mod version;
 
 use std::sync::LazyLock;
 
 pub use model::{Action, Contract, ErrorCode, Member, Shape, Type};
+pub use suggest::{closest_action, did_you_mean};
 pub use validate::{Direction, Violation, ViolationKind};
 pub use version::{UnknownVersion, Version};
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::state::model::{MAX_MEMBERS, MAX_NODES};
+use crate::state::org::model::{MAX_MEMBERS, MAX_NODES};
 
 type Seen = BTreeSet<(Version, String, String)>;
 
@@ -1147,9 +1147,17 @@ fn every_modelled_error_has_a_trigger() {
         member_limit,
         invitations,
         emails,
+        super::member_login::errors,
+        super::services::errors,
+        super::services::cascades,
+        super::sharing::errors,
+        super::sharing::cascades,
+        super::resend::errors,
+        super::identity_center_zone::all_triggers,
     ] {
         seen.extend(part());
     }
+    seen.extend(super::policies::all_errors());
     let mut missing = Vec::new();
     for row in coverage() {
         for code in &row.errors_modelled {

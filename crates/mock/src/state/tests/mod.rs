@@ -9,7 +9,17 @@
 mod concurrency;
 mod coverage_doc;
 mod errors;
+mod identity_center_groups;
+mod identity_center_saml;
+mod identity_center_scim;
+mod identity_center_users;
+mod identity_center_zone;
+mod member_login;
+mod policies;
+mod resend;
+mod services;
 mod shapes;
+mod sharing;
 mod workflow;
 
 use std::cell::{Cell, RefCell};

@@ -794,11 +794,7 @@ fn times_follow_the_injected_clock_in_utc() {
 fn stateless_actions_are_left_to_the_contract() {
     let w = World::new();
     let params = json!({});
-    for (version, action) in [
-        (V21, "ListPolicies"),
-        (V21, "GetUser"),
-        (V18, "NoSuchAction"),
-    ] {
+    for (version, action) in [(V21, "ListRoleConfigurations"), (V18, "NoSuchAction")] {
         let call = Call {
             version,
             action,

@@ -4,168 +4,191 @@
 
 use serde_json::{json, Value};
 
-use super::fault::Fault::*;
+use super::failures::*;
 use super::model::*;
 use super::ops::{self, InvitationSpec, Relationship};
-use super::{BusinessError, Ctx, Handler};
+use crate::state::data::{Account, Inner};
+use crate::state::{member_login, services, sharing, BusinessError, Ctx, Handler};
 
 type Result<T> = std::result::Result<T, BusinessError>;
 
 pub(crate) static HANDLERS: &[Handler] = &[
     Handler {
         action: "CreateOrganization",
-        raises: &[OrgExists, CreatedMemberCannotCreateOrg],
+        raises: &[ORG_EXISTS, CREATED_MEMBER_CANNOT_CREATE_ORG],
         run: create_organization,
     },
     Handler {
         action: "DescribeOrganization",
-        raises: &[OrgNotExist],
+        raises: &[ORG_NOT_EXIST],
         run: describe_organization,
     },
     Handler {
         action: "DeleteOrganization",
-        raises: &[OrgNotExist, OrgNotEmpty],
+        raises: &[
+            ORG_NOT_EXIST,
+            ORG_NOT_EMPTY,
+            crate::state::policies::failures::TYPE_ENABLED,
+            crate::state::policies::failures::MEMBER_POLICIES_EXIST,
+            sharing::failures::MANAGER_SHARES,
+        ],
         run: delete_organization,
     },
     Handler {
         action: "AddOrganizationNode",
         raises: &[
-            OrgNotExist,
-            NodeNotExist,
-            NodeNameUsed,
-            NodeDepth,
-            NodeCount,
-            BadValue,
-            TagError,
+            ORG_NOT_EXIST,
+            NODE_NOT_EXIST,
+            NODE_NAME_USED,
+            NODE_DEPTH,
+            NODE_COUNT,
+            BAD_VALUE,
+            TAG_ERROR,
         ],
         run: add_organization_node,
     },
     Handler {
         action: "UpdateOrganizationNode",
-        raises: &[OrgNotExist, NodeNotExist, NodeNameUsed, BadValue],
+        raises: &[ORG_NOT_EXIST, NODE_NOT_EXIST, NODE_NAME_USED, BAD_VALUE],
         run: update_organization_node,
     },
     Handler {
         action: "DeleteOrganizationNodes",
         raises: &[
-            OrgNotExist,
-            NodeNotExist,
-            NodeHasMembers,
-            NodeHasChildren,
-            RootNode,
+            ORG_NOT_EXIST,
+            NODE_NOT_EXIST,
+            NODE_HAS_MEMBERS,
+            NODE_HAS_CHILDREN,
+            ROOT_NODE,
+            sharing::failures::NODE_SHARED,
         ],
         run: delete_organization_nodes,
     },
     Handler {
         action: "DescribeOrganizationNodes",
-        raises: &[OrgNotExist, BadValue],
+        raises: &[ORG_NOT_EXIST, BAD_VALUE],
         run: describe_organization_nodes,
     },
     Handler {
         action: "CreateOrganizationMember",
         raises: &[
-            OrgNotExist,
-            BadValue,
-            TagError,
-            NodeNotExist,
-            PolicyIllegal,
-            PermissionIllegal,
-            PayUinIllegal,
-            MemberNameUsed,
-            MemberLimit,
+            ORG_NOT_EXIST,
+            BAD_VALUE,
+            TAG_ERROR,
+            NODE_NOT_EXIST,
+            POLICY_ILLEGAL,
+            PERMISSION_ILLEGAL,
+            PAY_UIN_ILLEGAL,
+            MEMBER_NAME_USED,
+            MEMBER_LIMIT,
         ],
         run: create_organization_member,
     },
     Handler {
         action: "InviteOrganizationMember",
         raises: &[
-            OrgNotExist,
-            BadValue,
-            TagError,
-            NodeNotExist,
-            PolicyIllegal,
-            PermissionIllegal,
-            PayUinIllegal,
-            UserNotExist,
-            InviteeInThisOrg,
-            InviteeInOtherOrg,
-            InvitationPending,
-            MemberNameUsed,
-            MemberLimit,
+            ORG_NOT_EXIST,
+            BAD_VALUE,
+            TAG_ERROR,
+            NODE_NOT_EXIST,
+            POLICY_ILLEGAL,
+            PERMISSION_ILLEGAL,
+            PAY_UIN_ILLEGAL,
+            USER_NOT_EXIST,
+            INVITEE_IN_THIS_ORG,
+            INVITEE_IN_OTHER_ORG,
+            INVITATION_PENDING,
+            MEMBER_NAME_USED,
+            MEMBER_LIMIT,
         ],
         run: invite_organization_member,
     },
     Handler {
         action: "DescribeOrganizationMembers",
-        raises: &[OrgNotExist, NodeNotExist, BadValue],
+        raises: &[ORG_NOT_EXIST, NODE_NOT_EXIST, BAD_VALUE],
         run: describe_organization_members,
     },
     Handler {
         action: "UpdateOrganizationMember",
         raises: &[
-            OrgNotExist,
-            MemberNotExist,
-            BadValue,
-            MemberNameUsed,
-            PolicyIllegal,
-            PermissionIllegal,
-            PayUinIllegal,
+            ORG_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            BAD_VALUE,
+            MEMBER_NAME_USED,
+            POLICY_ILLEGAL,
+            PERMISSION_ILLEGAL,
+            PAY_UIN_ILLEGAL,
         ],
         run: update_organization_member,
     },
     Handler {
         action: "MoveOrganizationNodeMembers",
-        raises: &[OrgNotExist, NodeNotExist, SomeUinsNotInOrg],
+        raises: &[ORG_NOT_EXIST, NODE_NOT_EXIST, SOME_UINS_NOT_IN_ORG],
         run: move_organization_node_members,
     },
     Handler {
         action: "DeleteOrganizationMembers",
         raises: &[
-            OrgNotExist,
-            MemberNotExist,
-            QuitOwnOrg,
-            CreatedMemberCannotBeRemoved,
+            ORG_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            QUIT_OWN_ORG,
+            CREATED_MEMBER_CANNOT_BE_REMOVED,
+            services::failures::MEMBER_IS_DELEGATE,
+            sharing::failures::MEMBER_SHARES,
         ],
         run: delete_organization_members,
     },
     Handler {
         action: "QuitOrganization",
         raises: &[
-            OrgNotExist,
-            QuitOwnOrg,
-            MemberNotExist,
-            CreatedMemberCannotQuit,
-            QuitNotAllowed,
+            ORG_NOT_EXIST,
+            QUIT_OWN_ORG,
+            MEMBER_NOT_EXIST,
+            CREATED_MEMBER_CANNOT_QUIT,
+            QUIT_NOT_ALLOWED,
+            services::failures::MEMBER_IS_DELEGATE,
+            sharing::failures::MEMBER_SHARES,
         ],
         run: quit_organization,
     },
     Handler {
         action: "AddOrganizationMemberEmail",
         raises: &[
-            OrgNotExist,
-            MemberNotExist,
-            NotCreatedMember,
-            BadValue,
-            MemberEmailExist,
-            EmailUsed,
+            ORG_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            NOT_CREATED_MEMBER,
+            BAD_VALUE,
+            MEMBER_EMAIL_EXIST,
+            EMAIL_USED,
         ],
         run: add_organization_member_email,
     },
     Handler {
         action: "DescribeOrganizationMemberEmailBind",
-        raises: &[OrgNotExist, MemberNotExist],
+        raises: &[ORG_NOT_EXIST, MEMBER_NOT_EXIST],
         run: describe_organization_member_email_bind,
     },
     Handler {
         action: "UpdateOrganizationMemberEmailBind",
         raises: &[
-            OrgNotExist,
-            MemberNotExist,
-            EmailBindNotExist,
-            BadValue,
-            EmailUsed,
+            ORG_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            EMAIL_BIND_NOT_EXIST,
+            BAD_VALUE,
+            EMAIL_USED,
         ],
         run: update_organization_member_email_bind,
+    },
+    Handler {
+        action: "SendOrgMemberAccountBindEmail",
+        raises: &[
+            ORG_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            EMAIL_BIND_NOT_EXIST,
+            RESEND_LIMIT,
+            RESEND_HOURLY_LIMIT,
+        ],
+        run: send_org_member_account_bind_email,
     },
 ];
 
@@ -299,18 +322,22 @@ fn create_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
     let rel = relationship(ctx);
     ops::check_relationship(inner, ctx, org_id, &rel)?;
     if inner.member_name_taken(org_id, name, None, ctx.now) {
-        return Err(ctx.err_with(MemberNameUsed, format!("({name:?})")));
+        return Err(ctx.err_with(MEMBER_NAME_USED, format!("({name:?})")));
     }
     if inner.member_load(org_id, ctx.now) >= MAX_MEMBERS {
         return Err(ctx.err_with(
-            MemberLimit,
+            MEMBER_LIMIT,
             format!("(at most {MAX_MEMBERS}, pending invitations included)"),
         ));
     }
-    let identity_ids = match ctx.ids("IdentityRoleID") {
+    // Identities the organization does not have are left out (unified member login keeps them).
+    let mut identity_ids = match ctx.ids("IdentityRoleID") {
         ids if ids.is_empty() => vec![1],
         ids => ids,
     };
+    identity_ids.sort_unstable();
+    identity_ids.dedup();
+    identity_ids.retain(|id| member_login::model::identity_of(inner, org_id, *id).is_some());
     let uin = inner.alloc_uin();
     inner.accounts.insert(
         uin,
@@ -363,18 +390,14 @@ fn invite_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
     Ok(json!({}))
 }
 
-fn identity_name(id: u64) -> String {
-    match id {
-        1 => "Administrator".to_owned(),
-        id => format!("Identity {id}"),
-    }
-}
-
 fn member_item(inner: &Inner, o: &Org, m: &Member) -> Value {
     let identities: Vec<Value> = m
         .identity_ids
         .iter()
-        .map(|id| json!({"IdentityId": id, "IdentityAliasName": identity_name(*id)}))
+        .map(|id| {
+            let name = member_login::model::identity_name(inner, o.id, *id);
+            json!({"IdentityId": id, "IdentityAliasName": name})
+        })
         .collect();
     json!({
         "MemberUin": m.uin,
@@ -427,7 +450,7 @@ fn update_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
     let org_id = ops::managed(inner, ctx)?;
     let uin = ctx.id("MemberUin");
     let Some(current) = ops::org(inner, org_id).members.get(&uin) else {
-        return Err(ctx.err_with(MemberNotExist, format!("({uin})")));
+        return Err(ctx.err_with(MEMBER_NOT_EXIST, format!("({uin})")));
     };
     let name = ctx.str("Name");
     ops::check_rename(inner, ctx, org_id, uin, name)?;
@@ -436,7 +459,7 @@ fn update_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
         None | Some(0) => false,
         Some(1) => true,
         Some(v) => {
-            return Err(ctx.err_with(BadValue, format!("IsModifyNickName is 0 or 1, not {v}.")))
+            return Err(ctx.err_with(BAD_VALUE, format!("IsModifyNickName is 0 or 1, not {v}.")))
         }
     };
     let policy = ctx.str("PolicyType").filter(|p| !p.is_empty());
@@ -453,10 +476,10 @@ fn update_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
             pay_uin: current.pay_uin.clone(),
         },
         (None, false) => {
-            return Err(ctx.err_with(PolicyIllegal, "(PermissionIds needs PolicyType)"))
+            return Err(ctx.err_with(POLICY_ILLEGAL, "(PermissionIds needs PolicyType)"))
         }
         (Some(_), true) => {
-            return Err(ctx.err_with(PermissionIllegal, "(PolicyType needs PermissionIds)"))
+            return Err(ctx.err_with(PERMISSION_ILLEGAL, "(PolicyType needs PermissionIds)"))
         }
     };
     let rel = Relationship {
@@ -513,7 +536,7 @@ fn check_email(ctx: &Ctx<'_>, email: &str) -> Result<()> {
     if valid && !email.chars().any(char::is_whitespace) {
         Ok(())
     } else {
-        Err(ctx.err_with(BadValue, format!("({email:?} is not an email address)")))
+        Err(ctx.err_with(BAD_VALUE, format!("({email:?} is not an email address)")))
     }
 }
 
@@ -523,15 +546,15 @@ fn add_organization_member_email(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Val
     let (org_id, uin) = ops::managed_member(inner, ctx)?;
     let member = &ops::org(inner, org_id).members[&uin];
     if member.kind != MemberKind::Created {
-        return Err(ctx.err(NotCreatedMember));
+        return Err(ctx.err(NOT_CREATED_MEMBER));
     }
     let email = ctx.str("Email").unwrap_or_default();
     check_email(ctx, email)?;
     if member.email.is_some() {
-        return Err(ctx.err(MemberEmailExist));
+        return Err(ctx.err(MEMBER_EMAIL_EXIST));
     }
     if inner.email_taken(email, uin) {
-        return Err(ctx.err(EmailUsed));
+        return Err(ctx.err(EMAIL_USED));
     }
     let id = inner.next_bind;
     inner.next_bind += 1;
@@ -542,6 +565,7 @@ fn add_organization_member_email(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Val
         phone: ctx.str("Phone").unwrap_or_default().to_owned(),
         apply_time: ctx.now,
         bind_time: ctx.now,
+        resends: Vec::new(),
     };
     let now = ctx.now;
     let m = ops::org_mut(inner, org_id)
@@ -587,12 +611,12 @@ fn update_organization_member_email_bind(inner: &mut Inner, ctx: &Ctx<'_>) -> Re
     let bind_id = ctx.id("BindId");
     let member = &ops::org(inner, org_id).members[&uin];
     if member.email.as_ref().is_none_or(|b| b.id != bind_id) {
-        return Err(ctx.err_with(EmailBindNotExist, format!("({bind_id})")));
+        return Err(ctx.err_with(EMAIL_BIND_NOT_EXIST, format!("({bind_id})")));
     }
     let email = ctx.str("Email").unwrap_or_default();
     check_email(ctx, email)?;
     if inner.email_taken(email, uin) {
-        return Err(ctx.err(EmailUsed));
+        return Err(ctx.err(EMAIL_USED));
     }
     let now = ctx.now;
     let country_code = ctx.str("CountryCode").unwrap_or_default().to_owned();
@@ -607,6 +631,37 @@ fn update_organization_member_email_bind(inner: &mut Inner, ctx: &Ctx<'_>) -> Re
     b.phone = phone;
     b.apply_time = now;
     b.bind_time = now;
+    b.resends.clear();
     m.update_time = now;
+    Ok(json!({}))
+}
+
+/// Sends a member's activation email again: the binding's `ApplyTime` becomes now. At most
+/// [`MAX_RESENDS_PER_HOUR`] in any hour and [`MAX_RESENDS`] per binding.
+fn send_org_member_account_bind_email(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
+    let (org_id, uin) = ops::managed_member(inner, ctx)?;
+    let bind_id = ctx.id("BindId");
+    let member = &ops::org(inner, org_id).members[&uin];
+    let Some(bind) = member.email.as_ref().filter(|b| b.id == bind_id) else {
+        return Err(ctx.err_with(EMAIL_BIND_NOT_EXIST, format!("({bind_id})")));
+    };
+    if bind.resends.len() >= MAX_RESENDS {
+        return Err(ctx.err_with(RESEND_LIMIT, format!("(at most {MAX_RESENDS})")));
+    }
+    let last_hour = bind.resends.iter().filter(|t| ctx.now - **t < 3600).count();
+    if last_hour >= MAX_RESENDS_PER_HOUR {
+        return Err(ctx.err_with(
+            RESEND_HOURLY_LIMIT,
+            format!("(at most {MAX_RESENDS_PER_HOUR} an hour)"),
+        ));
+    }
+    let now = ctx.now;
+    let m = ops::org_mut(inner, org_id)
+        .members
+        .get_mut(&uin)
+        .expect("checked above");
+    let b = m.email.as_mut().expect("checked above");
+    b.resends.push(now);
+    b.apply_time = now;
     Ok(json!({}))
 }

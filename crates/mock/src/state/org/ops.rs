@@ -1,12 +1,13 @@
 //! Operations both versions perform on the one world. The version modules read their own
 //! parameter names, call these, and shape the answer; the failure codes follow the action in
-//! the context (see [`super::fault`]).
+//! the context (see [`super::failures`]).
 
 use std::collections::BTreeSet;
 
-use super::fault::Fault;
+use super::failures;
 use super::model::*;
-use super::{BusinessError, Ctx};
+use crate::state::data::Inner;
+use crate::state::{cascade, BusinessError, Ctx};
 
 type Result<T> = std::result::Result<T, BusinessError>;
 
@@ -14,14 +15,14 @@ type Result<T> = std::result::Result<T, BusinessError>;
 pub(crate) fn managed(inner: &Inner, ctx: &Ctx<'_>) -> Result<u64> {
     inner
         .managed_org_id(ctx.caller)
-        .ok_or_else(|| ctx.err(Fault::OrgNotExist))
+        .ok_or_else(|| ctx.err(failures::ORG_NOT_EXIST))
 }
 
 /// The organization the caller manages or belongs to.
 pub(crate) fn joined(inner: &Inner, ctx: &Ctx<'_>) -> Result<u64> {
     inner
         .org_id_of(ctx.caller)
-        .ok_or_else(|| ctx.err(Fault::OrgNotExist))
+        .ok_or_else(|| ctx.err(failures::ORG_NOT_EXIST))
 }
 
 pub(crate) fn org(inner: &Inner, org_id: u64) -> &Org {
@@ -40,7 +41,7 @@ pub(crate) fn managed_member(inner: &Inner, ctx: &Ctx<'_>) -> Result<(u64, u64)>
     let org_id = managed(inner, ctx)?;
     let uin = ctx.id("MemberUin");
     if !org(inner, org_id).members.contains_key(&uin) {
-        return Err(ctx.err_with(Fault::MemberNotExist, format!("({uin})")));
+        return Err(ctx.err_with(failures::MEMBER_NOT_EXIST, format!("({uin})")));
     }
     Ok((org_id, uin))
 }
@@ -50,7 +51,7 @@ pub(crate) fn check_node(ctx: &Ctx<'_>, o: &Org, node: u64) -> Result<()> {
     if o.nodes.contains_key(&node) {
         Ok(())
     } else {
-        Err(ctx.err_with(Fault::NodeNotExist, format!("({node})")))
+        Err(ctx.err_with(failures::NODE_NOT_EXIST, format!("({node})")))
     }
 }
 
@@ -60,9 +61,9 @@ pub(crate) fn create_org(inner: &mut Inner, ctx: &Ctx<'_>, org_type: u64) -> Res
         Standing::Member(org_id)
             if org(inner, org_id).members[&ctx.caller].kind == MemberKind::Created =>
         {
-            return Err(ctx.err(Fault::CreatedMemberCannotCreateOrg))
+            return Err(ctx.err(failures::CREATED_MEMBER_CANNOT_CREATE_ORG))
         }
-        Standing::Manager(_) | Standing::Member(_) => return Err(ctx.err(Fault::OrgExists)),
+        Standing::Manager(_) | Standing::Member(_) => return Err(ctx.err(failures::ORG_EXISTS)),
     }
     let id = inner.next_org;
     inner.next_org += 1;
@@ -99,9 +100,11 @@ pub(crate) fn delete_org(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<()> {
     let org_id = managed(inner, ctx)?;
     let members = org(inner, org_id).members.len();
     if members > 0 {
-        return Err(ctx.err_with(Fault::OrgNotEmpty, format!("({members} members)")));
+        return Err(ctx.err_with(failures::ORG_NOT_EMPTY, format!("({members} members)")));
     }
+    cascade::check_org_removal(inner, ctx, org_id)?;
     inner.remove_org(org_id);
+    cascade::org_removed(inner, org_id);
     Ok(())
 }
 
@@ -110,7 +113,7 @@ fn check_node_name(ctx: &Ctx<'_>, name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(ctx.err_with(
-            Fault::BadValue,
+            failures::BAD_VALUE,
             format!("A unit name has 1-{MAX_NODE_NAME} letters, digits and +@&._[]-."),
         ))
     }
@@ -121,7 +124,7 @@ pub(crate) fn check_member_name(ctx: &Ctx<'_>, name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(ctx.err_with(
-            Fault::BadValue,
+            failures::BAD_VALUE,
             format!("A member name has 1-{MAX_MEMBER_NAME} letters, digits and +@&._[]-:,."),
         ))
     }
@@ -139,7 +142,7 @@ pub(crate) fn check_rename(
     if let Some(name) = name {
         check_member_name(ctx, name)?;
         if inner.member_name_taken(org_id, name, Some(uin), ctx.now) {
-            return Err(ctx.err_with(Fault::MemberNameUsed, format!("({name:?})")));
+            return Err(ctx.err_with(failures::MEMBER_NAME_USED, format!("({name:?})")));
         }
     }
     Ok(())
@@ -155,7 +158,7 @@ fn valid_name(name: &str, max: usize, symbols: &str) -> bool {
 
 pub(crate) fn check_tags(ctx: &Ctx<'_>, tags: &[Tag]) -> Result<()> {
     if tags.len() > MAX_TAGS || tags.iter().any(|t| t.key.is_empty()) {
-        return Err(ctx.err(Fault::TagError));
+        return Err(ctx.err(failures::TAG_ERROR));
     }
     Ok(())
 }
@@ -173,19 +176,19 @@ pub(crate) fn add_node(
     check_tags(ctx, &tags)?;
     let o = org(inner, org_id);
     if !o.nodes.contains_key(&parent) {
-        return Err(ctx.err_with(Fault::NodeNotExist, format!("(parent {parent})")));
+        return Err(ctx.err_with(failures::NODE_NOT_EXIST, format!("(parent {parent})")));
     }
     if o.depth(parent) + 1 > MAX_NODE_DEPTH {
         return Err(ctx.err_with(
-            Fault::NodeDepth,
+            failures::NODE_DEPTH,
             format!("(at most {MAX_NODE_DEPTH} levels, the root included)"),
         ));
     }
     if o.nodes.len() >= MAX_NODES {
-        return Err(ctx.err_with(Fault::NodeCount, format!("(at most {MAX_NODES} units)")));
+        return Err(ctx.err_with(failures::NODE_COUNT, format!("(at most {MAX_NODES} units)")));
     }
     if o.sibling_name_taken(parent, name, None) {
-        return Err(ctx.err_with(Fault::NodeNameUsed, format!("({name:?})")));
+        return Err(ctx.err_with(failures::NODE_NAME_USED, format!("({name:?})")));
     }
     let id = inner.alloc_node();
     org_mut(inner, org_id).nodes.insert(
@@ -217,27 +220,27 @@ pub(crate) fn update_node(
     let current = o
         .nodes
         .get(&node)
-        .ok_or_else(|| ctx.err_with(Fault::NodeNotExist, format!("({node})")))?;
+        .ok_or_else(|| ctx.err_with(failures::NODE_NOT_EXIST, format!("({node})")))?;
     if let Some(name) = name {
         check_node_name(ctx, name)?;
     }
     let parent = match new_parent {
         Some(p) if Some(p) != current.parent => {
             if !o.nodes.contains_key(&p) {
-                return Err(ctx.err_with(Fault::NodeNotExist, format!("(parent {p})")));
+                return Err(ctx.err_with(failures::NODE_NOT_EXIST, format!("(parent {p})")));
             }
             if current.parent.is_none() {
-                return Err(ctx.err(Fault::RootNode));
+                return Err(ctx.err(failures::ROOT_NODE));
             }
             if o.is_within(p, node) {
                 return Err(ctx.err_with(
-                    Fault::BadValue,
+                    failures::BAD_VALUE,
                     "A unit cannot move under itself or its descendants.",
                 ));
             }
             if o.depth(p) + o.height(node) > MAX_NODE_DEPTH {
                 return Err(ctx.err_with(
-                    Fault::NodeDepth,
+                    failures::NODE_DEPTH,
                     format!("(at most {MAX_NODE_DEPTH} levels, the root included)"),
                 ));
             }
@@ -248,7 +251,7 @@ pub(crate) fn update_node(
     let final_name = name.unwrap_or(&current.name);
     if let Some(parent) = parent {
         if o.sibling_name_taken(parent, final_name, Some(node)) {
-            return Err(ctx.err_with(Fault::NodeNameUsed, format!("({final_name:?})")));
+            return Err(ctx.err_with(failures::NODE_NAME_USED, format!("({final_name:?})")));
         }
     }
     let final_name = final_name.to_owned();
@@ -274,26 +277,30 @@ pub(crate) fn delete_nodes(inner: &mut Inner, ctx: &Ctx<'_>, ids: &[u64]) -> Res
     for &id in &batch {
         check_node(ctx, o, id)?;
         if id == o.root {
-            return Err(ctx.err(Fault::RootNode));
+            return Err(ctx.err(failures::ROOT_NODE));
         }
     }
     for &id in &batch {
         let members = o.members_in(id).count();
         if members > 0 {
             return Err(ctx.err_with(
-                Fault::NodeHasMembers,
+                failures::NODE_HAS_MEMBERS,
                 format!("(unit {id} has {members} members)"),
             ));
         }
         if let Some(child) = o.children(id).find(|c| !batch.contains(c)) {
             return Err(ctx.err_with(
-                Fault::NodeHasChildren,
+                failures::NODE_HAS_CHILDREN,
                 format!("(unit {id} has child unit {child})"),
             ));
         }
     }
-    let o = org_mut(inner, org_id);
-    o.nodes.retain(|id, _| !batch.contains(id));
+    let batch: Vec<u64> = batch.into_iter().collect();
+    cascade::check_nodes_removal(inner, ctx, org_id, &batch)?;
+    org_mut(inner, org_id)
+        .nodes
+        .retain(|id, _| batch.binary_search(id).is_err());
+    cascade::nodes_removed(inner, org_id, &batch);
     Ok(())
 }
 
@@ -314,7 +321,7 @@ pub(crate) fn move_members(
         .collect();
     if !strangers.is_empty() {
         return Err(ctx.err_with(
-            Fault::SomeUinsNotInOrg,
+            failures::SOME_UINS_NOT_IN_ORG,
             format!("({})", strangers.join(", ")),
         ));
     }
@@ -337,20 +344,25 @@ pub(crate) fn delete_members(inner: &mut Inner, ctx: &Ctx<'_>, uins: &[u64]) -> 
     let o = org(inner, org_id);
     for uin in uins {
         if *uin == o.host_uin {
-            return Err(ctx.err(Fault::QuitOwnOrg));
+            return Err(ctx.err(failures::QUIT_OWN_ORG));
         }
         match o.members.get(uin) {
-            None => return Err(ctx.err_with(Fault::MemberNotExist, format!("({uin})"))),
+            None => return Err(ctx.err_with(failures::MEMBER_NOT_EXIST, format!("({uin})"))),
             Some(m) if m.kind == MemberKind::Created && m.email.is_none() => {
-                return Err(ctx.err_with(Fault::CreatedMemberCannotBeRemoved, format!("({uin})")))
+                return Err(ctx.err_with(
+                    failures::CREATED_MEMBER_CANNOT_BE_REMOVED,
+                    format!("({uin})"),
+                ))
             }
             Some(_) => {}
         }
     }
+    cascade::check_members_removal(inner, ctx, org_id, uins)?;
     let o = org_mut(inner, org_id);
     for uin in uins {
         o.members.remove(uin);
     }
+    cascade::members_removed(inner, org_id, uins);
     Ok(())
 }
 
@@ -359,21 +371,23 @@ pub(crate) fn quit(inner: &mut Inner, ctx: &Ctx<'_>, org_id: u64) -> Result<()> 
     let o = inner
         .orgs
         .get(&org_id)
-        .ok_or_else(|| ctx.err_with(Fault::OrgNotExist, format!("({org_id})")))?;
+        .ok_or_else(|| ctx.err_with(failures::ORG_NOT_EXIST, format!("({org_id})")))?;
     if o.host_uin == ctx.caller {
-        return Err(ctx.err(Fault::QuitOwnOrg));
+        return Err(ctx.err(failures::QUIT_OWN_ORG));
     }
     let m = o
         .members
         .get(&ctx.caller)
-        .ok_or_else(|| ctx.err_with(Fault::MemberNotExist, format!("({})", ctx.caller)))?;
+        .ok_or_else(|| ctx.err_with(failures::MEMBER_NOT_EXIST, format!("({})", ctx.caller)))?;
     if m.kind == MemberKind::Created {
-        return Err(ctx.err(Fault::CreatedMemberCannotQuit));
+        return Err(ctx.err(failures::CREATED_MEMBER_CANNOT_QUIT));
     }
     if !m.allow_quit {
-        return Err(ctx.err(Fault::QuitNotAllowed));
+        return Err(ctx.err(failures::QUIT_NOT_ALLOWED));
     }
+    cascade::check_members_removal(inner, ctx, org_id, &[ctx.caller])?;
     org_mut(inner, org_id).members.remove(&ctx.caller);
+    cascade::members_removed(inner, org_id, &[ctx.caller]);
     Ok(())
 }
 
@@ -405,14 +419,17 @@ pub(crate) fn check_relationship(
     rel: &Relationship,
 ) -> Result<()> {
     if rel.policy_type != POLICY_FINANCIAL {
-        return Err(ctx.err_with(Fault::PolicyIllegal, format!("({:?})", rel.policy_type)));
+        return Err(ctx.err_with(failures::POLICY_ILLEGAL, format!("({:?})", rel.policy_type)));
     }
     let known = |id: &u64| PERMISSIONS.iter().any(|(p, _)| p == id);
     let complete = MANDATORY_PERMISSIONS
         .iter()
         .all(|p| rel.permissions.contains(p));
     if !complete || !rel.permissions.iter().all(known) {
-        return Err(ctx.err_with(Fault::PermissionIllegal, format!("({:?})", rel.permissions)));
+        return Err(ctx.err_with(
+            failures::PERMISSION_ILLEGAL,
+            format!("({:?})", rel.permissions),
+        ));
     }
     let o = org(inner, org_id);
     let pay_ok = if rel.pay_uin.is_empty() {
@@ -424,7 +441,7 @@ pub(crate) fn check_relationship(
     };
     if !pay_ok {
         return Err(ctx.err_with(
-            Fault::PayUinIllegal,
+            failures::PAY_UIN_ILLEGAL,
             "(pay-on-behalf, permission 7, needs one)",
         ));
     }
@@ -445,7 +462,7 @@ pub(crate) fn allow_quit(ctx: &Ctx<'_>, default: bool) -> Result<bool> {
         Some(v) if v.eq_ignore_ascii_case("allow") => Ok(true),
         Some(v) if v.eq_ignore_ascii_case("denied") => Ok(false),
         Some(v) => Err(ctx.err_with(
-            Fault::BadValue,
+            failures::BAD_VALUE,
             format!("IsAllowQuit is Allow or Denied, not {v:?}."),
         )),
     }
@@ -483,29 +500,32 @@ pub(crate) fn send_invitation(
         check_node(ctx, org(inner, org_id), node)?;
     }
     if !inner.accounts.contains_key(&spec.invitee) {
-        return Err(ctx.err_with(Fault::UserNotExist, format!("({})", spec.invitee)));
+        return Err(ctx.err_with(failures::USER_NOT_EXIST, format!("({})", spec.invitee)));
     }
     match inner.standing(spec.invitee) {
         Standing::None => {}
         Standing::Manager(id) | Standing::Member(id) if id == org_id => {
-            return Err(ctx.err_with(Fault::InviteeInThisOrg, format!("({})", spec.invitee)))
+            return Err(ctx.err_with(failures::INVITEE_IN_THIS_ORG, format!("({})", spec.invitee)))
         }
         Standing::Manager(_) | Standing::Member(_) => {
-            return Err(ctx.err_with(Fault::InviteeInOtherOrg, format!("({})", spec.invitee)))
+            return Err(ctx.err_with(
+                failures::INVITEE_IN_OTHER_ORG,
+                format!("({})", spec.invitee),
+            ))
         }
     }
     if inner
         .pending_of_org(org_id, ctx.now)
         .any(|i| i.invitee == spec.invitee)
     {
-        return Err(ctx.err_with(Fault::InvitationPending, format!("({})", spec.invitee)));
+        return Err(ctx.err_with(failures::INVITATION_PENDING, format!("({})", spec.invitee)));
     }
     if inner.member_name_taken(org_id, &spec.name, None, ctx.now) {
-        return Err(ctx.err_with(Fault::MemberNameUsed, format!("({:?})", spec.name)));
+        return Err(ctx.err_with(failures::MEMBER_NAME_USED, format!("({:?})", spec.name)));
     }
     if inner.member_load(org_id, ctx.now) >= MAX_MEMBERS {
         return Err(ctx.err_with(
-            Fault::MemberLimit,
+            failures::MEMBER_LIMIT,
             format!("(at most {MAX_MEMBERS}, pending invitations included)"),
         ));
     }

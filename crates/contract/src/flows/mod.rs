@@ -1,11 +1,17 @@
 //! Stateful flows: setup, exercise, teardown, with the IDs one call returns fed to the next.
 //! One flow per family the API is built around: the organization, its nodes (units), its
 //! members and its invitations, mixing both versions as a real client would (they share one
-//! world).
+//! world); and one file per area beyond those (Identity Center: [`identity_center`]).
 //!
 //! Each step must succeed and answer in its documented shape; a step that creates something
 //! registers the call that removes it, and those run in reverse order at the end whatever
 //! happened, so a flow leaves an account as it found it.
+
+mod identity_center;
+mod member_login;
+mod policies;
+mod services;
+mod sharing;
 
 use std::collections::HashMap;
 
@@ -45,7 +51,8 @@ pub struct Undo {
 /// A family's flow.
 #[derive(Clone)]
 pub struct Flow {
-    /// `organization`, `nodes`, `members`, `invitations`; the check is `flow.<family>`.
+    /// `organization`, `nodes`, `members`, `invitations`, `identity_center`; the check is
+    /// `flow.<family>`.
     pub family: &'static str,
     /// Variables that must be given up front (the flow is skipped without them).
     pub needs: &'static [&'static str],
@@ -53,6 +60,14 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// Whether the flow starts by creating an organization: it then needs an account that is
+    /// in none.
+    pub fn creates_organization(&self) -> bool {
+        self.steps
+            .first()
+            .is_some_and(|s| s.action == "CreateOrganization")
+    }
+
     /// Every (version, action) the flow calls, teardown included.
     pub fn actions(&self) -> impl Iterator<Item = (Version, &'static str)> + '_ {
         self.steps.iter().flat_map(|s| {
@@ -138,7 +153,19 @@ fn same_id(found: Option<&Value>, want: &Value) -> bool {
 
 /// The flows, in the order they run.
 pub fn all() -> Vec<Flow> {
-    vec![organization(), nodes(), members(), invitations()]
+    vec![
+        organization(),
+        nodes(),
+        members(),
+        invitations(),
+        policies::policies(),
+        policies::member_access(),
+        member_login::identities(),
+        member_login::sub_accounts(),
+        services::services(),
+        sharing::sharing(),
+        identity_center::users_and_groups(),
+    ]
 }
 
 /// Create an organization (2018), read it back with both versions, delete it.
@@ -357,8 +384,19 @@ mod tests {
             "MemberUin",
             "InviteeUin",
             "InvitationId",
+            "PolicyId",
+            "MemberPolicyId",
+            "IdentityId",
+            "AccessPolicyId",
+            "SubAccountUin",
+            "ServiceId",
         ] {
             vars.insert(name, json!(1001));
+        }
+        vars.insert("UnitId", json!("shareUnit-00000001"));
+        vars.insert("Area", json!("ap-guangzhou"));
+        for name in ["ZoneId", "UserId", "GroupId"] {
+            vars.insert(name, json!("x-placeholder"));
         }
         for flow in all() {
             for s in &flow.steps {

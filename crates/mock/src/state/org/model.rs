@@ -1,12 +1,11 @@
-//! The data of the world and the queries every handler shares.
-//!
-//! One [`Inner`] lives behind the world's single lock, so each action sees and leaves a
-//! consistent world. Handlers check everything before they change anything: an action that
-//! fails changes nothing.
+//! Organizations, units, members and invitations: their data, limits and the queries the
+//! organization handlers share.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
+
+use crate::state::data::Inner;
 
 /// At most this many levels of units, the root being level 1.
 pub(crate) const MAX_NODE_DEPTH: usize = 5;
@@ -16,6 +15,9 @@ pub(crate) const MAX_NODES: usize = 1000;
 pub(crate) const MAX_MEMBERS: usize = 1000;
 /// An invitation is pending for this long (the contract's example shows three hours).
 pub(crate) const INVITATION_TTL_SECS: i64 = 3 * 3600;
+/// Activation emails a binding may be sent again: within any hour, and in all.
+pub(crate) const MAX_RESENDS_PER_HOUR: usize = 3;
+pub(crate) const MAX_RESENDS: usize = 10;
 /// Tags per unit or member.
 pub(crate) const MAX_TAGS: usize = 10;
 /// Longest member name, in characters.
@@ -53,26 +55,6 @@ pub(crate) const PERMISSIONS: [(u64, &str); 10] = [
 pub(crate) const MANDATORY_PERMISSIONS: [u64; 2] = [1, 2];
 /// The permission that makes PayUin mandatory.
 pub(crate) const PAY_ON_BEHALF: u64 = 7;
-
-#[derive(Debug)]
-pub(crate) struct Inner {
-    pub accounts: BTreeMap<u64, Account>,
-    pub orgs: BTreeMap<u64, Org>,
-    pub invitations: BTreeMap<u64, Invitation>,
-    pub next_org: u64,
-    pub next_node: u64,
-    pub next_invitation: u64,
-    pub next_uin: u64,
-    pub next_bind: u64,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Account {
-    pub name: String,
-    /// A configured caller of the mock (kept across resets), as opposed to an account created
-    /// by CreateOrganizationMember or seen for the first time as a caller.
-    pub registered: bool,
-}
 
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
@@ -148,6 +130,8 @@ pub(crate) struct EmailBind {
     pub phone: String,
     pub apply_time: i64,
     pub bind_time: i64,
+    /// When the activation email was sent again (SendOrgMemberAccountBindEmail).
+    pub resends: Vec<i64>,
 }
 
 /// Invitation status as the 2018 contract numbers it (its `-1`, expired, does not fit the
@@ -194,21 +178,6 @@ impl Invitation {
     }
 }
 
-impl Default for Inner {
-    fn default() -> Self {
-        Inner {
-            accounts: BTreeMap::new(),
-            orgs: BTreeMap::new(),
-            invitations: BTreeMap::new(),
-            next_org: FIRST_ORG_ID,
-            next_node: FIRST_NODE_ID,
-            next_invitation: FIRST_INVITATION_ID,
-            next_uin: FIRST_CREATED_UIN,
-            next_bind: FIRST_BIND_ID,
-        }
-    }
-}
-
 /// Where an account stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Standing {
@@ -218,21 +187,6 @@ pub(crate) enum Standing {
 }
 
 impl Inner {
-    /// Makes sure the caller is an account (a caller that passed authentication exists).
-    pub fn ensure_account(&mut self, uin: u64) {
-        self.accounts.entry(uin).or_insert_with(|| Account {
-            name: uin.to_string(),
-            registered: false,
-        });
-    }
-
-    pub fn account_name(&self, uin: u64) -> String {
-        self.accounts
-            .get(&uin)
-            .map(|a| a.name.clone())
-            .unwrap_or_else(|| uin.to_string())
-    }
-
     pub fn standing(&self, uin: u64) -> Standing {
         for org in self.orgs.values() {
             if org.host_uin == uin {
@@ -265,16 +219,6 @@ impl Inner {
         let id = self.next_node;
         self.next_node += 1;
         id
-    }
-
-    /// A fresh 12-digit UIN that no account has.
-    pub fn alloc_uin(&mut self) -> u64 {
-        while self.accounts.contains_key(&self.next_uin) {
-            self.next_uin += 1;
-        }
-        let uin = self.next_uin;
-        self.next_uin += 1;
-        uin
     }
 
     /// Pending invitations of an organization at `now`.

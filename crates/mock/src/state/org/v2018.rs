@@ -2,151 +2,168 @@
 
 use serde_json::{json, Value};
 
-use super::fault::Fault::*;
+use super::failures::*;
 use super::model::*;
 use super::ops::{self, InvitationSpec, Relationship};
-use super::{BusinessError, Ctx, Handler};
+use crate::state::data::Inner;
+use crate::state::{services, sharing, BusinessError, Ctx, Handler};
 
 type Result<T> = std::result::Result<T, BusinessError>;
 
 pub(crate) static HANDLERS: &[Handler] = &[
     Handler {
         action: "CreateOrganization",
-        raises: &[OrgExists, CreatedMemberCannotCreateOrg, BadValue],
+        raises: &[ORG_EXISTS, CREATED_MEMBER_CANNOT_CREATE_ORG, BAD_VALUE],
         run: create_organization,
     },
     Handler {
         action: "GetOrganization",
-        raises: &[OrgNotExist],
+        raises: &[ORG_NOT_EXIST],
         run: get_organization,
     },
     Handler {
         action: "DeleteOrganization",
-        raises: &[OrgNotExist, OrgNotEmpty],
+        raises: &[
+            ORG_NOT_EXIST,
+            ORG_NOT_EMPTY,
+            crate::state::policies::failures::TYPE_ENABLED,
+            crate::state::policies::failures::MEMBER_POLICIES_EXIST,
+            sharing::failures::MANAGER_SHARES,
+        ],
         run: delete_organization,
     },
     Handler {
         action: "AddOrganizationNode",
         raises: &[
-            OrgNotExist,
-            NodeNotExist,
-            NodeNameUsed,
-            NodeDepth,
-            NodeCount,
-            BadValue,
+            ORG_NOT_EXIST,
+            NODE_NOT_EXIST,
+            NODE_NAME_USED,
+            NODE_DEPTH,
+            NODE_COUNT,
+            BAD_VALUE,
         ],
         run: add_organization_node,
     },
     Handler {
         action: "UpdateOrganizationNode",
         raises: &[
-            OrgNotExist,
-            NodeNotExist,
-            NodeNameUsed,
-            NodeDepth,
-            RootNode,
-            BadValue,
+            ORG_NOT_EXIST,
+            NODE_NOT_EXIST,
+            NODE_NAME_USED,
+            NODE_DEPTH,
+            ROOT_NODE,
+            BAD_VALUE,
         ],
         run: update_organization_node,
     },
     Handler {
         action: "DeleteOrganizationNodes",
         raises: &[
-            OrgNotExist,
-            NodeNotExist,
-            NodeHasMembers,
-            NodeHasChildren,
-            RootNode,
+            ORG_NOT_EXIST,
+            NODE_NOT_EXIST,
+            NODE_HAS_MEMBERS,
+            NODE_HAS_CHILDREN,
+            ROOT_NODE,
+            sharing::failures::NODE_SHARED,
         ],
         run: delete_organization_nodes,
     },
     Handler {
         action: "ListOrganizationNodes",
-        raises: &[OrgNotExist],
+        raises: &[ORG_NOT_EXIST],
         run: list_organization_nodes,
     },
     Handler {
         action: "ListOrganizationMembers",
-        raises: &[OrgNotExist, BadValue],
+        raises: &[ORG_NOT_EXIST, BAD_VALUE],
         run: list_organization_members,
     },
     Handler {
         action: "ListOrganizationNodeMembers",
-        raises: &[OrgNotExist, NodeNotExist, BadValue],
+        raises: &[ORG_NOT_EXIST, NODE_NOT_EXIST, BAD_VALUE],
         run: list_organization_node_members,
     },
     Handler {
         action: "MoveOrganizationMembersToNode",
-        raises: &[OrgNotExist, NodeNotExist, SomeUinsNotInOrg],
+        raises: &[ORG_NOT_EXIST, NODE_NOT_EXIST, SOME_UINS_NOT_IN_ORG],
         run: move_organization_members_to_node,
     },
     Handler {
         action: "UpdateOrganizationMember",
-        raises: &[OrgNotExist, MemberNotExist, MemberNameUsed, BadValue],
+        raises: &[ORG_NOT_EXIST, MEMBER_NOT_EXIST, MEMBER_NAME_USED, BAD_VALUE],
         run: update_organization_member,
     },
     Handler {
         action: "DeleteOrganizationMemberFromNode",
-        raises: &[OrgNotExist, NodeNotExist, MemberNotExist, DeleteFromRoot],
+        raises: &[
+            ORG_NOT_EXIST,
+            NODE_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            DELETE_FROM_ROOT,
+        ],
         run: delete_organization_member_from_node,
     },
     Handler {
         action: "DeleteOrganizationMembers",
         raises: &[
-            OrgNotExist,
-            MemberNotExist,
-            QuitOwnOrg,
-            CreatedMemberCannotBeRemoved,
+            ORG_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            QUIT_OWN_ORG,
+            CREATED_MEMBER_CANNOT_BE_REMOVED,
+            services::failures::MEMBER_IS_DELEGATE,
+            sharing::failures::MEMBER_SHARES,
         ],
         run: delete_organization_members,
     },
     Handler {
         action: "GetOrganizationMember",
-        raises: &[OrgNotExist, MemberNotExist],
+        raises: &[ORG_NOT_EXIST, MEMBER_NOT_EXIST],
         run: get_organization_member,
     },
     Handler {
         action: "SendOrganizationInvitation",
         raises: &[
-            OrgNotExist,
-            BadValue,
-            UserNotExist,
-            InviteeInThisOrg,
-            InviteeInOtherOrg,
-            InvitationPending,
-            MemberNameUsed,
-            MemberLimit,
+            ORG_NOT_EXIST,
+            BAD_VALUE,
+            USER_NOT_EXIST,
+            INVITEE_IN_THIS_ORG,
+            INVITEE_IN_OTHER_ORG,
+            INVITATION_PENDING,
+            MEMBER_NAME_USED,
+            MEMBER_LIMIT,
         ],
         run: send_organization_invitation,
     },
     Handler {
         action: "ListOrganizationInvitations",
-        raises: &[BadValue],
+        raises: &[BAD_VALUE],
         run: list_organization_invitations,
     },
     Handler {
         action: "AcceptOrganizationInvitation",
-        raises: &[InvitationNotExist, InOrgAlready],
+        raises: &[INVITATION_NOT_EXIST, IN_ORG_ALREADY],
         run: accept_organization_invitation,
     },
     Handler {
         action: "DenyOrganizationInvitation",
-        raises: &[InvitationNotExist],
+        raises: &[INVITATION_NOT_EXIST],
         run: deny_organization_invitation,
     },
     Handler {
         action: "CancelOrganizationInvitation",
-        raises: &[InvitationNotExist],
+        raises: &[INVITATION_NOT_EXIST],
         run: cancel_organization_invitation,
     },
     Handler {
         action: "QuitOrganization",
         raises: &[
-            OrgNotExist,
-            QuitOwnOrg,
-            MemberNotExist,
-            CreatedMemberCannotQuit,
-            QuitNotAllowed,
+            ORG_NOT_EXIST,
+            QUIT_OWN_ORG,
+            MEMBER_NOT_EXIST,
+            CREATED_MEMBER_CANNOT_QUIT,
+            QUIT_NOT_ALLOWED,
+            services::failures::MEMBER_IS_DELEGATE,
+            sharing::failures::MEMBER_SHARES,
         ],
         run: quit_organization,
     },
@@ -155,7 +172,7 @@ pub(crate) static HANDLERS: &[Handler] = &[
 fn create_organization(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     let org_type = ctx.id("OrgType");
     if org_type != 1 {
-        return Err(ctx.err_with(BadValue, "OrgType must be 1."));
+        return Err(ctx.err_with(BAD_VALUE, "OrgType must be 1."));
     }
     let id = ops::create_org(inner, ctx, org_type)?;
     Ok(json!({
@@ -286,14 +303,14 @@ fn delete_organization_member_from_node(inner: &mut Inner, ctx: &Ctx<'_>) -> Res
     let (uin, node) = (ctx.id("MemberUin"), ctx.id("NodeId"));
     ops::check_node(ctx, o, node)?;
     if node == o.root {
-        return Err(ctx.err(DeleteFromRoot));
+        return Err(ctx.err(DELETE_FROM_ROOT));
     }
     match o.members.get(&uin) {
         Some(m) if m.node == node => {}
         Some(_) => {
-            return Err(ctx.err_with(MemberNotExist, format!("({uin} is not in unit {node})")))
+            return Err(ctx.err_with(MEMBER_NOT_EXIST, format!("({uin} is not in unit {node})")))
         }
-        None => return Err(ctx.err_with(MemberNotExist, format!("({uin})"))),
+        None => return Err(ctx.err_with(MEMBER_NOT_EXIST, format!("({uin})"))),
     }
     let root = o.root;
     ops::move_members(inner, ctx, root, &[uin])?;
@@ -312,7 +329,7 @@ fn get_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     let m = o
         .members
         .get(&uin)
-        .ok_or_else(|| ctx.err_with(MemberNotExist, format!("({uin})")))?;
+        .ok_or_else(|| ctx.err_with(MEMBER_NOT_EXIST, format!("({uin})")))?;
     let parent = o.nodes.get(&m.node).and_then(|n| n.parent).unwrap_or(0);
     Ok(json!({
         "Uin": m.uin,
@@ -345,7 +362,7 @@ fn list_organization_invitations(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Val
         Some(0) => false,
         other => {
             return Err(ctx.err_with(
-                BadValue,
+                BAD_VALUE,
                 format!("Invited is 1 (received) or 0 (sent), not {other:?}."),
             ))
         }
@@ -398,17 +415,17 @@ fn pending_invitation(inner: &Inner, ctx: &Ctx<'_>, as_invitee: bool) -> Result<
             }
         })
         .map(|i| i.id)
-        .ok_or_else(|| ctx.err_with(InvitationNotExist, format!("({id})")))
+        .ok_or_else(|| ctx.err_with(INVITATION_NOT_EXIST, format!("({id})")))
 }
 
 fn accept_organization_invitation(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
     let id = pending_invitation(inner, ctx, true)?;
     if inner.org_id_of(ctx.caller).is_some() {
-        return Err(ctx.err(InOrgAlready));
+        return Err(ctx.err(IN_ORG_ALREADY));
     }
     let inv = inner.invitations[&id].clone();
     let Some(o) = inner.orgs.get_mut(&inv.org_id) else {
-        return Err(ctx.err_with(InvitationNotExist, format!("({id})")));
+        return Err(ctx.err_with(INVITATION_NOT_EXIST, format!("({id})")));
     };
     let node = inv
         .node
