@@ -24,6 +24,7 @@ async fn the_mock_honours_the_whole_contract() {
         "services",
         "sharing",
         "identity_center",
+        "identity_center_access",
     ] {
         let check = format!("flow.{family}");
         assert!(

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+import requests
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
     TencentCloudSDKException,
@@ -583,6 +584,204 @@ def manage_policies(endpoint):
     step(f"{p} clean-up", teardown)
 
 
+def poll_task(v21, zone, task_id, status_call="GetTaskStatus"):
+    """Polls a task once a second until it leaves InProgress (as the Terraform provider does),
+    at most 10 times; every status seen, and the last TaskStatus."""
+    seen = []
+    for _ in range(10):
+        if status_call == "GetTaskStatus":
+            r = v21.GetTaskStatus(req(m21.GetTaskStatusRequest, ZoneId=zone, TaskId=task_id))
+        else:
+            r = v21.GetProvisioningTaskStatus(
+                req(m21.GetProvisioningTaskStatusRequest, ZoneId=zone, TaskId=task_id)
+            )
+        seen.append(r.TaskStatus.Status)
+        if r.TaskStatus.Status != "InProgress":
+            return seen, r.TaskStatus
+        time.sleep(1)
+    return seen, None
+
+
+def set_task_policy(endpoint, policy):
+    """PUT /_mock/tasks (the admin surface is open on loopback)."""
+    r = requests.put(f"http://{endpoint}/_mock/tasks", json=policy, timeout=10)
+    assert r.status_code == 200, f"PUT /_mock/tasks {policy}: {r.status_code} {r.text}"
+    return r.json()
+
+
+def identity_center(endpoint):
+    """Identity Center role assignments with the SDK's typed 2021 client: a role configuration
+    with a system policy, a role assignment created and polled with GetTaskStatus until
+    Success, listed, deleted and polled again, the deployment dismantled; then, with the task
+    policy set through the admin surface, a task that fails with its reason."""
+    sid, key = default_credentials()
+    _, v21 = clients(endpoint, "TC3-HMAC-SHA256", sid, key)
+    p = "[identity center]"
+    state = {}
+
+    def setup():
+        v21.CreateOrganization(m21.CreateOrganizationRequest())
+        member = v21.CreateOrganizationMember(
+            req(
+                m21.CreateOrganizationMemberRequest,
+                Name="sdk-target",
+                PolicyType="Financial",
+                PermissionIds=[1, 2],
+                NodeId=v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en")).RootNodeId,
+                AccountName="sdk-target",
+            )
+        )
+        zone = v21.OpenIdentityCenter(req(m21.OpenIdentityCenterRequest, ZoneName="sdk-zone")).ZoneId
+        user = v21.CreateUser(req(m21.CreateUserRequest, ZoneId=zone, UserName="sdk-user")).UserInfo
+        role = v21.CreateRoleConfiguration(
+            req(m21.CreateRoleConfigurationRequest, ZoneId=zone, RoleConfigurationName="sdk-admin")
+        ).RoleConfigurationInfo
+        v21.AddPermissionPolicyToRoleConfiguration(
+            req(
+                m21.AddPermissionPolicyToRoleConfigurationRequest,
+                ZoneId=zone,
+                RoleConfigurationId=role.RoleConfigurationId,
+                RolePolicyType="System",
+                RolePolicies=[req(m21.PolicyDetail, PolicyId=1, PolicyName="AdministratorAccess")],
+            )
+        )
+        state.update(
+            zone=zone, member=member.Uin, user=user.UserId, role=role.RoleConfigurationId
+        )
+        return state, (
+            f"ZoneId={zone} member Uin={member.Uin} UserId={user.UserId} "
+            f"RoleConfigurationId={role.RoleConfigurationId}"
+        )
+
+    if step(f"{p} organization, member, zone, user, role configuration with a policy", setup) is None:
+        return
+    zone, member, user, role = state["zone"], state["member"], state["user"], state["role"]
+
+    def assignment(**extra):
+        return dict(
+            ZoneId=zone,
+            RoleConfigurationId=role,
+            TargetType="MemberUin",
+            TargetUin=member,
+            PrincipalType="User",
+            PrincipalId=user,
+            **extra,
+        )
+
+    def info():
+        fields = assignment()
+        del fields["ZoneId"]
+        return req(m21.RoleAssignmentInfo, **fields)
+
+    def create():
+        r = v21.CreateRoleAssignment(
+            req(m21.CreateRoleAssignmentRequest, ZoneId=zone, RoleAssignmentInfo=[info()])
+        )
+        task = r.Tasks[0]
+        assert task.Status == "InProgress", f"Status={task.Status}"
+        assert task.TaskType == "CreateRoleAssignment", f"TaskType={task.TaskType}"
+        seen, final = poll_task(v21, zone, task.TaskId)
+        assert seen == ["InProgress", "Success"], f"statuses {seen}"
+        return task.TaskId, f"TaskId={task.TaskId} polled: {' -> '.join(seen)}"
+
+    if step(f"{p} CreateRoleAssignment, GetTaskStatus every second until Success", create) is None:
+        return
+
+    def listed(count):
+        def f():
+            r = v21.ListRoleAssignments(
+                req(m21.ListRoleAssignmentsRequest, MaxResults=100, **assignment())
+            )
+            assert r.TotalCounts == count, f"TotalCounts={r.TotalCounts}"
+            names = [a.PrincipalName for a in r.RoleAssignments]
+            assert names == ["sdk-user"] * count, f"PrincipalName {names}"
+            return r, f"TotalCounts={r.TotalCounts} PrincipalName={names}"
+
+        return f
+
+    step(f"{p} ListRoleAssignments lists it", listed(1))
+
+    def delete():
+        r = v21.DeleteRoleAssignment(
+            req(m21.DeleteRoleAssignmentRequest, DeprovisionStrategy="None", **assignment())
+        )
+        assert r.Task.TaskType == "DeleteRoleAssignment", f"TaskType={r.Task.TaskType}"
+        seen, _ = poll_task(v21, zone, r.Task.TaskId)
+        assert seen == ["InProgress", "Success"], f"statuses {seen}"
+        return None, f"TaskId={r.Task.TaskId} polled: {' -> '.join(seen)}"
+
+    step(f"{p} DeleteRoleAssignment, GetTaskStatus until Success", delete)
+    step(f"{p} ListRoleAssignments no longer lists it", listed(0))
+
+    def dismantle():
+        r = v21.DismantleRoleConfiguration(
+            req(
+                m21.DismantleRoleConfigurationRequest,
+                ZoneId=zone,
+                RoleConfigurationId=role,
+                TargetType="MemberUin",
+                TargetUin=member,
+            )
+        )
+        seen, _ = poll_task(v21, zone, r.Task.TaskId)
+        assert seen == ["InProgress", "Success"], f"statuses {seen}"
+        left = v21.ListRoleConfigurationProvisionings(
+            req(m21.ListRoleConfigurationProvisioningsRequest, ZoneId=zone)
+        )
+        assert left.TotalCounts == 0, f"still deployed: TotalCounts={left.TotalCounts}"
+        return None, f"TaskType={r.Task.TaskType} polled: {' -> '.join(seen)}"
+
+    step(f"{p} DismantleRoleConfiguration, GetTaskStatus until Success", dismantle)
+
+    def failing():
+        policy = set_task_policy(endpoint, {"fail": "no quota left"})
+        r = v21.CreateRoleAssignment(
+            req(m21.CreateRoleAssignmentRequest, ZoneId=zone, RoleAssignmentInfo=[info()])
+        )
+        seen, final = poll_task(v21, zone, r.Tasks[0].TaskId)
+        assert seen == ["InProgress", "Failed"], f"statuses {seen}"
+        assert final.FailureReason == "no quota left", f"FailureReason={final.FailureReason!r}"
+        failed = v21.ListTasks(req(m21.ListTasksRequest, ZoneId=zone, Status="Failed"))
+        assert failed.TotalCounts == 1, f"ListTasks Failed: {failed.TotalCounts}"
+        assert failed.Tasks[0].FailureReason == "no quota left"
+        return None, f"policy {policy}; polled: {' -> '.join(seen)}; FailureReason={final.FailureReason!r}"
+
+    try:
+        step(f"{p} a failing task (PUT /_mock/tasks)", failing)
+    finally:
+        set_task_policy(endpoint, {})
+    step(f"{p} ListRoleAssignments after the failed task", listed(0))
+
+    def cleanup():
+        v21.RemovePermissionPolicyFromRoleConfiguration(
+            req(
+                m21.RemovePermissionPolicyFromRoleConfigurationRequest,
+                ZoneId=zone,
+                RoleConfigurationId=role,
+                RolePolicyType="System",
+                RolePolicyId=1,
+            )
+        )
+        v21.DeleteRoleConfiguration(
+            req(m21.DeleteRoleConfigurationRequest, ZoneId=zone, RoleConfigurationId=role)
+        )
+        v21.DeleteUser(req(m21.DeleteUserRequest, ZoneId=zone, UserId=user))
+        v21.AddOrganizationMemberEmail(
+            req(
+                m21.AddOrganizationMemberEmailRequest,
+                MemberUin=member,
+                Email="sdk-target@example.com",
+                CountryCode="86",
+                Phone="13800000000",
+            )
+        )
+        v21.DeleteOrganizationMembers(req(m21.DeleteOrganizationMembersRequest, MemberUin=[member]))
+        v21.DeleteOrganization(m21.DeleteOrganizationRequest())
+        return None, "policy removed, role configuration, user, member and organization deleted"
+
+    step(f"{p} clean-up", cleanup)
+
+
 def wrong_key(endpoint):
     sid, key = default_credentials()
     for method in ("TC3-HMAC-SHA256", "HmacSHA256"):
@@ -803,6 +1002,7 @@ def main():
         workflow(mock.endpoint, "TC3-HMAC-SHA256", "tc3")
         workflow(mock.endpoint, "HmacSHA256", "v1")
         manage_policies(mock.endpoint)
+        identity_center(mock.endpoint)
         wrong_key(mock.endpoint)
     finally:
         rc = mock.stop()

@@ -844,6 +844,39 @@ impl Runner {
         }
     }
 
+    /// Sends a flow step, judging each answer; a polling step (`until`) again while it
+    /// succeeds but is not done, within its bounds. The last answer, and the number of tries
+    /// when the poll gave up before the work was done.
+    async fn send_step(
+        &self,
+        step: &flows::Step,
+        action: &'static Action,
+        probe: &Probe,
+    ) -> Result<(Exchange, Option<u32>), TransportError> {
+        let mut tries = 0;
+        loop {
+            let answer = self
+                .send(&self.endpoint, &self.pacer, probe, action.rate_limit)
+                .await?;
+            tries += 1;
+            self.judge(step.action, step.version, Some(action), &answer);
+            let Some(until) = step.until else {
+                return Ok((answer, None));
+            };
+            let response = Value::Object(answer.response().cloned().unwrap_or_default());
+            if answer.outcome() != Outcome::Success || (until.done)(&response) {
+                return Ok((answer, None));
+            }
+            if tries >= until.tries {
+                return Ok((answer, Some(tries)));
+            }
+            // The first repeat at once, later ones paced as a consumer polls.
+            if tries > 1 {
+                tokio::time::sleep(until.every).await;
+            }
+        }
+    }
+
     /// The OrgId of the organization the target's account is in, or `None` when it is in none
     /// (or the answer does not say).
     async fn organization_of_account(&self) -> Option<String> {
@@ -878,11 +911,8 @@ impl Runner {
                 tco_spec::action(step.version, step.action).expect("flows name contract actions");
             let probe = Probe::new(step.action, step.version.as_str(), (step.params)(&vars));
             let at = format!("step {}/{total} {} {}", i + 1, step.version, step.action);
-            let answer = match self
-                .send(&self.endpoint, &self.pacer, &probe, action.rate_limit)
-                .await
-            {
-                Ok(answer) => answer,
+            let (answer, unfinished) = match self.send_step(step, action, &probe).await {
+                Ok(sent) => sent,
                 Err(e) => {
                     self.record(
                         step.action,
@@ -894,7 +924,6 @@ impl Runner {
                     break;
                 }
             };
-            self.judge(step.action, step.version, Some(action), &answer);
             let id = answer.request_id();
             if step.action == "CreateOrganization"
                 && answer
@@ -917,6 +946,16 @@ impl Runner {
                     step.version,
                     &check,
                     Verdict::Fail(format!("{at}: expected success, got {}", answer.describe())),
+                    id,
+                );
+                break;
+            }
+            if let Some(tries) = unfinished {
+                self.record(
+                    step.action,
+                    step.version,
+                    &check,
+                    Verdict::Fail(format!("{at}: still not done after {tries} polls")),
                     id,
                 );
                 break;

@@ -13,6 +13,7 @@ mod identity_center;
 use serde_json::{json, Value};
 use tco_spec::Version;
 
+mod identity_center_access;
 pub use identity_center::ZONE_NAME;
 
 use crate::config::{Account, DEFAULT_UIN};
@@ -82,6 +83,9 @@ pub struct Fixtures {
     ids: Option<Ids>,
     /// Identity Center's IDs, for every action but those that need no organization or no zone.
     identity_center: Option<identity_center::IdentityCenterIds>,
+    /// Role configurations, assignments, user synchronization in that zone, for the access
+    /// actions only.
+    access: Option<identity_center_access::AccessIds>,
     calls: u64,
 }
 
@@ -124,6 +128,7 @@ impl Driver<'_> {
             caller_uin: uin,
             params: &params,
             now: self.now,
+            now_millis: self.now.saturating_mul(1000),
         };
         match self.mock.world().handle(&call) {
             Some(Ok(answer)) => Ok(answer),
@@ -167,9 +172,16 @@ pub fn populate(mock: &MockServer, action: &str, now: i64) -> Result<Fixtures, S
     } else {
         None
     };
+    let access = match &ids {
+        Some(ids) if identity_center_access::ACTIONS.contains(&action) => Some(
+            identity_center_access::setup(&mut driver, host, JOINED_UIN, ids.created)?,
+        ),
+        _ => None,
+    };
     Ok(Fixtures {
         ids,
         identity_center,
+        access,
         calls: driver.calls,
     })
 }
@@ -295,6 +307,9 @@ impl Fixtures {
         let Some(ids) = &self.ids else {
             return (example, Caller::Host);
         };
+        if let Some(access) = &self.access {
+            return (access.request_for(action, example), Caller::Host);
+        }
         if let Some(map) = example.as_object_mut() {
             for (member, value) in map.iter_mut() {
                 if let Some(filled) = ids

@@ -27,6 +27,8 @@ pub(crate) fn check_members_removal(
 
 /// Members `uins` have left organization `org_id`.
 pub(crate) fn members_removed(inner: &mut Inner, org_id: u64, uins: &[u64]) {
+    // Identity Center: role assignments, deployments and user synchronizations on them go.
+    super::identity_center::subjects::members_removed(inner, org_id, uins);
     policies::members_removed(inner, org_id, uins);
     member_login::rules::members_removed(inner, uins);
     sharing::rules::members_removed(inner, org_id, uins);

@@ -127,10 +127,6 @@ impl Kind {
     }
 }
 
-pub(crate) fn built_in(id: u64) -> Option<&'static BuiltIn> {
-    BUILT_IN.iter().find(|b| b.id == id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

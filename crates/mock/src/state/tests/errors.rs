@@ -1154,6 +1154,7 @@ fn every_modelled_error_has_a_trigger() {
         super::sharing::cascades,
         super::resend::errors,
         super::identity_center_zone::all_triggers,
+        super::identity_center_access::all_triggers,
     ] {
         seen.extend(part());
     }

@@ -69,6 +69,7 @@ fn every_stateful_action_answers_in_shape() {
         answered.extend(area.succeeded());
     }
     answered.extend(super::identity_center_zone::every_action_once());
+    answered.extend(super::identity_center_access::every_action_once());
     let missing: Vec<_> = stateful.difference(&answered).collect();
     assert!(
         missing.is_empty(),
