@@ -11,6 +11,11 @@ pub const USAGE: u8 = 2;
 /// contract violations for `contract`, a rate-limit mismatch for `load`).
 pub const CHECK_FAILED: u8 = 1;
 
+/// Exit status 3: a load run could not offer the load it intended (a busy machine, usually),
+/// so it shows nothing about the limit; what holds at any load held. Running it again
+/// on a quieter machine is the remedy.
+pub const LOAD_NOT_OFFERED: u8 = 3;
+
 #[derive(Debug, Error)]
 pub enum CliError {
     /// Bad arguments, unknown names, inputs that do not match the contract, missing credentials.
@@ -31,6 +36,9 @@ pub enum CliError {
     /// The call did not complete: network, TLS, timeout, an undecodable answer (exit 2).
     #[error("{0}")]
     Failed(String),
+    /// A load run could not offer its load and nothing else failed: exit status 3.
+    #[error("{0}")]
+    LoadNotOffered(String),
 }
 
 impl CliError {
@@ -51,6 +59,7 @@ impl CliError {
         match self {
             CliError::Api { .. } | CliError::Violations(_) => CHECK_FAILED,
             CliError::Usage(_) | CliError::Output(_) | CliError::Failed(_) => USAGE,
+            CliError::LoadNotOffered(_) => LOAD_NOT_OFFERED,
         }
     }
 

@@ -1,17 +1,15 @@
 //! `tco-harness load`: rate-limit runs. A thin shell over `tco_scenarios`: parse, run, print
-//! the table, exit 0 (matches), 1 (does not match) or 2 (cannot run as asked).
+//! the table, exit 0 (matches), 1 (does not match), 2 (cannot run as asked) or 3 (the load
+//! could not be offered, so nothing is known about the limit).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use tco_scenarios::{conformance, preconditions, Case, Env, LoadError, Summary, Target};
+use tco_scenarios::{conformance, preconditions, Case, Env, LoadError, Status, Summary, Target};
 
-use crate::error::CliError;
-
-/// Exit status when the behaviour does not match the expectation.
-const MISMATCH: u8 = 1;
+use crate::error::{CliError, CHECK_FAILED, LOAD_NOT_OFFERED};
 
 #[derive(Debug, Args)]
 pub struct LoadArgs {
@@ -94,6 +92,9 @@ pub fn run(args: LoadArgs) -> ExitCode {
             for failure in summary.failures() {
                 println!("FAIL {failure}");
             }
+            for shortfall in summary.load_shortfalls() {
+                println!("LOAD NOT OFFERED {shortfall}");
+            }
             if let Some(dir) = &summary.report_dir {
                 if let Err(e) = crate::report_index::write(dir, "tco-harness load", summary.pass) {
                     return CliError::usage(format!("cannot write {}: {e}", dir.display()))
@@ -101,13 +102,18 @@ pub fn run(args: LoadArgs) -> ExitCode {
                 }
                 println!("reports: {}", dir.join("index.html").display());
             }
-            if summary.pass {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(MISMATCH)
-            }
+            ExitCode::from(exit_status(summary.status))
         }
         Err(e) => e.report(),
+    }
+}
+
+/// 0 when the behaviour matches, 1 when it does not, 3 when the run could not offer its load.
+pub fn exit_status(status: Status) -> u8 {
+    match status {
+        Status::Pass => 0,
+        Status::Fail => CHECK_FAILED,
+        Status::LoadNotOffered => LOAD_NOT_OFFERED,
     }
 }
 
@@ -203,6 +209,13 @@ fn usage(e: LoadError) -> CliError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_status_has_its_own_exit_status() {
+        assert_eq!(exit_status(Status::Pass), 0);
+        assert_eq!(exit_status(Status::Fail), 1);
+        assert_eq!(exit_status(Status::LoadNotOffered), 3);
+    }
 
     #[test]
     fn durations() {

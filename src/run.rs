@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use tco_contract::{Options, Report, RunError, Target as ContractTarget};
-use tco_scenarios::{conformance, preconditions, Env, LoadError, Summary, Target as LoadTarget};
+use tco_scenarios::{
+    conformance, preconditions, Env, LoadError, Status, Summary, Target as LoadTarget,
+};
 
 use crate::error::CliError;
 use crate::progress;
@@ -131,15 +133,27 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     crate::report_index::write(&report_dir, "tco-harness run", passed).map_err(cannot)?;
     print!("{summary}");
     println!("\nreports: {}", report_dir.join("index.html").display());
-    if passed {
-        Ok(())
-    } else {
+    if !contract.passed() || load.status == Status::Fail {
         Err(CliError::violations(format!(
             "contract: {}; load: {} (reports: {})",
             counted(contract.violations.len() as u64, "violation"),
             counted(load.failures().len() as u64, "failed check"),
             report_dir.display()
         )))
+    } else if load.status == Status::LoadNotOffered {
+        let scenarios: Vec<&str> = load
+            .scenarios
+            .iter()
+            .filter(|s| s.status == Status::LoadNotOffered)
+            .map(|s| s.name.as_str())
+            .collect();
+        Err(CliError::LoadNotOffered(format!(
+            "the contract holds and no limit was broken, but the load of {} could not be offered as intended, so those limits are not judged: run again on a less busy machine (reports: {})",
+            scenarios.join(", "),
+            report_dir.display()
+        )))
+    } else {
+        Ok(())
     }
 }
 
@@ -180,6 +194,9 @@ fn summary_text(contract: &Report, load: &Summary) -> String {
     out.push_str(&load.table());
     for failure in load.failures() {
         out.push_str(&format!("FAIL {failure}\n"));
+    }
+    for shortfall in load.load_shortfalls() {
+        out.push_str(&format!("LOAD NOT OFFERED {shortfall}\n"));
     }
     out
 }

@@ -7,6 +7,39 @@ use tco_client::models::{v2018_12_25 as v18, v2021_03_31 as v21};
 use tco_client::{Client, Error, Version};
 use tco_mock::{fixtures, MockServer};
 
+// The README shows the test between these two markers as it is, for a team that wants the
+// mock and the client in its own tests; `the_readme_shows_the_first_test` keeps them equal.
+// readme: begin
+#[tokio::test]
+async fn my_code_against_the_mock() {
+    let mock = tco_mock::MockServer::start().await;
+    let client = tco_client::Client::builder()
+        .endpoint(mock.uri())
+        .credentials(mock.default_credentials())
+        .build()
+        .unwrap();
+    let api = client.v2021_03_31();
+    let created = api.create_organization(Default::default()).await.unwrap();
+    let org = api.describe_organization(Default::default()).await.unwrap();
+    assert_eq!(org.org_id, created.org_id as i64);
+}
+// readme: end
+
+#[test]
+fn the_readme_shows_the_first_test() {
+    let this = include_str!("client_mock.rs");
+    let begin = this.find("// readme: begin\n").expect("begin marker") + 17;
+    let end = this.find("// readme: end\n").expect("end marker");
+    let example = &this[begin..end];
+    let body = example.lines().filter(|l| !l.starts_with("#[")).count();
+    assert!(body <= 12, "at most a dozen lines, not {body}");
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&format!("```rust\n{example}```")),
+        "README.md must show this test as it is:\n{example}"
+    );
+}
+
 async fn client_for(mock: &MockServer) -> Client {
     Client::builder()
         .endpoint(mock.uri())

@@ -1,6 +1,12 @@
-//! `tco-harness load rate-limit`: exit 0 when the behaviour matches, 1 when not, 2 on usage.
+//! `tco-harness load rate-limit`: exit 0 when the behaviour matches, 1 when not, 2 on usage,
+//! 3 when the run could not offer its load.
+//!
+//! These run the real binary on real time, on a machine that may be busy. A run that matches
+//! may therefore end in 3 instead of 0 (the CLI measures three times before saying so); the
+//! tests accept either, and then check what holds at any load, in the server's frame: never
+//! more than the limit accepted in a window, never a refusal in a window short of it.
 
-use std::process::Command;
+use std::process::{Command, Output};
 
 fn harness() -> Command {
     Command::new(env!("CARGO_BIN_EXE_tco-harness"))
@@ -10,6 +16,43 @@ fn dir(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("tco-load-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
+}
+
+/// Exit 0 with "pass", or exit 3 saying the load was not offered; either way the summary's
+/// one verdict is in the server's frame, with no window over `limit` and no refusal in a
+/// window short of it. Returns the verdict.
+fn matched_or_not_offered(out: &Output, dir: &std::path::Path, limit: u32) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap())
+            .unwrap_or_else(|e| panic!("{e}\n{stdout}\n{stderr}"));
+    match out.status.code() {
+        Some(0) => {
+            assert!(stdout.contains("pass"), "{stdout}");
+            assert_eq!(summary["status"], "pass");
+            assert_eq!(summary["pass"], true);
+        }
+        Some(3) => {
+            assert!(stdout.contains("LOAD NOT OFFERED"), "{stdout}");
+            assert!(!stdout.contains("FAIL"), "{stdout}");
+            assert_eq!(summary["status"], "load-not-offered");
+        }
+        other => panic!("exit {other:?}\n{stdout}\n{stderr}"),
+    }
+    let v = summary["scenarios"][0]["verdicts"][0].clone();
+    assert_eq!(v["expected_limit"], limit);
+    assert_eq!(v["frame"], "server");
+    assert!(v["violations"].as_array().unwrap().is_empty(), "{v:#}");
+    for w in v["per_second"].as_array().unwrap() {
+        let (accepted, throttled) = (
+            w["accepted"].as_u64().unwrap(),
+            w["throttled"].as_u64().unwrap(),
+        );
+        assert!(accepted <= limit as u64, "{w}");
+        assert!(throttled == 0 || accepted == limit as u64, "{w}");
+    }
+    v
 }
 
 #[test]
@@ -29,21 +72,13 @@ fn a_matching_run_exits_0_and_writes_reports() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        stdout.contains("ListOrganizationNodes") && stdout.contains("pass"),
-        "{stdout}"
-    );
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["pass"], true);
-    let v = &summary["scenarios"][0]["verdicts"][0];
-    assert_eq!(v["expected_limit"], 20);
+    assert!(stdout.contains("ListOrganizationNodes"), "{stdout}");
+    let v = matched_or_not_offered(&out, &d, 20);
+    // 30/s against 20: refusals at any load.
+    assert!(v["throttled"].as_u64().unwrap() > 0, "{v:#}");
+    for f in ["summary.txt", "summary.json"] {
+        assert!(d.join(f).exists(), "{f}");
+    }
     std::fs::remove_dir_all(&d).ok();
 }
 
@@ -169,13 +204,9 @@ fn a_rate_at_the_limit_is_under_limit_and_exits_0() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert!(!stdout.contains("nothing throttled"), "{stdout}");
+    let v = matched_or_not_offered(&out, &d, 40);
+    assert_eq!(v["kind"], "under-limit");
     std::fs::remove_dir_all(&d).ok();
 }
 

@@ -1,13 +1,20 @@
 //! Load scenarios against the in-process mock, verdict numbers asserted with explicit
 //! tolerances. Small limits (N = 10) keep each run to a few seconds and robust on two cores.
 //!
-//! Windows are counted on the mock's journal arrival times (the server's frame), where "at
-//! most N per window" is exact. The most accepted in a *sliding* second is not bounded by N
-//! for a fixed window, even at a steady 2N: whenever the first arrival of a second comes a
-//! millisecond earlier within its window than the previous second's first arrival did, the
-//! sliding second that starts at the earlier one holds N + 1. So these tests assert N + 1
-//! for the fixed window (and for the mock's sliding window too: its journal reads the clock
-//! slightly before its limiter does, which can also show one more).
+//! Windows are counted on the mock's journal times (the server's frame: the time its limiter
+//! counted each call at), where "at most N per window" is exact. The most accepted in a
+//! *sliding* second is not bounded by N for a fixed window: a steady 2N arriving on time shows
+//! N + 1 (the last acceptance of one window and the first N of the next), and arrivals a few
+//! ms late can show more; only 2N (two windows) is a bound at any load.
+//!
+//! These run on real time, on a machine that may be busy. Each run is measured again (three
+//! times in all) when the machine could not offer its load; a run that still could not is
+//! accepted as such ([`Status::LoadNotOffered`]), and then only what holds at any load is
+//! asserted: never more than N accepted in a server window, never a refusal in a window short
+//! of its N (both make the status `Fail`), and each test's own invariant. What only the
+//! intended load can show (N per second on average, no refusal at all below the limit, the
+//! algorithm named) is asserted when the load was offered; the verdict logic behind all of
+//! it is tested on synthetic series in `tco-scenarios`.
 
 use std::sync::Arc;
 
@@ -16,7 +23,7 @@ use tco_mock::MockServer;
 use tco_scenarios::verdict::{AlgorithmGuess, Frame};
 use tco_scenarios::{
     conformance, env, isolation, over_limit, recovery, report, under_limit, window_edge, Case, Env,
-    ScenarioResult,
+    ScenarioResult, Status,
 };
 
 const N: u32 = 10;
@@ -52,22 +59,24 @@ async fn mock_with(limit: u32, algorithm: Algorithm) -> MockServer {
         .await
 }
 
-/// Runs a scenario; when the machine was too busy to offer the intended load (the verdict
-/// says so, and such a run shows nothing about the limiter), measures again, at most three
-/// times in all. A run that offered its load is judged as it is, pass or fail.
-async fn measured<F, Fut>(mut run: F) -> ScenarioResult
+/// Runs a scenario, measured again while the machine could not offer its load.
+async fn measured<F, Fut>(env: &Env, run: F) -> ScenarioResult
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<ScenarioResult, tco_scenarios::LoadError>>,
 {
-    let mut result = run().await.unwrap();
-    for _ in 0..2 {
-        if result.offered_as_intended() {
-            break;
-        }
-        result = run().await.unwrap();
-    }
-    result
+    conformance::measured(env, run).await.unwrap()
+}
+
+/// Pass, or a load not offered with nothing failed; never a limiter failure.
+fn assert_not_failed(r: &ScenarioResult) {
+    assert_ne!(r.status, Status::Fail, "{:#?}", r.all_violations());
+    assert_eq!(
+        r.pass,
+        r.offered_as_intended(),
+        "{:#?}",
+        r.load_shortfalls()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,25 +86,29 @@ async fn twice_the_limit_for_5s_accepts_n_per_window() {
     let secret = mock.default_credentials().secret_key().to_string();
     let env = env_for(mock, Some(dir.clone())).await;
     let cases = [describe()];
-    let r = measured(|| over_limit::run(&env, &cases, 2.0, 5000)).await;
+    let r = measured(&env, || over_limit::run(&env, &cases, 2.0, 5000)).await;
     let v = &r.verdicts[0];
-    assert!(r.pass, "{:#?}", r.all_violations());
+    assert_not_failed(&r);
     assert_eq!(v.frame, Frame::Server, "every call found in the journal");
-    assert_eq!(v.calls, 100);
-    assert!(
-        (v.offered.ratio - 1.0).abs() <= 0.05,
-        "offered {}",
-        v.offered.ratio
-    );
-    assert!(
-        (v.accepted_per_second - N as f64).abs() <= 1.0,
-        "{}",
-        v.accepted_per_second
-    );
     assert!(v.max_accepted_in_window <= N, "{:?}", v.per_second);
-    assert!(v.max_accepted_in_sliding_second <= N + 1);
+    // A sliding second spans two windows: never more than 2N, whatever the arrivals.
+    assert!(v.max_accepted_in_sliding_second <= 2 * N);
+    assert!(v.throttled > 0, "{:?}", v.per_second);
     assert_eq!(v.throttled + v.accepted, v.calls);
     assert!(v.other_errors.is_empty() && v.transport_errors.is_empty());
+    if v.offered_as_intended() {
+        assert_eq!(v.calls, 100);
+        assert!(
+            (v.offered.ratio - 1.0).abs() <= 0.05,
+            "offered {}",
+            v.offered.ratio
+        );
+        assert!(
+            (v.accepted_per_second - N as f64).abs() <= 1.0,
+            "{}",
+            v.accepted_per_second
+        );
+    }
 
     // Reports: goose's, the verdict, the chart; no secret anywhere.
     let sub = dir.join("over-limit-2x");
@@ -121,37 +134,50 @@ async fn twice_the_limit_for_5s_accepts_n_per_window() {
 async fn half_the_limit_is_never_throttled() {
     let env = env_for(mock_with(N, Algorithm::FixedWindow).await, None).await;
     let cases = [describe()];
-    let r = measured(|| under_limit::run(&env, &cases, 0.5, 3000)).await;
+    let r = measured(&env, || under_limit::run(&env, &cases, 0.5, 3000)).await;
     let v = &r.verdicts[0];
-    assert!(r.pass, "{:#?}", r.all_violations());
-    assert_eq!(v.throttled, 0);
-    assert_eq!(v.accepted, v.calls);
-    assert!(
-        (v.offered_per_second - 5.0).abs() <= 0.25,
-        "{}",
-        v.offered_per_second
-    );
+    assert_not_failed(&r);
+    // At any load: a refusal only in a window that already accepted its N.
+    for w in &v.per_second {
+        assert!(w.throttled == 0 || w.accepted == N, "{:?}", v.per_second);
+    }
+    if v.offered_as_intended() {
+        assert_eq!(v.throttled, 0);
+        assert_eq!(v.accepted, v.calls);
+        assert!(
+            (v.offered_per_second - 5.0).abs() <= 0.25,
+            "{}",
+            v.offered_per_second
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_key_gets_its_own_budget() {
     let env = env_for(mock_with(N, Algorithm::FixedWindow).await, None).await;
     let cases = [describe(), case("ListOrganizationNodes", "2018-12-25")];
-    let r = measured(|| isolation::run(&env, &cases, 3000)).await;
-    assert!(r.pass, "{:#?}", r.all_violations());
+    let r = measured(&env, || isolation::run(&env, &cases, 3000)).await;
+    assert_not_failed(&r);
     assert_eq!(
         r.verdicts.len(),
         3,
         "two accounts on one action, and a second action"
     );
     for v in &r.verdicts {
-        assert!(
-            (v.accepted_per_second - N as f64).abs() <= 1.0,
-            "{}: {}",
-            v.account,
-            v.accepted_per_second
-        );
         assert!(v.max_accepted_in_window <= N);
+        // Each key's own budget at any load: a window of one key refused nothing before it
+        // had accepted its own N, however loaded the others were.
+        for w in &v.per_second {
+            assert!(w.throttled == 0 || w.accepted == N, "{:?}", v.per_second);
+        }
+        if r.offered_as_intended() {
+            assert!(
+                (v.accepted_per_second - N as f64).abs() <= 1.0,
+                "{}: {}",
+                v.account,
+                v.accepted_per_second
+            );
+        }
     }
     assert_ne!(r.verdicts[0].account, r.verdicts[1].account);
 }
@@ -161,10 +187,11 @@ async fn a_limiter_admitting_2n_is_caught() {
     // The mock admits 2N; the expectation says N.
     let env = env_for(mock_with(2 * N, Algorithm::FixedWindow).await, None).await;
     let cases = [describe()];
-    let r = measured(|| over_limit::run(&env, &cases, 3.0, 3000)).await;
+    let r = measured(&env, || over_limit::run(&env, &cases, 3.0, 3000)).await;
     let v = &r.verdicts[0];
-    assert!(!r.pass);
-    assert!(v.max_accepted_in_window >= 2 * N - 1);
+    // Caught at any load: three times the limit puts more than N in some window.
+    assert_eq!(r.status, Status::Fail);
+    assert!(v.max_accepted_in_window > N);
     assert!(
         v.violations
             .iter()
@@ -172,9 +199,14 @@ async fn a_limiter_admitting_2n_is_caught() {
         "{:#?}",
         v.violations
     );
-    assert!(
-        matches!(v.algorithm_guess, AlgorithmGuess::HigherLimit { observed_per_second } if observed_per_second == 2 * N)
-    );
+    if v.offered_as_intended() {
+        assert_eq!(v.max_accepted_in_window, 2 * N);
+        assert!(
+            matches!(v.algorithm_guess, AlgorithmGuess::HigherLimit { observed_per_second } if observed_per_second == 2 * N),
+            "{:?}",
+            v.algorithm_guess
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -187,15 +219,10 @@ async fn a_token_bucket_with_a_large_burst_is_caught() {
     )
     .await;
     let cases = [describe()];
-    let r = measured(|| over_limit::run(&env, &cases, 6.0, 3000)).await;
+    let r = measured(&env, || over_limit::run(&env, &cases, 6.0, 3000)).await;
     let v = &r.verdicts[0];
-    assert!(!r.pass);
+    assert_eq!(r.status, Status::Fail);
     assert!(v.max_accepted_in_window > N);
-    assert!(
-        matches!(v.algorithm_guess, AlgorithmGuess::TokenBucket { burst_estimate } if burst_estimate >= 4 * N),
-        "{:?}",
-        v.algorithm_guess
-    );
     assert!(
         v.violations
             .iter()
@@ -203,21 +230,31 @@ async fn a_token_bucket_with_a_large_burst_is_caught() {
         "{:#?}",
         v.violations
     );
+    if v.offered_as_intended() {
+        assert!(
+            matches!(v.algorithm_guess, AlgorithmGuess::TokenBucket { burst_estimate } if burst_estimate >= 4 * N),
+            "{:?}",
+            v.algorithm_guess
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn window_edge_shows_a_fixed_window() {
     let env = env_for(mock_with(N, Algorithm::FixedWindow).await, None).await;
     let cases = [describe()];
-    let r = measured(|| window_edge::run(&env, &cases)).await;
+    let r = measured(&env, || window_edge::run(&env, &cases)).await;
     let v = &r.verdicts[0];
-    assert!(r.pass, "{:#?}", r.all_violations());
-    assert_eq!(
-        v.max_accepted_in_sliding_second,
-        2 * N,
-        "N on each side of the boundary"
-    );
-    assert_eq!(v.algorithm_guess, AlgorithmGuess::FixedWindow);
+    assert_not_failed(&r);
+    assert!(v.max_accepted_in_window <= N);
+    if v.offered_as_intended() {
+        assert_eq!(
+            v.max_accepted_in_sliding_second,
+            2 * N,
+            "N on each side of the boundary"
+        );
+        assert_eq!(v.algorithm_guess, AlgorithmGuess::FixedWindow);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -226,30 +263,40 @@ async fn a_sliding_window_never_exceeds_n_in_a_sliding_second_and_fails_the_edge
     let r = over_limit::run(&env, &[describe()], 2.0, 3000)
         .await
         .unwrap();
-    // N exactly on the limiter's own clock. The journal records arrival times and the limiter
-    // counts by them too, but when two requests reach the limiter out of arrival order the
-    // later time is used (times never go backwards there), which can show one more.
-    assert!(r.verdicts[0].max_accepted_in_sliding_second <= N + 1);
+    // N exactly, at any load: the journal records the time the limiter counted each call at,
+    // so the verdict's sliding seconds are the limiter's own.
+    assert!(r.verdicts[0].max_accepted_in_sliding_second <= N);
     let cases = [describe()];
-    let edge = measured(|| window_edge::run(&env, &cases)).await;
+    let edge = measured(&env, || window_edge::run(&env, &cases)).await;
     let v = &edge.verdicts[0];
-    assert!(!edge.pass, "stricter than the first N of each second");
-    assert_eq!(v.algorithm_guess, AlgorithmGuess::SlidingWindow);
-    assert!(v.violations.iter().any(|s| s.contains("stricter")));
+    assert!(v.max_accepted_in_sliding_second <= N);
+    assert!(!edge.pass);
+    if v.offered_as_intended() {
+        assert_eq!(
+            edge.status,
+            Status::Fail,
+            "stricter than the first N of each second"
+        );
+        assert_eq!(v.algorithm_guess, AlgorithmGuess::SlidingWindow);
+        assert!(v.violations.iter().any(|s| s.contains("stricter")));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recovery_comes_at_the_next_window() {
     let env = env_for(mock_with(N, Algorithm::FixedWindow).await, None).await;
     let cases = [describe()];
-    let r = measured(|| recovery::run(&env, &cases)).await;
-    assert!(r.pass, "{:#?}", r.all_violations());
+    let r = measured(&env, || recovery::run(&env, &cases)).await;
+    assert_not_failed(&r);
     for v in &r.verdicts {
+        assert!(v.max_accepted_in_window <= N);
         let rec = v.recovery.as_ref().unwrap();
-        let t = rec.time_to_first_accepted_ms.unwrap();
-        // The overload ends 710 ms into a second: the next window opens 290 ms later; a
-        // sparse probe (every 100 ms) may add up to 100 ms.
-        assert!((250..=450).contains(&t), "{t} ms");
+        if v.offered_as_intended() {
+            let t = rec.time_to_first_accepted_ms.unwrap();
+            // The overload ends 710 ms into a second: the next window opens 290 ms later; a
+            // sparse probe (every 100 ms) may add up to 100 ms.
+            assert!((250..=450).contains(&t), "{t} ms");
+        }
     }
 }
 
@@ -305,7 +352,8 @@ async fn refused_creates_create_nothing() {
     )
     .await
     .unwrap();
-    assert!(r.pass, "{:#?}", r.all_violations());
+    // The subject holds at any load: each accepted create made one node, a refused one none.
+    assert_not_failed(&r);
     let v = &r.verdicts[0];
     assert!(v.throttled > 0 && v.accepted > 0);
     assert_eq!(node_total(&env).await.unwrap() - before, v.accepted);
@@ -316,11 +364,20 @@ async fn mixed_workload_reports_latency_per_action() {
     let env = env_for(MockServer::start().await, None).await;
     let root = root_node(&env).await;
     let mix = tco_scenarios::mixed_workload::default_mix(Some(root)).unwrap();
-    let r = measured(|| tco_scenarios::mixed_workload::run(&env, &mix, 48.0, 2000)).await;
-    assert!(r.pass, "{:#?}", r.all_violations());
+    let r = measured(&env, || {
+        tco_scenarios::mixed_workload::run(&env, &mix, 48.0, 2000)
+    })
+    .await;
+    assert_not_failed(&r);
     assert_eq!(r.verdicts.len(), 5);
     for v in &r.verdicts {
-        assert_eq!(v.throttled, 0);
         assert!(v.latency_ms.p50 > 0.0 && v.latency_ms.p99 >= v.latency_ms.p50);
+        assert_eq!(
+            v.latency_ms.accepted.count + v.latency_ms.throttled.count,
+            v.calls
+        );
+        if v.offered_as_intended() {
+            assert_eq!(v.throttled, 0);
+        }
     }
 }

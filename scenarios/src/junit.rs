@@ -9,7 +9,7 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::report::{slug, ScenarioResult, Summary};
-use crate::verdict::Verdict;
+use crate::verdict::{Status, Verdict};
 
 /// `junit.xml` of a run.
 pub fn render(summary: &Summary) -> String {
@@ -58,11 +58,22 @@ fn suite(scenario: &ScenarioResult) -> TestSuite {
     suite
 }
 
+/// A key whose load could not be offered is skipped, not failed: nothing is known about its
+/// limit (unless it also broke a rule that holds at any load, which fails it).
 fn status_of(v: &Verdict) -> TestCaseStatus {
-    if v.pass {
-        TestCaseStatus::success()
-    } else {
-        failure(&v.violations, &v.scenario)
+    match v.status {
+        Status::Pass => TestCaseStatus::success(),
+        Status::Fail => failure(&v.violations, &v.scenario),
+        Status::LoadNotOffered => {
+            let mut status = TestCaseStatus::skipped();
+            status
+                .set_message(format!(
+                    "load not offered: {}",
+                    v.load_shortfalls.join("; ")
+                ))
+                .set_type("load-not-offered");
+            status
+        }
     }
 }
 
@@ -111,6 +122,7 @@ mod tests {
             started_ms: 0,
             finished_ms: 5_500,
             scenarios: vec![ok, bad],
+            status: Status::Fail,
             pass: false,
             report_dir: None,
             call_timeout_ms: None,
@@ -125,5 +137,20 @@ mod tests {
         assert!(xml.contains("cross-talk: somebody got less"), "{xml}");
         assert!(xml.contains("InternalError x20"), "{xml}");
         assert!(xml.contains(r#"classname="load.isolation""#), "{xml}");
+    }
+
+    #[test]
+    fn a_key_whose_load_was_not_offered_is_skipped_not_failed() {
+        let mut late = verdict(20.0, Outcome::Accepted);
+        late.status = Status::LoadNotOffered;
+        late.pass = false;
+        late.load_shortfalls = vec!["31% of calls left more than 50 ms late".into()];
+        let mut result = ScenarioResult::new("under-limit 1x", vec![late]);
+        result.settle();
+        let summary = Summary::new("mock", 0, vec![result], None);
+        let xml = render(&summary);
+        assert_eq!(xml.matches("<skipped ").count(), 1, "{xml}");
+        assert_eq!(xml.matches("<failure ").count(), 0, "{xml}");
+        assert!(xml.contains("load not offered: 31% of calls"), "{xml}");
     }
 }

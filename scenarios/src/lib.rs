@@ -5,7 +5,7 @@
 //! - [`call`] and [`verdict`]: pure; the verdict on a list of calls (what `verdict.json` holds);
 //! - [`schedule`]: the open-model arrival schedule and the signed call;
 //! - [`attack`]: goose embedded, one user per stream, runs serialised;
-//! - [`env`]: a target, accounts, the server's clock (the mock's journal), reports;
+//! - [`env`](mod@env): a target, accounts, the server's clock (the mock's journal), reports;
 //! - the scenarios, one behaviour per module: [`under_limit`], [`over_limit`],
 //!   [`window_edge`], [`isolation`], [`recovery`], [`mixed_workload`];
 //! - [`conformance`]: the set `tco-harness load` runs, and the single rate-limit run;
@@ -39,7 +39,7 @@ pub use conformance::{
 pub use env::{Case, Env};
 pub use report::{ScenarioResult, Summary};
 pub use schedule::{Schedule, Stream, Target};
-pub use verdict::{Expectation, ScenarioKind, Verdict};
+pub use verdict::{Expectation, ScenarioKind, Status, Verdict};
 
 /// Why a load run could not be carried out (as opposed to a verdict that fails).
 #[derive(Debug, thiserror::Error)]

@@ -56,15 +56,10 @@ pub fn default_mix(root_node_id: Option<u64>) -> Result<Vec<MixEntry>, LoadError
     ];
     if let Some(root) = root_node_id {
         let case = Case::from_contract("AddOrganizationNode", "2021-03-31")?;
-        // Stamped when sent, not when the mix is made: a mix run twice (a re-measured run)
-        // must not reuse names, which the mock refuses as NodeNameUsed.
         mix.push(MixEntry {
             case,
             weight: 1,
-            params: Arc::new(move |k| {
-                let stamp = crate::schedule::wall_ms();
-                json!({"ParentNodeId": root, "Name": format!("load-{stamp}-{k}")})
-            }),
+            params: crate::over_limit::unique_node_params(root, "load"),
         });
     }
     Ok(mix)

@@ -90,8 +90,27 @@ pub async fn refused_creates_change_nothing(
     Ok(result)
 }
 
-/// Parameters for `AddOrganizationNode` under `parent`, a fresh name per call.
+/// Parameters for `AddOrganizationNode` under `parent`, a fresh name per call: fresh across
+/// runs too (a scenario measured again sends its calls again), so not the call's index.
 pub fn unique_node_params(parent: u64, prefix: &str) -> Arc<dyn Fn(usize) -> Value + Send + Sync> {
-    let prefix = prefix.to_string();
-    Arc::new(move |k| json!({"ParentNodeId": parent, "Name": format!("{prefix}-{k}")}))
+    let prefix = format!("{prefix}-{}", crate::schedule::wall_ms());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    Arc::new(move |_| {
+        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        json!({"ParentNodeId": parent, "Name": format!("{prefix}-{n}")})
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_names_are_fresh_even_for_the_same_call_index() {
+        let params = unique_node_params(7, "load");
+        let (a, b) = (params(0), params(0));
+        assert_eq!(a["ParentNodeId"], 7);
+        assert_ne!(a["Name"], b["Name"]);
+        assert!(a["Name"].as_str().unwrap().starts_with("load-"));
+    }
 }

@@ -38,6 +38,10 @@ pub async fn run(env: &Env, cases: &[Case]) -> Result<ScenarioResult, LoadError>
     let mut result = ScenarioResult::new("recovery", Vec::new());
     result.elapsed_ms = sparse.elapsed_ms + eager.elapsed_ms;
     for (s, e) in sparse.verdicts.iter().zip(&eager.verdicts) {
+        // Recovery times compare only between runs that kept to their schedules.
+        if !(s.offered_as_intended() && e.offered_as_intended()) {
+            continue;
+        }
         let (Some(rs), Some(re)) = (&s.recovery, &e.recovery) else {
             continue;
         };

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::call::{Call, Outcome};
-use crate::verdict::Verdict;
+use crate::verdict::{Status, Verdict};
 
 /// One scenario's result: a verdict per key, and findings across keys.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,6 +29,9 @@ pub struct ScenarioResult {
     pub violations: Vec<String>,
     /// Observations that are not failures (e.g. recovery times compared).
     pub notes: Vec<String>,
+    /// Every verdict's status and the scenario's own violations together.
+    pub status: Status,
+    /// `status == Pass`.
     pub pass: bool,
     /// Where its reports are, when written.
     pub dir: Option<PathBuf>,
@@ -44,6 +47,7 @@ impl ScenarioResult {
             verdicts,
             violations: Vec::new(),
             notes: Vec::new(),
+            status: Status::Fail,
             pass: false,
             dir: None,
             elapsed_ms: 0,
@@ -52,14 +56,33 @@ impl ScenarioResult {
         r
     }
 
-    /// Recomputes `pass` after violations were added.
+    /// Recomputes `status` and `pass` after violations were added.
     pub fn settle(&mut self) {
-        self.pass = self.violations.is_empty() && self.verdicts.iter().all(|v| v.pass);
+        let own = if self.violations.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        self.status =
+            Status::combine(std::iter::once(own).chain(self.verdicts.iter().map(|v| v.status)));
+        self.pass = self.status == Status::Pass;
     }
 
     /// Whether every key's load was offered as intended (see [`Verdict::offered_as_intended`]).
     pub fn offered_as_intended(&self) -> bool {
         self.verdicts.iter().all(Verdict::offered_as_intended)
+    }
+
+    /// Why the load of some key was not offered as intended, with the key each belongs to.
+    pub fn load_shortfalls(&self) -> Vec<String> {
+        self.verdicts
+            .iter()
+            .flat_map(|v| {
+                v.load_shortfalls
+                    .iter()
+                    .map(move |s| format!("{} {} ({}): {s}", v.action, v.version, v.account))
+            })
+            .collect()
     }
 
     /// Every reason it failed, with the key each belongs to.
@@ -172,6 +195,9 @@ pub struct Summary {
     pub started_ms: i64,
     pub finished_ms: i64,
     pub scenarios: Vec<ScenarioResult>,
+    /// Every scenario's status together.
+    pub status: Status,
+    /// `status == Pass`.
     pub pass: bool,
     pub report_dir: Option<PathBuf>,
     /// How long each call could take, ms (to name timeouts for what they are).
@@ -223,13 +249,18 @@ impl Summary {
         scenarios: Vec<ScenarioResult>,
         report_dir: Option<PathBuf>,
     ) -> Self {
-        let pass = !scenarios.is_empty() && scenarios.iter().all(|s| s.pass);
+        let status = if scenarios.is_empty() {
+            Status::Fail
+        } else {
+            Status::combine(scenarios.iter().map(|s| s.status))
+        };
         Summary {
             endpoint: endpoint.into(),
             started_ms,
             finished_ms: crate::schedule::wall_ms(),
             scenarios,
-            pass,
+            status,
+            pass: status == Status::Pass,
             report_dir,
             call_timeout_ms: None,
         }
@@ -257,6 +288,18 @@ impl Summary {
             .collect()
     }
 
+    /// Every reason the load was not offered as intended, one per line.
+    pub fn load_shortfalls(&self) -> Vec<String> {
+        self.scenarios
+            .iter()
+            .flat_map(|s| {
+                s.load_shortfalls()
+                    .into_iter()
+                    .map(move |v| format!("{}: {v}", s.name))
+            })
+            .collect()
+    }
+
     /// `summary.json` and `summary.txt` in `dir`.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         fs::create_dir_all(dir)?;
@@ -266,6 +309,15 @@ impl Summary {
         if !failures.is_empty() {
             text.push_str("\nfailures:\n");
             for f in failures {
+                text.push_str("  ");
+                text.push_str(&f);
+                text.push('\n');
+            }
+        }
+        let shortfalls = self.load_shortfalls();
+        if !shortfalls.is_empty() {
+            text.push_str("\nload not offered as intended (nothing judged that needs it):\n");
+            for f in shortfalls {
                 text.push_str("  ");
                 text.push_str(&f);
                 text.push('\n');

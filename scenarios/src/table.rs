@@ -4,7 +4,7 @@
 //! chart), and whatever is still too wide is shortened with `…`, widest column first.
 
 use crate::report::ScenarioResult;
-use crate::verdict::{AlgorithmGuess, Verdict};
+use crate::verdict::{AlgorithmGuess, Status, Verdict};
 
 /// The widest the table may be.
 pub const MAX_WIDTH: usize = 120;
@@ -37,13 +37,17 @@ pub fn render(results: &[ScenarioResult]) -> String {
     for r in results {
         for (i, v) in r.verdicts.iter().enumerate() {
             // Findings across keys (cross-talk) fail the scenario's last row.
-            let pass = v.pass && (i + 1 < r.verdicts.len() || r.violations.is_empty());
-            rows.push(row(v, pass, &accounts));
+            let status = if i + 1 == r.verdicts.len() && !r.violations.is_empty() {
+                Status::Fail
+            } else {
+                v.status
+            };
+            rows.push(row(v, status, &accounts));
         }
         if r.verdicts.is_empty() {
             let mut empty = vec!["-".to_string(); HEADER.len()];
             empty[0] = r.name.clone();
-            empty[10] = if r.pass { "pass" } else { "FAIL" }.to_string();
+            empty[10] = r.status.label().to_string();
             rows.push(empty);
         }
     }
@@ -73,7 +77,7 @@ pub fn render(results: &[ScenarioResult]) -> String {
     out
 }
 
-fn row(v: &Verdict, pass: bool, accounts: &[String]) -> Vec<String> {
+fn row(v: &Verdict, status: Status, accounts: &[String]) -> Vec<String> {
     let n = accounts.iter().position(|a| *a == v.account).unwrap_or(0) + 1;
     vec![
         v.scenario.clone(),
@@ -86,7 +90,7 @@ fn row(v: &Verdict, pass: bool, accounts: &[String]) -> Vec<String> {
         v.max_accepted_in_sliding_second.to_string(),
         v.throttled.to_string(),
         limiter(&v.algorithm_guess).to_string(),
-        if pass { "pass" } else { "FAIL" }.to_string(),
+        status.label().to_string(),
     ]
 }
 

@@ -50,7 +50,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # Directory holding v20181225/api.json and v20210331/api.json (the service's API
 # description: action names and request members).  Override with --reference-dir
 # or $TCO_REFERENCE_DIR.
-DEFAULT_REFERENCE_DIR = os.environ.get("TCO_REFERENCE_DIR", "/work/shared/reference/organization")
+DEFAULT_REFERENCE_DIR = os.environ.get(
+    "TCO_REFERENCE_DIR", os.path.join(ROOT, "reference", "organization")
+)
 VERSION_DIR = {"2018-12-25": "v20181225", "2021-03-31": "v20210331"}
 
 

@@ -1,7 +1,8 @@
 //! `cargo xtask`: the project's generators and their drift checks.
 //!
 //! `main` only parses arguments and dispatches; each generator lives in its own module:
-//! `spec` (the contract from the reference data) and `models` (typed client models from `spec/`).
+//! `spec` (the contract, `crates/spec/contract/`, from the reference data in `reference/`) and
+//! `models` (typed client models from the contract).
 
 mod drift;
 mod models;
@@ -21,27 +22,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate the contract files in spec/ from the reference data.
+    /// Generate the contract files in crates/spec/contract/ from the reference data.
     GenSpec {
-        /// Reference data directory (default: ../shared/reference from the workspace root).
+        /// Reference data directory (default: reference/ in the workspace root).
         #[arg(long)]
         reference: Option<PathBuf>,
-        /// Output directory (default: spec/ in the workspace root).
+        /// Output directory (default: crates/spec/contract/ in the workspace root).
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Generate the typed client models in crates/client/src/models/ from spec/.
+    /// Generate the typed client models in crates/client/src/models/ from the contract.
     GenModels {
-        /// Contract directory (default: spec/ in the workspace root).
+        /// Contract directory (default: crates/spec/contract/ in the workspace root).
         #[arg(long)]
         spec: Option<PathBuf>,
         /// Output directory (default: crates/client/src/models/ in the workspace root).
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Fail when regenerating spec/ or the client models would change any committed file.
+    /// Fail when regenerating the contract or the client models would change any committed file.
     CheckSpec {
-        /// Reference data directory (default: ../shared/reference from the workspace root).
+        /// Reference data directory (default: reference/ in the workspace root).
         #[arg(long)]
         reference: Option<PathBuf>,
     },
@@ -95,11 +96,11 @@ fn workspace_root() -> PathBuf {
 }
 
 fn default_reference() -> PathBuf {
-    workspace_root().join("../shared/reference")
+    workspace_root().join("reference")
 }
 
 fn default_spec_dir() -> PathBuf {
-    workspace_root().join("spec")
+    workspace_root().join("crates/spec/contract")
 }
 
 fn default_models_dir() -> PathBuf {

@@ -1,7 +1,8 @@
 //! The reference client for the Tencent Cloud Organization API, both versions (2018-12-25 and
 //! 2021-03-31), with the official SDKs' manners.
 //!
-//! - **Typed models for all 146 actions** ([`models`]), generated from the contract in `spec/`
+//! - **Typed models for all 146 actions** ([`models`]), generated from the contract in
+//!   `crates/spec/contract/`
 //!   by `cargo xtask gen-models`: idiomatic names, serde renames to the wire names, `Option`
 //!   where a member may be left out or come back absent or `null`, integers of the right
 //!   signedness. One method per action: `client.v2021_03_31().describe_organization_nodes(..)`.

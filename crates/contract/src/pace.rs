@@ -4,7 +4,10 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// Tokio's clock, so that a test can pause it and the pace is exact rather than slept for.
+use tokio::time::Instant;
 
 const WINDOW: Duration = Duration::from_secs(1);
 
@@ -64,19 +67,34 @@ impl Pacer {
 mod tests {
     use super::*;
 
-    #[tokio::test]
+    // Paused time: the clock moves only when every task waits, so the waits are exact.
+    #[tokio::test(start_paused = true)]
     async fn admits_cap_per_second() {
         let pacer = Pacer::default();
         let start = Instant::now();
-        for _ in 0..6 {
+        for _ in 0..3 {
             pacer.admit("v", "A", 3).await;
         }
-        let elapsed = start.elapsed();
-        assert!(elapsed >= Duration::from_millis(1000), "{elapsed:?}");
-        assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        // The fourth waits for the first to leave the window, plus the 5 ms margin.
+        pacer.admit("v", "A", 3).await;
+        assert_eq!(start.elapsed(), Duration::from_millis(1005));
+        for _ in 0..2 {
+            pacer.admit("v", "A", 3).await;
+        }
+        assert_eq!(start.elapsed(), Duration::from_millis(1005));
         // Another key is independent.
         let start = Instant::now();
         pacer.admit("v", "B", 3).await;
-        assert!(start.elapsed() < Duration::from_millis(50));
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn exhausting_spends_the_next_second() {
+        let pacer = Pacer::default();
+        let start = Instant::now();
+        pacer.exhaust("v", "A", 2);
+        pacer.admit("v", "A", 2).await;
+        assert_eq!(start.elapsed(), Duration::from_millis(1005));
     }
 }

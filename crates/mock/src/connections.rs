@@ -1,6 +1,6 @@
 //! The open connections, bounded. A client that opens connections and sends nothing must not
 //! starve the others: each connection has to send its first byte within the header timeout
-//! (see [`crate::server`]), and at most `max` are open at once. When a new connection arrives
+//! (see `server`), and at most `max` are open at once. When a new connection arrives
 //! at the bound, the oldest connection with no request in progress is closed to make room (a
 //! silent or idle keep-alive connection loses nothing by it); only when every connection is
 //! busy is the newcomer refused.

@@ -43,7 +43,8 @@ pub(crate) struct Facts {
     pub region: String,
     pub secret_id: String,
     pub sign_method: String,
-    /// When the request arrived, on the mock's clock: what the limiter counts by.
+    /// When the request arrived, on the mock's clock; once past the limiter, the time it was
+    /// counted at (see [`crate::limiter::Limiter::check_counted`]). The journal records it.
     pub arrived_millis: i64,
     /// The parameters as read, for the journal: `None` when they could not be read or are
     /// over [`MAX_JOURNAL_PARAMS_BYTES`] (then `params_truncated`).
@@ -157,7 +158,7 @@ pub(crate) async fn run(
     facts.sign_method = verified.method.as_str().to_string();
     let uin = app.uin_of(&verified.secret_id);
 
-    admit(app, uin, &common, facts.arrived_millis)?;
+    admit(app, uin, &common, &mut facts.arrived_millis)?;
     let action = resolve_action(&common)?;
     let params = match early {
         Some(result) => result?,
@@ -277,7 +278,8 @@ fn capitalised(text: &str) -> String {
 
 /// Step 3. The limit is looked up from the raw names: an unknown action is limited at the
 /// platform default, so that probing for action names is throttled like any other call.
-fn admit(app: &App, uin: u64, common: &Common, arrived_millis: i64) -> Result<(), ApiError> {
+/// `at_millis` (the arrival) becomes the time the limiter counted the request at.
+fn admit(app: &App, uin: u64, common: &Common, at_millis: &mut i64) -> Result<(), ApiError> {
     let action = common.action.as_deref().unwrap_or_default();
     let version = common.version.as_deref().unwrap_or_default();
     let region = common.region.as_deref().unwrap_or_default();
@@ -287,7 +289,9 @@ fn admit(app: &App, uin: u64, common: &Common, arrived_millis: i64) -> Result<()
         .and_then(|v| tco_spec::action(v, action))
         .map_or(PLATFORM_DEFAULT_LIMIT, |a| a.rate_limit);
     let key = LimitKey::new(uin, version, action, region);
-    match app.limiter.check_at(&key, documented, arrived_millis) {
+    let (decision, counted_at) = app.limiter.check_counted(&key, documented, *at_millis);
+    *at_millis = counted_at;
+    match decision {
         Decision::Admitted => Ok(()),
         Decision::Limited { limit } => Err(ApiError::new(
             "RequestLimitExceeded",

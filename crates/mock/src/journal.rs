@@ -28,7 +28,10 @@ pub const STATUS_DROPPED: &str = "ConnectionDropped";
 /// One received request and how it was answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JournalEntry {
-    /// Arrival time on the mock's clock, ms since the Unix epoch.
+    /// Arrival time on the mock's clock, ms since the Unix epoch; for a request that reached
+    /// the rate limiter, the time it was counted at, which is later than its arrival only when
+    /// a request that arrived after it was counted first. Windows counted from these times
+    /// are exactly the limiter's.
     pub at_millis: i64,
     pub method: String,
     /// As sent (`X-TC-Action` or `Action`); empty when absent.

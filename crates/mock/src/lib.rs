@@ -9,51 +9,29 @@
 //!
 //! # In a test, in one line
 //!
+//! Start it, point the reference client (the `tco-client` crate, or any other
+//! client of the API) at it with the mock's own account, and call:
+//!
 //! ```
 //! use tco_mock::MockServer;
-//! use tco_sign::{build, HttpMethod, KeyCache, RequestSpec, SignMethod};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() {
+//! # async fn main() -> Result<(), tco_client::Error> {
 //! let mock = MockServer::start().await;
+//! let client = tco_client::Client::builder()
+//!     .endpoint(mock.uri())
+//!     .credentials(mock.default_credentials())
+//!     .build()?;
 //!
-//! // Sign as the mock's default account, for the mock's address.
-//! let host = mock.host();
-//! let params = serde_json::json!({});
-//! let now = std::time::SystemTime::now()
-//!     .duration_since(std::time::UNIX_EPOCH)
-//!     .unwrap()
-//!     .as_secs() as i64;
-//! let signed = build(
-//!     &RequestSpec {
-//!         sign_method: SignMethod::Tc3HmacSha256,
-//!         http_method: HttpMethod::Post,
-//!         host: &host,
-//!         service: "organization",
-//!         action: "CreateOrganization",
-//!         version: "2021-03-31",
-//!         region: None,
-//!         language: None,
-//!         timestamp: now,
-//!         nonce: 1,
-//!         unsigned_payload: false,
-//!         request_client: "doc-example",
-//!         params: &params,
-//!     },
-//!     &mock.default_credentials(),
-//!     &KeyCache::default(),
-//! );
-//!
-//! // Send it with any HTTP client.
-//! let mut request = reqwest::Client::new().post(mock.uri()).body(signed.body.clone());
-//! for (name, value) in &signed.headers {
-//!     request = request.header(name.as_str(), value.as_str());
-//! }
-//! let answer: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
-//! assert!(answer["Response"]["OrgId"].is_u64());
+//! let api = client.v2021_03_31();
+//! let created = api.create_organization(Default::default()).await?;
+//! let org = api.describe_organization(Default::default()).await?;
+//! assert_eq!(org.org_id, created.org_id as i64);
 //!
 //! // What the mock saw, without secrets.
-//! assert_eq!(mock.journal()[0].action, "CreateOrganization");
+//! let seen: Vec<String> = mock.journal().into_iter().map(|e| e.action).collect();
+//! assert_eq!(seen, ["CreateOrganization", "DescribeOrganization"]);
+//! # Ok(())
 //! # }
 //! ```
 //!

@@ -208,13 +208,26 @@ impl Limiter {
     /// Tencent counts by arrival time, and the gate reads the body and verifies the signature
     /// before it reaches the limiter.
     pub fn check_at(&self, key: &LimitKey, documented: u32, arrived_millis: i64) -> Decision {
+        self.check_counted(key, documented, arrived_millis).0
+    }
+
+    /// As [`Limiter::check_at`], also returning the time the request was counted at: its
+    /// arrival, or later when a request that arrived after it was counted first (the
+    /// limiter's time never goes back). The journal records this time, so that windows
+    /// counted from the journal are exactly the limiter's.
+    pub fn check_counted(
+        &self,
+        key: &LimitKey,
+        documented: u32,
+        arrived_millis: i64,
+    ) -> (Decision, i64) {
         let mut inner = self.lock();
         inner.latest = inner.latest.max(arrived_millis);
         let now = inner.latest;
         let limit = inner.overrides.resolve(&key.action, documented);
         let algorithm = inner.algorithm;
         if algorithm == Algorithm::Unlimited {
-            return Decision::Admitted;
+            return (Decision::Admitted, now);
         }
         inner.sweep(now);
         let admitted = match inner.keys.get_mut(key) {
@@ -226,11 +239,12 @@ impl Limiter {
                 admitted
             }
         };
-        if admitted {
+        let decision = if admitted {
             Decision::Admitted
         } else {
             Decision::Limited { limit }
-        }
+        };
+        (decision, now)
     }
 
     /// The per-second limit that applies to `action` given its documented one.
@@ -427,6 +441,26 @@ mod tests {
         assert_eq!(limiter.check(&k, 20), Decision::Limited { limit: 20 });
         clock.advance(Duration::from_millis(1));
         assert_eq!(admitted(&limiter, &k, 25, 20), 20);
+    }
+
+    #[test]
+    fn a_late_arrival_is_counted_at_the_limiter_time_and_says_so() {
+        let (_clock, limiter) = limiter(Algorithm::FixedWindow);
+        let k = key(1, "A", "");
+        // A request that arrived at T0 + 1000 is counted first; one that arrived at T0 + 998
+        // reaches the limiter after it, and is counted in the window of T0 + 1000 too.
+        assert_eq!(
+            limiter.check_counted(&k, 1, T0 + 1000),
+            (Decision::Admitted, T0 + 1000)
+        );
+        assert_eq!(
+            limiter.check_counted(&k, 1, T0 + 998),
+            (Decision::Limited { limit: 1 }, T0 + 1000)
+        );
+        assert_eq!(
+            limiter.check_counted(&k, 1, T0 + 2001),
+            (Decision::Admitted, T0 + 2001)
+        );
     }
 
     #[test]

@@ -78,14 +78,13 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
         Ok(Reply::Success(members)) => ("OK".to_string(), success(members, &request_id)),
         Err(error) => (error.code.clone(), failure(&error, &request_id)),
         Ok(Reply::Drop) => {
-            let entry = journal_entry(facts, at_millis, STATUS_DROPPED, request_id, started);
+            let entry = journal_entry(facts, STATUS_DROPPED, request_id, started);
             app.journal.record(entry);
             return drop_connection(connection).await;
         }
     };
-    app.journal.record(journal_entry(
-        facts, at_millis, &status, request_id, started,
-    ));
+    app.journal
+        .record(journal_entry(facts, &status, request_id, started));
     let mut response = respond(&body);
     if is_connect {
         // A 2xx answer to CONNECT carries no body (RFC 9110 §9.3.6), so the envelope goes out
@@ -102,15 +101,9 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
     response
 }
 
-fn journal_entry(
-    facts: Facts,
-    at_millis: i64,
-    status: &str,
-    request_id: String,
-    started: Instant,
-) -> JournalEntry {
+fn journal_entry(facts: Facts, status: &str, request_id: String, started: Instant) -> JournalEntry {
     JournalEntry {
-        at_millis,
+        at_millis: facts.arrived_millis,
         method: facts.method,
         action: facts.action,
         version: facts.version,

@@ -234,35 +234,171 @@ fn no_limit_is_named() {
 }
 
 #[test]
-fn a_run_that_could_not_offer_the_rate_does_not_pass() {
+fn a_run_that_could_not_offer_the_rate_is_its_own_outcome() {
     // Intended 40/s, but the client only managed 30/s.
     let times = steady(T0, 30.0, 4000);
     let e = Expectation::steady("under-limit", ScenarioKind::UnderLimit, 50, 40.0, 4000);
     let v = Verdict::compute(&key(), &calls(Sim::Fixed(50), &times, true), &e);
     assert!(!v.pass);
+    assert_eq!(v.status, Status::LoadNotOffered);
+    assert!(v.violations.is_empty(), "{:#?}", v.violations);
     assert!(
-        v.violations
+        v.load_shortfalls
             .iter()
-            .any(|s| s.contains("did not offer the intended load")),
+            .any(|s| s.contains("/s against an intended 40.0/s (ratio 0.75")),
         "{:#?}",
-        v.violations
+        v.load_shortfalls
     );
     assert!((v.offered.ratio - 0.75).abs() < 0.01, "{}", v.offered.ratio);
 }
 
 #[test]
-fn late_slots_are_reported() {
+fn late_slots_are_a_load_shortfall_not_a_limiter_failure() {
     let times = steady(T0, 10.0, 2000);
     let mut cs = calls(Sim::Fixed(20), &times, true);
     cs[3].lag_us = 200_000;
     let e = Expectation::steady("under-limit", ScenarioKind::UnderLimit, 20, 10.0, 2000);
     let v = Verdict::compute(&key(), &cs, &e);
-    assert!(!v.pass);
+    assert_eq!(v.status, Status::LoadNotOffered);
     assert!(
-        v.violations[0].contains("behind their slot"),
+        v.load_shortfalls[0].contains("5.0% of calls left more than 50 ms behind their slot"),
         "{:?}",
+        v.load_shortfalls
+    );
+}
+
+/// Calls of a steady schedule held back by a busy machine: the calls due in
+/// `[from_ms, to_ms)` after `t0` all leave at `to_ms`, as a client that was not scheduled
+/// then sends them when it runs again.
+fn stalled(t0: i64, rate: f64, duration_ms: u64, from_ms: i64, to_ms: i64) -> Vec<(i64, u64)> {
+    steady(t0, rate, duration_ms)
+        .into_iter()
+        .map(|t| {
+            let due = t - t0;
+            if (from_ms..to_ms).contains(&due) {
+                (t0 + to_ms, ((to_ms - due) * 1000) as u64)
+            } else {
+                (t, 0)
+            }
+        })
+        .collect()
+}
+
+fn through(sim: Sim, sent: &[(i64, u64)]) -> Vec<Call> {
+    let times: Vec<i64> = sent.iter().map(|(t, _)| *t).collect();
+    let mut cs = calls(sim, &times, true);
+    for (c, (_, lag)) in cs.iter_mut().zip(sent) {
+        c.lag_us = *lag;
+    }
+    cs
+}
+
+#[test]
+fn a_stalled_client_under_the_limit_is_not_a_limiter_failure() {
+    // 0.9N for 3 s, but the calls due from 500 to 1200 ms held back and sent at 1200 ms, in
+    // the next window: it gets more than N, and a correct fixed window refuses the excess.
+    // Not "throttled below the limit".
+    let n = 10;
+    let sent = stalled(T0 + 50, 9.0, 3000, 500, 1200);
+    let cs = through(Sim::Fixed(n), &sent);
+    assert!(cs.iter().any(|c| c.outcome == Outcome::Throttled));
+    let e = Expectation::steady("under-limit", ScenarioKind::UnderLimit, n, 9.0, 3000);
+    let v = Verdict::compute(&key(), &cs, &e);
+    assert_eq!(v.status, Status::LoadNotOffered, "{:#?}", v.violations);
+    assert!(v.violations.is_empty(), "{:#?}", v.violations);
+}
+
+#[test]
+fn a_stalled_client_over_the_limit_is_not_a_limiter_failure() {
+    // 2N for 4 s with a whole second held back: one window gets 2N at once, another none, so
+    // the average per full window is not N. The limiter still kept every window to N.
+    let n = 10;
+    let sent = stalled(T0 + 25, 20.0, 4000, 1000, 2000);
+    let e = Expectation::steady("over-limit", ScenarioKind::OverLimit, n, 20.0, 4000);
+    let v = Verdict::compute(&key(), &through(Sim::Fixed(n), &sent), &e);
+    assert_eq!(v.status, Status::LoadNotOffered, "{:#?}", v.violations);
+    assert!(v.max_accepted_in_window <= n);
+}
+
+#[test]
+fn a_broken_limiter_fails_even_when_the_load_was_not_offered() {
+    // The same stalled client against a limiter admitting 2N: more than N in a window is a
+    // failure at any load, and a shortfall does not hide it.
+    let n = 10;
+    let sent = stalled(T0 + 25, 20.0, 4000, 1000, 2000);
+    let e = Expectation::steady("over-limit", ScenarioKind::OverLimit, n, 20.0, 4000);
+    let v = Verdict::compute(&key(), &through(Sim::Double(n), &sent), &e);
+    assert_eq!(v.status, Status::Fail);
+    assert!(!v.load_shortfalls.is_empty());
+    assert!(
+        v.violations
+            .iter()
+            .any(|s| s.contains("accepted, more than the limit of 10")),
+        "{:#?}",
         v.violations
     );
+    // And a limiter stricter than the rule (a sliding window, here half a second out of
+    // phase with the calendar): refusals in a window short of its N.
+    let sent = stalled(T0 + 500, 20.0, 4000, 1000, 1600);
+    let v = Verdict::compute(&key(), &through(Sim::Sliding(n), &sent), &e);
+    assert_eq!(v.status, Status::Fail, "{:#?}", v.violations);
+    assert!(v.violations.iter().any(|s| s.contains("stricter")));
+}
+
+#[test]
+fn a_call_late_across_a_boundary_at_the_limit_is_a_shortfall_not_a_failure() {
+    // 40/s against 40, aligned 12 ms past each second: the last call of the first second is
+    // 20 ms late (well under the 50 ms that count as late) and lands in the next second, which
+    // then receives 41 calls; a correct fixed window refuses one.
+    let n = 40;
+    let mut sent: Vec<(i64, u64)> = steady(T0 + 12, 40.0, 3000)
+        .into_iter()
+        .map(|t| (t, 0))
+        .collect();
+    sent[39] = (sent[39].0 + 20, 20_000);
+    assert!(sent[39].0 >= T0 + 1000);
+    let cs = through(Sim::Fixed(n), &sent);
+    assert_eq!(
+        cs.iter()
+            .filter(|c| c.outcome == Outcome::Throttled)
+            .count(),
+        1
+    );
+    let e = Expectation::steady("rate-limit", ScenarioKind::UnderLimit, n, 40.0, 3000);
+    let v = Verdict::compute(&key(), &cs, &e);
+    assert_eq!(v.status, Status::LoadNotOffered, "{:#?}", v.violations);
+    assert!(
+        v.load_shortfalls
+            .iter()
+            .any(|s| s.contains("received 41 calls, more than the limit of 40")),
+        "{:#?}",
+        v.load_shortfalls
+    );
+    // The same refusal in a second that received only its 40 is the limiter's fault.
+    let mut cs = through(
+        Sim::Fixed(n),
+        &steady(T0 + 12, 40.0, 3000)
+            .into_iter()
+            .map(|t| (t, 0))
+            .collect::<Vec<_>>(),
+    );
+    cs[45].outcome = Outcome::Throttled;
+    let v = Verdict::compute(&key(), &cs, &e);
+    assert_eq!(v.status, Status::Fail);
+    assert!(
+        v.violations.iter().any(|s| s.contains("stricter")),
+        "{:#?}",
+        v.violations
+    );
+}
+
+#[test]
+fn statuses_combine_failure_first() {
+    use Status::*;
+    assert_eq!(Status::combine([Pass, Pass]), Pass);
+    assert_eq!(Status::combine([Pass, LoadNotOffered]), LoadNotOffered);
+    assert_eq!(Status::combine([LoadNotOffered, Fail, Pass]), Fail);
+    assert_eq!(Status::combine([]), Pass);
 }
 
 #[test]

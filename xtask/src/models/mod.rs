@@ -1,10 +1,11 @@
-//! `gen-models`: typed Rust models for every action, generated from the committed `spec/`.
+//! `gen-models`: typed Rust models for every action, generated from the committed contract
+//! (`crates/spec/contract/`).
 //!
 //! One module per API version in `crates/client/src/models/` (plus a `mod.rs` naming them),
 //! each holding a request and a response struct per action, the nested structs those share,
 //! an `Operation` impl tying each request to its response, and `Api`, the per-version calls.
 //!
-//! The contract is read with serde straight from `spec/*.json` (xtask does not depend on
+//! The contract is read with serde straight from `crates/spec/contract/*.json` (xtask does not depend on
 //! `tco-spec`). Output is deterministic: shapes and actions sorted by name, members in contract
 //! order, formatted by `rustfmt`, so `check` can compare bytes. Doc comments are generated from
 //! the types and flags only; no documentation prose is carried over.

@@ -1,4 +1,5 @@
-//! `gen-spec` / `check-spec`: the contract in `spec/`, generated from the reference data.
+//! `gen-spec` / `check-spec`: the contract in `crates/spec/contract/`, generated from the
+//! reference data in `reference/`.
 //!
 //! One file per API version. Output is deterministic: actions, shapes and codes are sorted by
 //! name; members keep api.json's order (it is the documented order, and clients show it).
@@ -89,8 +90,8 @@ pub fn check(reference_dir: &Path, spec_dir: &Path) -> Result<(), Error> {
     crate::drift::verdict(
         &stale,
         spec_dir,
-        "spec/ is up to date",
-        "spec/ is out of date; run `cargo xtask gen-spec`",
+        "the contract (crates/spec/contract/) is up to date",
+        "the contract (crates/spec/contract/) is out of date; run `cargo xtask gen-spec`",
     )
 }
 

@@ -1,7 +1,8 @@
 //! Stateful flows: setup, exercise, teardown, with the IDs one call returns fed to the next.
 //! One flow per family the API is built around: the organization, its nodes (units), its
 //! members and its invitations, mixing both versions as a real client would (they share one
-//! world); and one file per area beyond those (Identity Center: [`identity_center`]).
+//! world); and one file per area beyond those (`policies`, `member_login`, `services`,
+//! `sharing`, `identity_center`, `identity_center_access`).
 //!
 //! Each step must succeed and answer in its documented shape; a step that creates something
 //! registers the call that removes it, and those run in reverse order at the end whatever

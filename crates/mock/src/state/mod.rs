@@ -1,9 +1,9 @@
 //! The mock's world, shared by the 2018-12-25 and 2021-03-31 actions as in the real service.
 //!
 //! It is kept by area of the API, like moto's backends: each area's module holds its state,
-//! its handlers and its business failures ([`org`]: organizations, units, members and
+//! its handlers and its business failures (`org`: organizations, units, members and
 //! invitations, the core the others hang on). Rules that cross areas (what removing a member or
-//! a unit does to everything that hangs on it) live in one place, [`cascade`].
+//! a unit does to everything that hangs on it) live in one place, `cascade`.
 //!
 //! The HTTP side authenticates, limits and validates a request, then hands it here as a
 //! [`Call`]. [`World::handle`] answers `None` for actions without a stateful handler (the caller

@@ -1,7 +1,7 @@
 //! TC3 sign and verify at three body sizes, with and without the derived-key cache.
 //!
 //! The baseline is hashing the body alone (SHA-256), the part no signer can skip; BENCHMARKS.md
-//! reports the others as ratios against it. Run: `cargo bench -p tco-sign --bench tc3`.
+//! reports the others as ratios against it. Run: `cargo bench --manifest-path tools/bench/sign/Cargo.toml`.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tco_sign::tc3::{self, CanonicalInput, Payload, ValueCase};
