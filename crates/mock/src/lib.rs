@@ -106,6 +106,7 @@ pub mod limiter;
 pub mod params;
 pub mod request;
 mod server;
+mod signatures;
 pub mod state;
 
 pub use app::SERVICE;

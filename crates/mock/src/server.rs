@@ -468,6 +468,14 @@ impl MockServerBuilder {
         self
     }
 
+    /// With `true`, TC3 signatures made the Node.js SDK's way (the scope's service taken from
+    /// the endpoint, the signed host without its port) are refused as the service refuses
+    /// them; by default they are accepted when they verify with the account's key.
+    pub fn strict_signatures(mut self, strict: bool) -> Self {
+        self.config.strict_signatures = strict;
+        self
+    }
+
     /// Starts the mock on `127.0.0.1` at a free port.
     ///
     /// # Panics
