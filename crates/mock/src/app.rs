@@ -12,6 +12,7 @@ use crate::config::{Account, Config};
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::limiter::Limiter;
+use crate::overrides::Overrides;
 use crate::request::RawRequest;
 use crate::signatures::Authenticator;
 use crate::state::World;
@@ -27,6 +28,7 @@ pub(crate) struct App {
     pub limiter: Limiter,
     pub world: World,
     pub faults: Faults,
+    pub overrides: Overrides,
     pub journal: Journal,
     pub admin: AdminAccess,
     /// How long a request's body may take to arrive.
@@ -56,6 +58,7 @@ impl App {
             uins,
             world: World::new(),
             faults: Faults::new(config.faults.clone(), config.seed),
+            overrides: Overrides::default(),
             journal: Journal::new(config.journal_capacity),
             admin,
             body_timeout: config.body_timeout,

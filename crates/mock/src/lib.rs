@@ -103,6 +103,7 @@ pub mod fixtures;
 mod gate;
 pub mod journal;
 pub mod limiter;
+pub mod overrides;
 pub mod params;
 pub mod request;
 mod server;
@@ -110,4 +111,5 @@ mod signatures;
 pub mod state;
 
 pub use app::SERVICE;
+pub use overrides::{Override, OverrideGuard, Times};
 pub use server::{serve, MockServer, MockServerBuilder};
