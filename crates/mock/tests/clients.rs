@@ -276,3 +276,18 @@ async fn only_the_endpoint_label_is_accepted_as_another_service() {
         "AuthFailure.SignatureFailure"
     );
 }
+
+#[tokio::test]
+async fn strict_signatures_is_a_config_key_off_by_default() {
+    let strict = tco_mock::config::Config::from_toml("strict_signatures = true").unwrap();
+    let lenient = tco_mock::config::Config::from_toml("").unwrap();
+    assert!(strict.strict_signatures && !lenient.strict_signatures);
+    for (config, expected) in [(strict, false), (lenient, true)] {
+        let h = Harness::with(|b| b.config(config)).await;
+        let creds = h.mock.default_credentials();
+        let endpoint = format!("127.0.0.1:{}", h.mock.address().port());
+        let request = node_sdk_request(&endpoint, "127", "127.0.0.1", &creds);
+        let code = send_node(&h, &request).await;
+        assert_eq!(passed(&code), expected, "{code}");
+    }
+}
