@@ -41,6 +41,10 @@
 //! the expected and the actual count (not while the thread is already panicking, so that a
 //! failing assertion is not hidden by a second panic). Overrides added through the admin
 //! surface are reported by `GET /_mock/overrides`, never panicked on.
+//!
+//! Overrides are the test's configuration, like fault rules: a reset of the state
+//! (`MockServer::reset`, `POST /_mock/reset`) leaves them in place;
+//! [`MockServer::reset_overrides`] and `DELETE /_mock/overrides` remove them.
 
 use std::fmt;
 use std::ops::{Range, RangeFrom, RangeInclusive, RangeTo, RangeToInclusive};
@@ -439,7 +443,7 @@ struct Entry {
 
 impl Entry {
     fn has_left(&self) -> bool {
-        self.times.is_none_or(|n| self.answered < n)
+        self.spec.times.is_none_or(|n| self.answered < n)
     }
 
     fn unmet(&self) -> Option<String> {
@@ -477,13 +481,6 @@ impl Entry {
             "satisfied": self.unmet().is_none(),
             "unmet": self.unmet(),
         })
-    }
-}
-
-impl std::ops::Deref for Entry {
-    type Target = Override;
-    fn deref(&self) -> &Override {
-        &self.spec
     }
 }
 
@@ -540,9 +537,9 @@ impl Overrides {
         let mut inner = self.lock();
         let mut responder = None;
         for (index, entry) in inner.entries.iter_mut().enumerate() {
-            if entry.matches(action, params) {
+            if entry.spec.matches(action, params) {
                 entry.hits += 1;
-                let acts = entry.answer.is_some() || !entry.delay.is_zero();
+                let acts = entry.spec.answer.is_some() || !entry.spec.delay.is_zero();
                 if acts && entry.has_left() {
                     responder = Some(index);
                 }
@@ -551,8 +548,8 @@ impl Overrides {
         let entry = &mut inner.entries[responder?];
         entry.answered += 1;
         Some(Plan {
-            delay: entry.delay,
-            answer: entry.answer.clone().map(|answer| match answer {
+            delay: entry.spec.delay,
+            answer: entry.spec.answer.clone().map(|answer| match answer {
                 Answer::Body(body) => Ok(Value::Object(body)),
                 Answer::Error { code, message } if message.is_empty() => {
                     Err(ApiError::plain(&code))
