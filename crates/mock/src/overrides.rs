@@ -154,7 +154,7 @@ impl fmt::Display for Times {
 
 /// What an override answers instead of the state.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
+enum Answer {
     /// The members of `Response` (the mock adds a fresh `RequestId`).
     Body(Map<String, Value>),
     /// The error envelope with this code and message (an empty message: the code's
