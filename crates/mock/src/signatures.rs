@@ -64,11 +64,17 @@ impl Authenticator {
     /// Verifies `raw` at Unix time `now`. A refusal is always the strict check's.
     pub fn verify(&self, raw: &RawRequest, now: i64) -> Result<Verified, AuthError> {
         let strict = raw.with_incoming(|incoming| self.verifier.verify(incoming, now));
-        match strict {
-            Err(AuthError::SignatureFailure(reason)) if !self.strict => self
-                .verify_lenient(raw, now)
-                .ok_or(AuthError::SignatureFailure(reason)),
-            other => other,
+        let Err(AuthError::SignatureFailure(reason)) = strict else {
+            return strict;
+        };
+        match self.verify_lenient(raw, now) {
+            Some(verified) if !self.strict => Ok(verified),
+            // Refused all the same; the message tells the user why a known client fails.
+            Some(_) => Err(AuthError::SignatureFailure(format!(
+                "{reason} (it matches the Node.js SDK's form, the scope's service taken from \
+                 the endpoint and the signed host without its port, which strict_signatures refuses)"
+            ))),
+            None => Err(AuthError::SignatureFailure(reason)),
         }
     }
 

@@ -159,13 +159,19 @@ fn node_sdk_request(
     }
 }
 
-async fn send_node(h: &Harness, request: &NodeRequest) -> String {
+/// Sends `request`; returns the checked envelope.
+async fn send_node_body(h: &Harness, request: &NodeRequest) -> serde_json::Value {
     let mut builder = h.http.post(h.mock.uri()).body(request.body.clone());
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
     let (status, content_type, body) = into_parts(builder.send().await.expect("an answer")).await;
-    assert_envelope(status, &content_type, &body)
+    assert_envelope(status, &content_type, &body);
+    body
+}
+
+async fn send_node(h: &Harness, request: &NodeRequest) -> String {
+    code_of(&send_node_body(h, request).await["Response"])
 }
 
 #[test]
@@ -227,6 +233,17 @@ async fn the_node_sdk_request_shape_is_refused_in_strict_mode() {
             "{service} {signed_host}"
         );
     }
+    // The refusal says why.
+    let request = node_sdk_request(&endpoint, "127", "127.0.0.1", &creds);
+    let body = send_node_body(&h, &request).await;
+    let message = body["Response"]["Error"]["Message"].as_str().unwrap();
+    assert!(message.contains("strict_signatures refuses"), "{message}");
+    // A wrong key in strict mode gets no such hint.
+    let wrong = Credentials::new(creds.secret_id(), "not-the-key");
+    let request = node_sdk_request(&endpoint, "127", "127.0.0.1", &wrong);
+    let body = send_node_body(&h, &request).await;
+    let message = body["Response"]["Error"]["Message"].as_str().unwrap();
+    assert!(!message.contains("strict_signatures"), "{message}");
     // The strict form of the same request still passes.
     let request = node_sdk_request(&endpoint, "organization", &endpoint, &creds);
     assert_passed(&send_node(&h, &request).await);
