@@ -71,6 +71,10 @@ struct SuiteArgs {
     /// without one).
     #[arg(long)]
     invitee_uin: Option<u64>,
+    /// The uin of one of the manager's sub-accounts, for the flow that binds one to log in to a
+    /// member (endpoint runs; the flow is skipped without one).
+    #[arg(long)]
+    sub_account_uin: Option<u64>,
     /// Each request's timeout, in seconds.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
@@ -148,6 +152,7 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
         rate_limit_action: args.rate_limit_action,
         flows: !args.no_flows,
         invitee_uin: args.invitee_uin,
+        sub_account_uin: args.sub_account_uin,
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         ..Options::default()
     };

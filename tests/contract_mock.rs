@@ -17,7 +17,14 @@ async fn the_mock_honours_the_whole_contract() {
         "nodes",
         "members",
         "invitations",
+        "policies",
+        "member_access",
+        "member_login",
+        "member_login_accounts",
+        "services",
+        "sharing",
         "identity_center",
+        "identity_center_access",
     ] {
         let check = format!("flow.{family}");
         assert!(
@@ -50,6 +57,27 @@ async fn the_mock_honours_the_whole_contract() {
         unshaped.is_empty(),
         "no passed response-shape case (no success) for:\n{}",
         unshaped.join("\n")
+    );
+    // Every list action's first page listed something, so the shape of its items was checked.
+    let mut unlisted = Vec::new();
+    for action in tco_spec::all_actions() {
+        if tco_contract::probes::listed_members(action).is_empty() {
+            continue;
+        }
+        let listed = report.cases.iter().any(|c| {
+            c.version == action.version.as_str()
+                && c.action == action.name
+                && c.check == "list-items"
+                && c.status == tco_contract::Status::Passed
+        });
+        if !listed {
+            unlisted.push(format!("{} {}", action.version, action.name));
+        }
+    }
+    assert!(
+        unlisted.is_empty(),
+        "no first page with items for:\n{}",
+        unlisted.join("\n")
     );
     assert!(
         report.passed(),

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """The official Python SDK against `tco-harness mock`.
 
-Starts the mock itself (twice: once with the default configuration for the workflows and
-the wrong-key check, once with a low rate limit for the burst check), drives it with the
-SDK's typed clients for both API versions, prints one PASS/FAIL line per step, stops each
-mock with SIGTERM and checks it exits 0. Exits non-zero on any failure.
+Starts the mock itself (three times: once with the default configuration for the workflows,
+the manage-policy lifecycle and the wrong-key check, once with a low rate limit for the burst
+check, once with a second account for the share-unit lifecycle, whose member answers with its
+own account), drives it with the SDK's typed clients for both API versions, prints one
+PASS/FAIL line per step, stops each mock with SIGTERM and checks it exits 0. Exits non-zero on
+any failure.
 
     python3 tools/sdk-against-mock/run.py [path/to/tco-harness]
 
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 
+import requests
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
     TencentCloudSDKException,
@@ -40,6 +43,13 @@ BUILTIN_SECRET_ID = "AKIDMockDefaultAccount00000000000000"
 BUILTIN_SECRET_KEY = "tco-harness-mock-default-secret-key"
 REGION = "ap-guangzhou"
 LOW_LIMIT = 5
+# The share-unit lifecycle's accounts: the manager (the default credentials, under the mock's
+# default UIN) and a member with credentials of its own.
+HOST_UIN = 100000000001
+MEMBER_UIN = 100000000002
+MEMBER_SECRET_ID = "AKIDSdkShareMember000000000000000000"
+MEMBER_SECRET_KEY = "sdk-share-member-key"
+SHARE_AREA = "ap-guangzhou"
 
 FAILURES = []
 
@@ -385,6 +395,393 @@ def workflow(endpoint, sign_method, tag):
     )
 
 
+SCP = "SERVICE_CONTROL_POLICY"
+DENY_CVM = '{"version":"2.0","statement":[{"effect":"deny","action":["cvm:*"],"resource":"*"}]}'
+DENY_ALL = '{"version":"2.0","statement":[{"effect":"deny","action":"*","resource":"*"}]}'
+
+
+def manage_policies(endpoint):
+    """The manage-policy lifecycle as the Terraform provider's resources run it: enable the
+    type, create, describe, list, update, attach to a unit and a member, list targets both
+    ways, detach, delete, disable; then clean-up."""
+    sid, key = default_credentials()
+    _, v21 = clients(endpoint, "TC3-HMAC-SHA256", sid, key)
+    p = "[policies]"
+    state = {}
+
+    def setup():
+        v21.CreateOrganization(m21.CreateOrganizationRequest())
+        org = v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en"))
+        state["org"], state["root"] = org.OrgId, org.RootNodeId
+        unit = v21.AddOrganizationNode(
+            req(m21.AddOrganizationNodeRequest, ParentNodeId=org.RootNodeId, Name="sandbox")
+        )
+        state["unit"] = unit.NodeId
+        member = v21.CreateOrganizationMember(
+            req(
+                m21.CreateOrganizationMemberRequest,
+                Name="policy-member",
+                PolicyType="Financial",
+                PermissionIds=[1, 2],
+                NodeId=unit.NodeId,
+                AccountName="policy-member",
+            )
+        )
+        state["uin"] = member.Uin
+        return True, f"OrgId={org.OrgId} unit={unit.NodeId} member={member.Uin}"
+
+    if step(f"{p} organization, unit and member", setup) is None:
+        return
+    org_id, unit, uin = state["org"], state["unit"], state["uin"]
+
+    def config(expected):
+        def f():
+            r = v21.DescribePolicyConfig(
+                req(m21.DescribePolicyConfigRequest, OrganizationId=org_id, Type=0)
+            )
+            assert (r.Status, r.Type) == (expected, SCP), f"Status={r.Status} Type={r.Type}"
+            return r, f"Status={r.Status} Type={r.Type}"
+
+        return f
+
+    def enable():
+        v21.EnablePolicyType(
+            req(m21.EnablePolicyTypeRequest, OrganizationId=org_id, PolicyType=SCP)
+        )
+        return None, f"OrganizationId={org_id} {SCP}"
+
+    step(f"{p} EnablePolicyType", enable)
+    step(f"{p} DescribePolicyConfig enabled", config(1))
+
+    def create():
+        r = v21.CreatePolicy(
+            req(m21.CreatePolicyRequest, Name="deny_cvm", Content=DENY_CVM, Type=SCP,
+                Description="no cvm")
+        )
+        assert r.PolicyId, "no PolicyId"
+        state["policy"] = r.PolicyId
+        return r, f"PolicyId={r.PolicyId}"
+
+    if step(f"{p} CreatePolicy", create) is None:
+        return
+    policy = state["policy"]
+
+    def describe(name, document):
+        def f():
+            r = v21.DescribePolicy(req(m21.DescribePolicyRequest, PolicyId=policy, PolicyType=SCP))
+            assert (r.PolicyName, r.PolicyDocument, r.Type) == (name, document, 1), (
+                f"PolicyName={r.PolicyName} Type={r.Type} PolicyDocument={r.PolicyDocument}"
+            )
+            return r, f"PolicyName={r.PolicyName} Description={r.Description} AddTime={r.AddTime}"
+
+        return f
+
+    step(f"{p} DescribePolicy", describe("deny_cvm", DENY_CVM))
+
+    def list_policies():
+        r = v21.ListPolicies(req(m21.ListPoliciesRequest, PolicyType=SCP, Rp=20, Page=1))
+        got = {n.PolicyId: (n.PolicyName, n.Type, n.AttachedTimes) for n in r.List}
+        assert got.get(policy) == ("deny_cvm", 1, 0), f"listed {got}"
+        assert got.get(1000, ("",))[0] == "FullQcloudAccess", f"no built-in policy in {got}"
+        return r, f"TotalNum={r.TotalNum} {sorted(got)}"
+
+    step(f"{p} ListPolicies", list_policies)
+
+    def update():
+        v21.UpdatePolicy(
+            req(m21.UpdatePolicyRequest, PolicyId=policy, Name="deny_all", Content=DENY_ALL,
+                Description="nothing at all", Type=SCP)
+        )
+        return None, f"PolicyId={policy} -> deny_all"
+
+    step(f"{p} UpdatePolicy", update)
+    step(f"{p} DescribePolicy after update", describe("deny_all", DENY_ALL))
+
+    def attach():
+        for target_type, target in (("NODE", unit), ("MEMBER", uin)):
+            v21.AttachPolicy(
+                req(m21.AttachPolicyRequest, TargetId=target, TargetType=target_type,
+                    PolicyId=policy, Type=SCP)
+            )
+        return None, f"to unit {unit} and member {uin}"
+
+    step(f"{p} AttachPolicy unit and member", attach)
+
+    def targets(expected):
+        def f():
+            r = v21.ListTargetsForPolicy(
+                req(m21.ListTargetsForPolicyRequest, PolicyId=policy, PolicyType=SCP, Rp=20, Page=1)
+            )
+            got = sorted((t.Uin, t.RelatedType) for t in r.List)
+            assert got == expected and r.TotalNum == len(expected), f"TotalNum={r.TotalNum} {got}"
+            return r, f"TotalNum={r.TotalNum} {got}"
+
+        return f
+
+    step(f"{p} ListTargetsForPolicy", targets(sorted([(unit, 1), (uin, 2)])))
+
+    def on_target(target, expected):
+        def f():
+            r = v21.ListPoliciesForTarget(
+                req(m21.ListPoliciesForTargetRequest, TargetId=target, PolicyType=SCP, Rp=20, Page=1)
+            )
+            got = sorted(x.StrategyId for x in r.List)
+            assert got == expected, f"{got} != {expected}"
+            return r, f"TargetId={target} {[(x.StrategyId, x.StrategyName) for x in r.List]}"
+
+        return f
+
+    step(f"{p} ListPoliciesForTarget unit", on_target(unit, [1000, policy]))
+    step(f"{p} ListPoliciesForTarget member", on_target(uin, [1000, policy]))
+    expect_error(
+        f"{p} DeletePolicy while attached",
+        lambda: v21.DeletePolicy(req(m21.DeletePolicyRequest, PolicyId=policy, Type=SCP)),
+        "FailedOperation.OrganizationPolicyInUsed",
+    )
+
+    def detach():
+        for target_type, target in (("NODE", unit), ("MEMBER", uin)):
+            v21.DetachPolicy(
+                req(m21.DetachPolicyRequest, TargetId=target, TargetType=target_type,
+                    PolicyId=policy, Type=SCP)
+            )
+        return None, f"from unit {unit} and member {uin}"
+
+    step(f"{p} DetachPolicy unit and member", detach)
+    step(f"{p} ListTargetsForPolicy after detach", targets([]))
+    step(f"{p} ListPoliciesForTarget member after detach", on_target(uin, [1000]))
+
+    def delete():
+        v21.DeletePolicy(req(m21.DeletePolicyRequest, PolicyId=policy, Type=SCP))
+        return None, f"PolicyId={policy}"
+
+    step(f"{p} DeletePolicy", delete)
+    expect_error(
+        f"{p} DescribePolicy after delete",
+        lambda: v21.DescribePolicy(req(m21.DescribePolicyRequest, PolicyId=policy, PolicyType=SCP)),
+        "ResourceNotFound.PolicyNotExist",
+    )
+
+    def disable():
+        v21.DisablePolicyType(
+            req(m21.DisablePolicyTypeRequest, OrganizationId=org_id, PolicyType=SCP)
+        )
+        return None, f"OrganizationId={org_id} {SCP}"
+
+    step(f"{p} DisablePolicyType", disable)
+    step(f"{p} DescribePolicyConfig disabled", config(0))
+
+    def teardown():
+        v21.AddOrganizationMemberEmail(
+            req(m21.AddOrganizationMemberEmailRequest, MemberUin=uin,
+                Email="policy-member@example.com", CountryCode="86", Phone="13800000000")
+        )
+        v21.DeleteOrganizationMembers(req(m21.DeleteOrganizationMembersRequest, MemberUin=[uin]))
+        v21.DeleteOrganizationNodes(req(m21.DeleteOrganizationNodesRequest, NodeId=[unit]))
+        v21.DeleteOrganization(m21.DeleteOrganizationRequest())
+        return None, "member, unit and organization deleted"
+
+    step(f"{p} clean-up", teardown)
+
+
+def poll_task(v21, zone, task_id, status_call="GetTaskStatus"):
+    """Polls a task once a second until it leaves InProgress (as the Terraform provider does),
+    at most 10 times; every status seen, and the last TaskStatus."""
+    seen = []
+    for _ in range(10):
+        if status_call == "GetTaskStatus":
+            r = v21.GetTaskStatus(req(m21.GetTaskStatusRequest, ZoneId=zone, TaskId=task_id))
+        else:
+            r = v21.GetProvisioningTaskStatus(
+                req(m21.GetProvisioningTaskStatusRequest, ZoneId=zone, TaskId=task_id)
+            )
+        seen.append(r.TaskStatus.Status)
+        if r.TaskStatus.Status != "InProgress":
+            return seen, r.TaskStatus
+        time.sleep(1)
+    return seen, None
+
+
+def set_task_policy(endpoint, policy):
+    """PUT /_mock/tasks (the admin surface is open on loopback)."""
+    r = requests.put(f"http://{endpoint}/_mock/tasks", json=policy, timeout=10)
+    assert r.status_code == 200, f"PUT /_mock/tasks {policy}: {r.status_code} {r.text}"
+    return r.json()
+
+
+def identity_center(endpoint):
+    """Identity Center role assignments with the SDK's typed 2021 client: a role configuration
+    with a system policy, a role assignment created and polled with GetTaskStatus until
+    Success, listed, deleted and polled again, the deployment dismantled; then, with the task
+    policy set through the admin surface, a task that fails with its reason."""
+    sid, key = default_credentials()
+    _, v21 = clients(endpoint, "TC3-HMAC-SHA256", sid, key)
+    p = "[identity center]"
+    state = {}
+
+    def setup():
+        v21.CreateOrganization(m21.CreateOrganizationRequest())
+        member = v21.CreateOrganizationMember(
+            req(
+                m21.CreateOrganizationMemberRequest,
+                Name="sdk-target",
+                PolicyType="Financial",
+                PermissionIds=[1, 2],
+                NodeId=v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en")).RootNodeId,
+                AccountName="sdk-target",
+            )
+        )
+        zone = v21.OpenIdentityCenter(req(m21.OpenIdentityCenterRequest, ZoneName="sdk-zone")).ZoneId
+        user = v21.CreateUser(req(m21.CreateUserRequest, ZoneId=zone, UserName="sdk-user")).UserInfo
+        role = v21.CreateRoleConfiguration(
+            req(m21.CreateRoleConfigurationRequest, ZoneId=zone, RoleConfigurationName="sdk-admin")
+        ).RoleConfigurationInfo
+        v21.AddPermissionPolicyToRoleConfiguration(
+            req(
+                m21.AddPermissionPolicyToRoleConfigurationRequest,
+                ZoneId=zone,
+                RoleConfigurationId=role.RoleConfigurationId,
+                RolePolicyType="System",
+                RolePolicies=[req(m21.PolicyDetail, PolicyId=1, PolicyName="AdministratorAccess")],
+            )
+        )
+        state.update(
+            zone=zone, member=member.Uin, user=user.UserId, role=role.RoleConfigurationId
+        )
+        return state, (
+            f"ZoneId={zone} member Uin={member.Uin} UserId={user.UserId} "
+            f"RoleConfigurationId={role.RoleConfigurationId}"
+        )
+
+    if step(f"{p} organization, member, zone, user, role configuration with a policy", setup) is None:
+        return
+    zone, member, user, role = state["zone"], state["member"], state["user"], state["role"]
+
+    def assignment(**extra):
+        return dict(
+            ZoneId=zone,
+            RoleConfigurationId=role,
+            TargetType="MemberUin",
+            TargetUin=member,
+            PrincipalType="User",
+            PrincipalId=user,
+            **extra,
+        )
+
+    def info():
+        fields = assignment()
+        del fields["ZoneId"]
+        return req(m21.RoleAssignmentInfo, **fields)
+
+    def create():
+        r = v21.CreateRoleAssignment(
+            req(m21.CreateRoleAssignmentRequest, ZoneId=zone, RoleAssignmentInfo=[info()])
+        )
+        task = r.Tasks[0]
+        assert task.Status == "InProgress", f"Status={task.Status}"
+        assert task.TaskType == "CreateRoleAssignment", f"TaskType={task.TaskType}"
+        seen, final = poll_task(v21, zone, task.TaskId)
+        assert seen == ["InProgress", "Success"], f"statuses {seen}"
+        return task.TaskId, f"TaskId={task.TaskId} polled: {' -> '.join(seen)}"
+
+    if step(f"{p} CreateRoleAssignment, GetTaskStatus every second until Success", create) is None:
+        return
+
+    def listed(count):
+        def f():
+            r = v21.ListRoleAssignments(
+                req(m21.ListRoleAssignmentsRequest, MaxResults=100, **assignment())
+            )
+            assert r.TotalCounts == count, f"TotalCounts={r.TotalCounts}"
+            names = [a.PrincipalName for a in r.RoleAssignments]
+            assert names == ["sdk-user"] * count, f"PrincipalName {names}"
+            return r, f"TotalCounts={r.TotalCounts} PrincipalName={names}"
+
+        return f
+
+    step(f"{p} ListRoleAssignments lists it", listed(1))
+
+    def delete():
+        r = v21.DeleteRoleAssignment(
+            req(m21.DeleteRoleAssignmentRequest, DeprovisionStrategy="None", **assignment())
+        )
+        assert r.Task.TaskType == "DeleteRoleAssignment", f"TaskType={r.Task.TaskType}"
+        seen, _ = poll_task(v21, zone, r.Task.TaskId)
+        assert seen == ["InProgress", "Success"], f"statuses {seen}"
+        return None, f"TaskId={r.Task.TaskId} polled: {' -> '.join(seen)}"
+
+    step(f"{p} DeleteRoleAssignment, GetTaskStatus until Success", delete)
+    step(f"{p} ListRoleAssignments no longer lists it", listed(0))
+
+    def dismantle():
+        r = v21.DismantleRoleConfiguration(
+            req(
+                m21.DismantleRoleConfigurationRequest,
+                ZoneId=zone,
+                RoleConfigurationId=role,
+                TargetType="MemberUin",
+                TargetUin=member,
+            )
+        )
+        seen, _ = poll_task(v21, zone, r.Task.TaskId)
+        assert seen == ["InProgress", "Success"], f"statuses {seen}"
+        left = v21.ListRoleConfigurationProvisionings(
+            req(m21.ListRoleConfigurationProvisioningsRequest, ZoneId=zone)
+        )
+        assert left.TotalCounts == 0, f"still deployed: TotalCounts={left.TotalCounts}"
+        return None, f"TaskType={r.Task.TaskType} polled: {' -> '.join(seen)}"
+
+    step(f"{p} DismantleRoleConfiguration, GetTaskStatus until Success", dismantle)
+
+    def failing():
+        policy = set_task_policy(endpoint, {"fail": "no quota left"})
+        r = v21.CreateRoleAssignment(
+            req(m21.CreateRoleAssignmentRequest, ZoneId=zone, RoleAssignmentInfo=[info()])
+        )
+        seen, final = poll_task(v21, zone, r.Tasks[0].TaskId)
+        assert seen == ["InProgress", "Failed"], f"statuses {seen}"
+        assert final.FailureReason == "no quota left", f"FailureReason={final.FailureReason!r}"
+        failed = v21.ListTasks(req(m21.ListTasksRequest, ZoneId=zone, Status="Failed"))
+        assert failed.TotalCounts == 1, f"ListTasks Failed: {failed.TotalCounts}"
+        assert failed.Tasks[0].FailureReason == "no quota left"
+        return None, f"policy {policy}; polled: {' -> '.join(seen)}; FailureReason={final.FailureReason!r}"
+
+    try:
+        step(f"{p} a failing task (PUT /_mock/tasks)", failing)
+    finally:
+        set_task_policy(endpoint, {})
+    step(f"{p} ListRoleAssignments after the failed task", listed(0))
+
+    def cleanup():
+        v21.RemovePermissionPolicyFromRoleConfiguration(
+            req(
+                m21.RemovePermissionPolicyFromRoleConfigurationRequest,
+                ZoneId=zone,
+                RoleConfigurationId=role,
+                RolePolicyType="System",
+                RolePolicyId=1,
+            )
+        )
+        v21.DeleteRoleConfiguration(
+            req(m21.DeleteRoleConfigurationRequest, ZoneId=zone, RoleConfigurationId=role)
+        )
+        v21.DeleteUser(req(m21.DeleteUserRequest, ZoneId=zone, UserId=user))
+        v21.AddOrganizationMemberEmail(
+            req(
+                m21.AddOrganizationMemberEmailRequest,
+                MemberUin=member,
+                Email="sdk-target@example.com",
+                CountryCode="86",
+                Phone="13800000000",
+            )
+        )
+        v21.DeleteOrganizationMembers(req(m21.DeleteOrganizationMembersRequest, MemberUin=[member]))
+        v21.DeleteOrganization(m21.DeleteOrganizationRequest())
+        return None, "policy removed, role configuration, user, member and organization deleted"
+
+    step(f"{p} clean-up", cleanup)
+
+
 def wrong_key(endpoint):
     sid, key = default_credentials()
     for method in ("TC3-HMAC-SHA256", "HmacSHA256"):
@@ -434,6 +831,163 @@ def burst(endpoint):
     )
 
 
+def two_accounts_config():
+    sid, key = default_credentials()
+    return (
+        f'[[accounts]]\nuin = {HOST_UIN}\nsecret_id = "{sid}"\nsecret_key = "{key}"\nname = "host"\n'
+        f'[[accounts]]\nuin = {MEMBER_UIN}\nsecret_id = "{MEMBER_SECRET_ID}"\n'
+        f'secret_key = "{MEMBER_SECRET_KEY}"\nname = "share-member"\n'
+    )
+
+
+def share_units(endpoint):
+    """A share unit's lifecycle: the manager creates it, invites a member that accepts with its
+    own account, adds a unit and a resource; each side reads it back; then it is taken apart."""
+    sid, key = default_credentials()
+    _, host = clients(endpoint, "TC3-HMAC-SHA256", sid, key)
+    m18_client, member = clients(endpoint, "TC3-HMAC-SHA256", MEMBER_SECRET_ID, MEMBER_SECRET_KEY)
+    p = "[share units]"
+    state = {}
+
+    def organization():
+        host.CreateOrganization(m21.CreateOrganizationRequest())
+        root = host.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en")).RootNodeId
+        host.InviteOrganizationMember(
+            req(m21.InviteOrganizationMemberRequest, MemberUin=MEMBER_UIN, Name="share-member",
+                PolicyType="Financial", PermissionIds=[1, 2], NodeId=root)
+        )
+        invitations = m18_client.ListOrganizationInvitations(
+            req(m18.ListOrganizationInvitationsRequest, Invited=1, Offset=0, Limit=10)
+        ).Invitations
+        m18_client.AcceptOrganizationInvitation(
+            req(m18.AcceptOrganizationInvitationRequest, Id=invitations[0].Id)
+        )
+        node = host.AddOrganizationNode(
+            req(m21.AddOrganizationNodeRequest, ParentNodeId=root, Name="shared")
+        ).NodeId
+        state.update(root=root, node=node)
+        return node, f"organization with member {MEMBER_UIN}, unit {node}"
+
+    if step(f"{p} setup: organization, invited member joined, a unit", organization) is None:
+        return
+
+    def create():
+        r = host.AddShareUnit(
+            req(m21.AddShareUnitRequest, Name="sdk-share", Area=SHARE_AREA,
+                Description="shared by the SDK", ShareScope=1)
+        )
+        assert r.UnitId, "no UnitId"
+        state["unit"] = r.UnitId
+        units = host.DescribeShareUnits(
+            req(m21.DescribeShareUnitsRequest, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        got = [(u.UnitId, u.Name, u.Description) for u in units.Items]
+        assert got == [(r.UnitId, "sdk-share", "shared by the SDK")], f"units {got}"
+        return r, f"UnitId={r.UnitId}, listed by DescribeShareUnits"
+
+    if step(f"{p} AddShareUnit, DescribeShareUnits", create) is None:
+        return
+    unit = state["unit"]
+
+    def invite():
+        host.AddShareUnitMembers(
+            req(m21.AddShareUnitMembersRequest, UnitId=unit, Area=SHARE_AREA,
+                Members=[req(m21.ShareMember, ShareMemberUin=MEMBER_UIN)])
+        )
+        seen = member.DescribeShareUnits(
+            req(m21.DescribeShareUnitsRequest, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        got = [(u.UnitId, u.OwnerUin) for u in seen.Items]
+        assert got == [(unit, HOST_UIN)], f"the member sees {got}"
+        return None, f"the member sees unit {unit} owned by {HOST_UIN}"
+
+    step(f"{p} AddShareUnitMembers; the member finds its invitation", invite)
+
+    def accept():
+        member.AcceptJoinShareUnitInvitation(
+            req(m21.AcceptJoinShareUnitInvitationRequest, UnitId=unit)
+        )
+        return None, "accepted with the member's own account"
+
+    step(f"{p} AcceptJoinShareUnitInvitation (as the member)", accept)
+
+    def add_node_and_resource():
+        host.AddShareUnitNode(req(m21.AddShareUnitNodeRequest, UnitId=unit, NodeId=state["node"]))
+        host.AddShareUnitResources(
+            req(m21.AddShareUnitResourcesRequest, UnitId=unit, Area=SHARE_AREA, Type="secret",
+                Resources=[req(m21.ProductResource, ProductResourceId="sdk-secret")])
+        )
+        nodes = host.DescribeShareUnitNodes(
+            req(m21.DescribeShareUnitNodesRequest, UnitId=unit, Offset=0, Limit=10)
+        )
+        assert [n.ShareNodeId for n in nodes.Items] == [state["node"]], "nodes"
+        return None, f"unit {state['node']} and secret sdk-secret added"
+
+    step(f"{p} AddShareUnitNode, AddShareUnitResources", add_node_and_resource)
+
+    def owner_side():
+        members = host.DescribeShareUnitMembers(
+            req(m21.DescribeShareUnitMembersRequest, UnitId=unit, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        resources = host.DescribeShareUnitResources(
+            req(m21.DescribeShareUnitResourcesRequest, UnitId=unit, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        assert [m.ShareMemberUin for m in members.Items] == [MEMBER_UIN], "members"
+        r = resources.Items[0]
+        assert (r.ProductResourceId, r.SharedMemberNum) == ("sdk-secret", 1), (r.ProductResourceId, r.SharedMemberNum)
+        state["resource"] = r.ResourceId
+        return None, f"member {MEMBER_UIN}; resource {r.ResourceId} shared with {r.SharedMemberNum}"
+
+    step(f"{p} the owner's side: DescribeShareUnitMembers, DescribeShareUnitResources", owner_side)
+
+    def member_side(expected):
+        def f():
+            got = member.DescribeResourceToShareMember(
+                req(m21.DescribeResourceToShareMemberRequest, Area=SHARE_AREA, Offset=0, Limit=10)
+            )
+            items = [(i.UnitId, i.ProductResourceId) for i in (got.Items or [])]
+            assert items == expected, f"shared with the member: {items}"
+            return None, f"{len(items)} resource(s) shared with the member"
+
+        return f
+
+    step(f"{p} the member's side: DescribeResourceToShareMember", member_side([(unit, "sdk-secret")]))
+
+    def take_apart():
+        host.DeleteShareUnitResources(
+            req(m21.DeleteShareUnitResourcesRequest, UnitId=unit, Area=SHARE_AREA, Type="secret",
+                Resources=[req(m21.ShareResource, ResourceId=state.get("resource"))])
+        )
+        host.DeleteShareUnitNode(req(m21.DeleteShareUnitNodeRequest, UnitId=unit, NodeId=state["node"]))
+        host.DeleteShareUnitMembers(
+            req(m21.DeleteShareUnitMembersRequest, UnitId=unit, Area=SHARE_AREA,
+                Members=[req(m21.ShareMember, ShareMemberUin=MEMBER_UIN)])
+        )
+        return None, "resource, unit and member removed"
+
+    step(f"{p} DeleteShareUnitResources, DeleteShareUnitNode, DeleteShareUnitMembers", take_apart)
+    step(f"{p} the member's side after removal", member_side([]))
+
+    def delete():
+        host.DeleteShareUnit(req(m21.DeleteShareUnitRequest, UnitId=unit))
+        units = host.DescribeShareUnits(
+            req(m21.DescribeShareUnitsRequest, Area=SHARE_AREA, Offset=0, Limit=10)
+        )
+        assert units.Total == 0, f"Total={units.Total}"
+        return None, "DescribeShareUnits Total=0"
+
+    step(f"{p} DeleteShareUnit", delete)
+
+    def teardown():
+        host.DeleteOrganizationNodes(req(m21.DeleteOrganizationNodesRequest, NodeId=[state["node"]]))
+        member.QuitOrganization(req(m21.QuitOrganizationRequest, OrgId=host.DescribeOrganization(
+            req(m21.DescribeOrganizationRequest, Lang="en")).OrgId))
+        host.DeleteOrganization(m21.DeleteOrganizationRequest())
+        return None, "unit deleted, member quit, organization deleted"
+
+    step(f"{p} teardown", teardown)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("binary", nargs="?", default=os.path.join(REPO, "target", "release", "tco-harness"))
@@ -447,6 +1001,8 @@ def main():
     try:
         workflow(mock.endpoint, "TC3-HMAC-SHA256", "tc3")
         workflow(mock.endpoint, "HmacSHA256", "v1")
+        manage_policies(mock.endpoint)
+        identity_center(mock.endpoint)
         wrong_key(mock.endpoint)
     finally:
         rc = mock.stop()
@@ -459,6 +1015,14 @@ def main():
     finally:
         rc = limited.stop()
     report(rc == 0, "mock (low limit) exits 0 on SIGTERM", f"exit status {rc}")
+
+    shared = Mock(args.binary, two_accounts_config())
+    print(f"mock (two accounts) at http://{shared.endpoint}", flush=True)
+    try:
+        share_units(shared.endpoint)
+    finally:
+        rc = shared.stop()
+    report(rc == 0, "mock (two accounts) exits 0 on SIGTERM", f"exit status {rc}")
 
     if FAILURES:
         print(f"\n{len(FAILURES)} step(s) failed: {', '.join(FAILURES)}")

@@ -16,6 +16,12 @@ pub mod names {
     pub const POSITIVE: &str = "positive";
     /// Against the mock only: the example request, its IDs filled from fixtures made for it.
     pub const POSITIVE_FIXTURE: &str = "positive.fixture";
+    /// A list action's first page, with only the required members.
+    pub const POSITIVE_LIST: &str = "positive.list";
+    /// Against the mock only: that first page, its IDs filled from fixtures made for it.
+    pub const POSITIVE_LIST_FIXTURE: &str = "positive.list.fixture";
+    /// Whether a list action's first page had items, so that their shape was checked.
+    pub const LIST_ITEMS: &str = "list-items";
     pub const MISSING_PARAMETER: &str = "missing-parameter";
     pub const WRONG_TYPE: &str = "wrong-type";
     pub const UNKNOWN_PARAMETER: &str = "unknown-parameter";
@@ -115,6 +121,30 @@ pub fn response_shape(action: &Action, response: &serde_json::Value) -> Vec<Verd
         .collect()
 }
 
+/// Whether the first page of a list action (`lists`: its list members) had items, so that the
+/// response-shape check saw their shape. An empty list is not wrong, but it leaves the items
+/// unchecked: a warning, naming the lists.
+pub fn list_items(lists: &[&str], response: &serde_json::Value) -> Verdict {
+    let empty: Vec<&str> = lists
+        .iter()
+        .copied()
+        .filter(|name| {
+            response
+                .get(name)
+                .and_then(serde_json::Value::as_array)
+                .is_none_or(Vec::is_empty)
+        })
+        .collect();
+    if empty.is_empty() {
+        Verdict::Pass
+    } else {
+        Verdict::Warn(format!(
+            "the first page listed nothing in {}: the shape of its items went unchecked",
+            empty.join(", ")
+        ))
+    }
+}
+
 /// Whether a code may come from this action (`None`: the action is not in the contract, e.g.
 /// an unknown-action probe, so only common codes are documented).
 pub fn error_code(contract: &Contract, action: Option<&Action>, code: &str) -> Verdict {
@@ -205,6 +235,26 @@ mod tests {
         assert!(request_id_format(&none).is_err());
         let bad = Exchange::from_json(&json!({"Response": {"RequestId": "abc"}}));
         assert!(request_id_format(&bad).unwrap_err().contains("not a UUID"));
+    }
+
+    #[test]
+    fn list_items_wants_every_list_filled() {
+        let lists = ["Items", "List"];
+        assert_eq!(
+            list_items(&lists, &json!({"Items": [{"A": 1}], "List": [{"B": 2}]})),
+            Verdict::Pass
+        );
+        assert_eq!(
+            list_items(&lists, &json!({"Items": [], "List": [{"B": 2}]})),
+            Verdict::Warn(
+                "the first page listed nothing in Items: the shape of its items went unchecked"
+                    .into()
+            )
+        );
+        assert!(matches!(
+            list_items(&lists, &json!({"Items": null})),
+            Verdict::Warn(d) if d.contains("Items, List")
+        ));
     }
 
     #[test]

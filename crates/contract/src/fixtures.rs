@@ -61,9 +61,13 @@ impl Fixture {
     /// The action's example request with the IDs it names replaced by ones that exist, and
     /// the endpoint of the account that makes the call.
     pub(crate) fn prepare(&self, action: &Action) -> (Value, &Endpoint) {
-        let (params, caller) = self
-            .fixtures
-            .request_for(&action.name, action.example_request());
+        self.prepare_request(action, action.example_request())
+    }
+
+    /// `request` (a request for `action`) with the IDs it names replaced by the fixtures', and
+    /// the endpoint of the account that makes the call.
+    pub(crate) fn prepare_request(&self, action: &Action, request: Value) -> (Value, &Endpoint) {
+        let (params, caller) = self.fixtures.request_for(&action.name, request);
         let endpoint = match caller {
             Caller::Host => &self.host,
             Caller::Joined => &self.joined,

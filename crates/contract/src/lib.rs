@@ -49,9 +49,9 @@ use std::collections::HashSet;
 
 pub use plan::{traffic, Traffic};
 pub use report::{Case, Counts, Difference, Finding, Precondition, Report, Skipped, Status};
-#[cfg(feature = "mock")]
-pub use run::MOCK_INVITEE_UIN;
 pub use run::{run, select, Options, Progress, RunError, Target};
+#[cfg(feature = "mock")]
+pub use run::{MOCK_INVITEE_UIN, MOCK_SUB_ACCOUNT_UIN};
 pub use wire::{Endpoint, Exchange, Outcome, Probe};
 
 /// Judges one answer of an action by the checks every answer gets (envelope, `RequestId`,

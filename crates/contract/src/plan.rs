@@ -10,11 +10,17 @@ use crate::run::{burst_action, burst_size, pace_cap, runnable_flows, select, Opt
 /// A run's traffic, from its plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Traffic {
-    /// Requests the run sends (retries after throttling not counted).
+    /// Requests the run sends at most (retries after throttling not counted; a polled step
+    /// counted at its bound, though it usually ends sooner).
     pub requests: u64,
     /// The most it sends in any one second: the actions probed at once, each at its pace, or
     /// the rate-limit burst, whichever is more.
     pub peak_per_second: u64,
+}
+
+/// How many times a flow step may be sent: once, or up to its bound when it is polled.
+pub fn polls(step: &crate::flows::Step) -> u64 {
+    step.until.map_or(1, |u| u64::from(u.tries))
 }
 
 /// The traffic of a run against an endpoint with these options.
@@ -47,6 +53,9 @@ pub fn traffic(options: &Options) -> Result<Traffic, RunError> {
         if let Some(uin) = options.invitee_uin {
             vars.insert("InviteeUin", serde_json::Value::from(uin));
         }
+        if let Some(uin) = options.sub_account_uin {
+            vars.insert("SubAccountUin", serde_json::Value::from(uin));
+        }
         let flows = runnable_flows(&runnable, &vars);
         if flows.iter().any(|f| f.creates_organization()) {
             requests += 1;
@@ -56,7 +65,7 @@ pub fn traffic(options: &Options) -> Result<Traffic, RunError> {
             .map(|f| {
                 f.steps
                     .iter()
-                    .map(|s| 1 + u64::from(s.undo.is_some()))
+                    .map(|s| polls(s) + u64::from(s.undo.is_some()))
                     .sum::<u64>()
             })
             .sum::<u64>();

@@ -79,6 +79,46 @@ pub fn minimal_request(action: &Action) -> Value {
     Value::Object(map)
 }
 
+/// The members of a list action's answer that list objects (`Items`, `List`, `Users`…): what
+/// its first page is expected to hold. A list action reads and says it lists: by its name
+/// (`List…`, `Describe…s`) or by a count or paging token in its answer. Empty for the others
+/// (a single object's description, such as `DescribeOrganization`, may hold an empty list).
+pub fn listed_members(action: &Action) -> Vec<&'static str> {
+    let members = &action.response_shape().members;
+    let says_it_lists = action.name.starts_with("List")
+        || action.name.ends_with('s')
+        || members
+            .iter()
+            .any(|m| m.name.starts_with("Total") || m.name.ends_with("Token"));
+    if !is_read_only(&action.name) || !says_it_lists {
+        return Vec::new();
+    }
+    members
+        .iter()
+        .filter(|m| matches!(&m.ty, Type::List(items) if items.object_ref().is_some()))
+        .map(|m| m.name.as_str())
+        .collect()
+}
+
+/// Only the required members, paging from the start (`Offset` 0, `Page` 1): the request that
+/// lists everything the caller may see, where the example's filters and offsets may list
+/// nothing.
+pub fn first_page(action: &Action) -> Value {
+    from_the_start(minimal_request(action))
+}
+
+/// `request` paging from the start (`Offset` 0, `Page` 1).
+pub fn from_the_start(mut request: Value) -> Value {
+    if let Some(map) = request.as_object_mut() {
+        for (member, first) in [("Offset", 0), ("Page", 1)] {
+            if let Some(value) = map.get_mut(member) {
+                *value = Value::from(first);
+            }
+        }
+    }
+    request
+}
+
 /// A value of the wrong JSON kind for a type.
 pub fn wrong_value(ty: &Type) -> Value {
     match ty {
@@ -120,6 +160,16 @@ pub fn plan(action: &'static Action) -> Vec<Planned> {
         Probe::new(name, version, minimal.clone()).signed_with(SignMethod::HmacSha256),
         Expect::Accepted,
     );
+
+    // A list's first page, with only the required members: its items get their shape checked.
+    if !listed_members(action).is_empty() {
+        push(
+            names::POSITIVE_LIST.into(),
+            "the first page, with only the required members".into(),
+            Probe::new(name, version, first_page(action)),
+            Expect::Accepted,
+        );
+    }
 
     // Each required member left out.
     let required: Vec<_> = shape
@@ -258,6 +308,40 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn list_actions_get_a_first_page_probe() {
+        let nodes = tco_spec::action(Version::V2021_03_31, "DescribeOrganizationNodes").unwrap();
+        assert_eq!(listed_members(nodes), ["Items"]);
+        // The example filters by tags; the first page does not.
+        assert!(full_request(nodes).get("Tags").is_some());
+        assert_eq!(
+            first_page(nodes),
+            serde_json::json!({"Limit": 10, "Offset": 0})
+        );
+        let identities =
+            tco_spec::action(Version::V2021_03_31, "ListOrganizationIdentity").unwrap();
+        assert_eq!(identities.example_request()["Offset"], 1);
+        assert_eq!(first_page(identities)["Offset"], 0);
+        let create = tco_spec::action(Version::V2021_03_31, "CreateOrganizationIdentity").unwrap();
+        assert!(listed_members(create).is_empty());
+        let org = tco_spec::action(Version::V2021_03_31, "DescribeOrganization").unwrap();
+        assert!(listed_members(org).is_empty(), "one object, not a list");
+        let auth = tco_spec::action(
+            Version::V2021_03_31,
+            "DescribeOrganizationMembersAuthPolicy",
+        )
+        .unwrap();
+        assert_eq!(listed_members(auth), ["Items"]);
+        let planned = |a| {
+            plan(a)
+                .into_iter()
+                .filter(|p| p.check == names::POSITIVE_LIST)
+                .count()
+        };
+        assert_eq!(planned(nodes), 1);
+        assert_eq!(planned(create), 0);
     }
 
     #[test]

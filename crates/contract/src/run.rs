@@ -62,6 +62,9 @@ pub struct Options {
     /// The uin of an account the invitation flow may invite (the flow is skipped without one;
     /// against the mock a second account is made for it).
     pub invitee_uin: Option<u64>,
+    /// The UIN of one of the manager's sub-accounts, for the flow that binds one to log in to
+    /// a member (skipped without one; against the mock a UIN it knows no account for).
+    pub sub_account_uin: Option<u64>,
     /// Actions probed at once.
     pub concurrency: usize,
     /// Each request's timeout.
@@ -91,6 +94,7 @@ impl Default for Options {
             rate_limit_action: None,
             flows: true,
             invitee_uin: None,
+            sub_account_uin: None,
             concurrency: 32,
             timeout: Duration::from_secs(30),
             max_response_bytes: tco_client::DEFAULT_MAX_RESPONSE_BYTES,
@@ -112,6 +116,7 @@ impl std::fmt::Debug for Options {
             .field("rate_limit_action", &self.rate_limit_action)
             .field("flows", &self.flows)
             .field("invitee_uin", &self.invitee_uin)
+            .field("sub_account_uin", &self.sub_account_uin)
             .field("concurrency", &self.concurrency)
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -227,8 +232,14 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
         None
     };
 
+    let fixtures_follow = match &target {
+        #[cfg(feature = "mock")]
+        Target::Mock => true,
+        _ => false,
+    };
     let runner = Arc::new(Runner {
         endpoint,
+        fixtures_follow,
         mirror,
         options: options.clone(),
         recorder: Mutex::new(Recorder::default()),
@@ -262,6 +273,14 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
         let mut vars = Vars::new();
         if let Some(uin) = invitee {
             vars.insert("InviteeUin", Value::from(uin));
+        }
+        let sub_account = options.sub_account_uin.or(match &target {
+            #[cfg(feature = "mock")]
+            Target::Mock => Some(MOCK_SUB_ACCOUNT_UIN),
+            _ => None,
+        });
+        if let Some(uin) = sub_account {
+            vars.insert("SubAccountUin", Value::from(uin));
         }
         let mut organization: Option<Option<String>> = None;
         for flow in runnable_flows(&runnable, &vars) {
@@ -302,6 +321,10 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
 #[cfg(feature = "mock")]
 pub const MOCK_INVITEE_UIN: u64 = 100_000_000_777;
 
+/// A uin the in-process mock knows no account for: to it, one of the manager's sub-accounts.
+#[cfg(feature = "mock")]
+pub const MOCK_SUB_ACCOUNT_UIN: u64 = 100_000_000_778;
+
 /// Starts an in-process mock, keeps it in `mocks` for as long as the run lasts, and returns
 /// an endpoint on it (with the run's timeout and clock) and the mock invitee's UIN.
 #[cfg(feature = "mock")]
@@ -337,6 +360,9 @@ async fn start_mock() -> (tco_mock::MockServer, u64) {
 
 struct Runner {
     endpoint: Endpoint,
+    /// Against the mock, fixtures are made afterwards for what the probes could not reach, so a
+    /// list's first page is judged there, in a world made for it.
+    fixtures_follow: bool,
     mirror: Option<Endpoint>,
     options: Options,
     recorder: Mutex<Recorder>,
@@ -449,6 +475,11 @@ impl Runner {
         self.record(label, version, &planned.check, verdict, answer.request_id());
         self.recorder()
             .add_time(label, version.as_str(), &planned.check, answer.elapsed);
+        if planned.check == names::POSITIVE_LIST && !self.fixtures_follow {
+            if let Some(action) = action {
+                self.judge_list(action, &answer);
+            }
+        }
         if let Some(mirror) = &self.mirror {
             let mocked = self
                 .send(mirror, &self.mirror_pacer, &planned.probe, limit)
@@ -570,18 +601,37 @@ impl Runner {
         }
     }
 
+    /// Whether a list action's successful answer had items to check (see
+    /// [`checks::list_items`]).
+    fn judge_list(&self, action: &'static Action, answer: &Exchange) {
+        if answer.outcome() != Outcome::Success {
+            return;
+        }
+        let response = Value::Object(answer.response().cloned().unwrap_or_default());
+        let verdict = checks::list_items(&probes::listed_members(action), &response);
+        self.record(
+            &action.name,
+            action.version,
+            names::LIST_ITEMS,
+            verdict,
+            answer.request_id(),
+        );
+    }
+
     /// Against the mock: each action whose positive probes got no answer of the documented
     /// shape (their example IDs do not exist, so a business error came back) is called once
     /// more in a fresh mock set up for it, its IDs filled from the fixtures and sent by the
     /// account that may make the call. The answer must be a success, judged like any other.
+    /// Each list action's first page is sent there too, and must list something.
     #[cfg(feature = "mock")]
     async fn fixture_probes(&self, actions: &[&'static Action]) {
         for action in actions {
             let (name, version) = (action.name.as_str(), action.version);
-            if self
+            let shaped = self
                 .recorder()
-                .has_passed(name, version.as_str(), names::RESPONSE_SHAPE)
-            {
+                .has_passed(name, version.as_str(), names::RESPONSE_SHAPE);
+            let lists = !probes::listed_members(action).is_empty();
+            if shaped && !lists {
                 continue;
             }
             let check = names::POSITIVE_FIXTURE;
@@ -605,6 +655,12 @@ impl Runner {
                     continue;
                 }
             };
+            if lists {
+                self.fixture_list_probe(action, &fixture).await;
+            }
+            if shaped {
+                continue;
+            }
             let (params, caller) = fixture.prepare(action);
             let probe = Probe::new(name, version.as_str(), params);
             let answer = match self
@@ -636,6 +692,49 @@ impl Runner {
             self.recorder()
                 .add_time(name, version.as_str(), check, answer.elapsed);
         }
+    }
+
+    /// A list action's first page with the fixtures' IDs: a success that lists something.
+    /// Some lists need one of two optional members (`MemberUin` or `IdentityId`, `ServiceId` or
+    /// `Product`), so where the required members alone get a business error, the example's
+    /// members (from the start) are sent instead.
+    #[cfg(feature = "mock")]
+    async fn fixture_list_probe(
+        &self,
+        action: &'static Action,
+        fixture: &crate::fixtures::Fixture,
+    ) {
+        let (name, version) = (action.name.as_str(), action.version);
+        let check = names::POSITIVE_LIST_FIXTURE;
+        let mut last = String::new();
+        for request in [
+            probes::first_page(action),
+            probes::from_the_start(action.example_request()),
+        ] {
+            let (params, caller) = fixture.prepare_request(action, request);
+            let probe = Probe::new(name, version.as_str(), params);
+            match self
+                .send(caller, &self.pacer, &probe, action.rate_limit)
+                .await
+            {
+                Err(e) => last = format!("no answer: {e}"),
+                Ok(answer) => {
+                    self.judge(name, version, Some(action), &answer);
+                    self.recorder()
+                        .add_time(name, version.as_str(), check, answer.elapsed);
+                    if answer.outcome() == Outcome::Success {
+                        self.record(name, version, check, Verdict::Pass, answer.request_id());
+                        self.judge_list(action, &answer);
+                        return;
+                    }
+                    last = answer.describe();
+                }
+            }
+        }
+        let verdict = Verdict::Fail(format!(
+            "the first page with fixture IDs: expected success, got {last}"
+        ));
+        self.record(name, version, check, verdict, None);
     }
 
     /// A burst above the documented limit on one read action: some answers must be
@@ -745,6 +844,39 @@ impl Runner {
         }
     }
 
+    /// Sends a flow step, judging each answer; a polling step (`until`) again while it
+    /// succeeds but is not done, within its bounds. The last answer, and the number of tries
+    /// when the poll gave up before the work was done.
+    async fn send_step(
+        &self,
+        step: &flows::Step,
+        action: &'static Action,
+        probe: &Probe,
+    ) -> Result<(Exchange, Option<u32>), TransportError> {
+        let mut tries = 0;
+        loop {
+            let answer = self
+                .send(&self.endpoint, &self.pacer, probe, action.rate_limit)
+                .await?;
+            tries += 1;
+            self.judge(step.action, step.version, Some(action), &answer);
+            let Some(until) = step.until else {
+                return Ok((answer, None));
+            };
+            let response = Value::Object(answer.response().cloned().unwrap_or_default());
+            if answer.outcome() != Outcome::Success || (until.done)(&response) {
+                return Ok((answer, None));
+            }
+            if tries >= until.tries {
+                return Ok((answer, Some(tries)));
+            }
+            // The first repeat at once, later ones paced as a consumer polls.
+            if tries > 1 {
+                tokio::time::sleep(until.every).await;
+            }
+        }
+    }
+
     /// The OrgId of the organization the target's account is in, or `None` when it is in none
     /// (or the answer does not say).
     async fn organization_of_account(&self) -> Option<String> {
@@ -779,11 +911,8 @@ impl Runner {
                 tco_spec::action(step.version, step.action).expect("flows name contract actions");
             let probe = Probe::new(step.action, step.version.as_str(), (step.params)(&vars));
             let at = format!("step {}/{total} {} {}", i + 1, step.version, step.action);
-            let answer = match self
-                .send(&self.endpoint, &self.pacer, &probe, action.rate_limit)
-                .await
-            {
-                Ok(answer) => answer,
+            let (answer, unfinished) = match self.send_step(step, action, &probe).await {
+                Ok(sent) => sent,
                 Err(e) => {
                     self.record(
                         step.action,
@@ -795,7 +924,6 @@ impl Runner {
                     break;
                 }
             };
-            self.judge(step.action, step.version, Some(action), &answer);
             let id = answer.request_id();
             if step.action == "CreateOrganization"
                 && answer
@@ -818,6 +946,16 @@ impl Runner {
                     step.version,
                     &check,
                     Verdict::Fail(format!("{at}: expected success, got {}", answer.describe())),
+                    id,
+                );
+                break;
+            }
+            if let Some(tries) = unfinished {
+                self.record(
+                    step.action,
+                    step.version,
+                    &check,
+                    Verdict::Fail(format!("{at}: still not done after {tries} polls")),
                     id,
                 );
                 break;

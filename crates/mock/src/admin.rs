@@ -13,6 +13,8 @@
 //! | `DELETE /_mock/overrides/{id}` | removes one (404 when there is none with that id) |
 //! | `GET /_mock/limits` | algorithm, overrides, and the effective limit of every action |
 //! | `PUT /_mock/limits` | `{"default": N}`, `{"actions": {"Name": N}}` (`null` removes), `{"algorithm": "token-bucket", "burst": 5}` |
+//! | `GET /_mock/tasks` | the task policy: `{"complete": "after-polls", "polls": 2}` |
+//! | `PUT /_mock/tasks` | replaces it for tasks started from then on: `{"complete": "immediately"}`, `{"complete": "after-duration", "duration_ms": 1500}`, `{"fail": "reason"}` (with the default timing), … |
 //!
 //! Listening on loopback, it is open: only this machine can reach it. On any other address it
 //! requires `X-Mock-Admin-Token` to match `[admin] token`, and without a configured token it
@@ -43,6 +45,7 @@ use crate::app::App;
 use crate::envelope::json_response;
 use crate::limiter::Algorithm;
 use crate::overrides::{Origin, Override};
+use crate::state::TaskPolicy;
 
 /// The header carrying the admin token.
 pub const ADMIN_TOKEN_HEADER: &str = "x-mock-admin-token";
@@ -92,6 +95,7 @@ pub(crate) fn routes(app: Arc<App>) -> Router<Arc<App>> {
                 .delete(clear_overrides),
         )
         .route("/overrides/{id}", delete(remove_override))
+        .route("/tasks", get(task_policy).put(set_task_policy))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app, guard))
 }
@@ -290,6 +294,21 @@ fn apply_limits(app: &App, body: &[u8]) -> Result<(), String> {
         app.limiter.set_action(&name, limit);
     }
     Ok(())
+}
+
+async fn task_policy(State(app): State<Arc<App>>) -> Response {
+    json_response(StatusCode::OK, &json!(app.world.task_policy()))
+}
+
+/// Replaces the whole policy: keys left out take their defaults.
+async fn set_task_policy(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<TaskPolicy>(&body) {
+        Ok(policy) => {
+            app.world.set_task_policy(policy);
+            json_response(StatusCode::OK, &json!(app.world.task_policy()))
+        }
+        Err(e) => error(StatusCode::BAD_REQUEST, &e.to_string()),
+    }
 }
 
 fn parse_algorithm(change: &Map<String, Value>) -> Result<Option<Algorithm>, String> {

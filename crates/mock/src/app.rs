@@ -67,6 +67,7 @@ impl App {
             accounts,
         };
         app.register_accounts();
+        app.world.set_task_policy(config.tasks.clone());
         app
     }
 

@@ -23,6 +23,12 @@
 //!
 //! [admin]
 //! token = "…"                   # required for the admin surface off loopback
+//!
+//! [tasks]                       # when asynchronous tasks (role assignments…) complete
+//! complete = "after-polls"      # or "immediately", "after-duration"
+//! polls = 2                     # after-polls: the poll of its status that completes a task
+//! # duration_ms = 1500          # after-duration: on the mock's clock
+//! # fail = "quota exhausted"    # tasks fail with this reason instead of doing their work
 //! ```
 //!
 //! Top-level keys (written before the first table): `journal_capacity = 1000`, `seed = 42`
@@ -56,6 +62,7 @@ use crate::faults::{FaultRule, ANY_ACTION};
 use crate::journal::DEFAULT_JOURNAL_CAPACITY;
 use crate::limiter::{Algorithm, LimitOverrides, UnknownAlgorithm};
 use crate::request::BODY_READ_TIMEOUT;
+use crate::state::TaskPolicy;
 
 /// The default account's uin.
 pub const DEFAULT_UIN: u64 = 100_000_000_001;
@@ -179,6 +186,8 @@ pub struct Config {
     /// is `InvalidRequest` and the connection is closed. [`BODY_READ_TIMEOUT`] by default;
     /// must not be zero.
     pub body_timeout: Duration,
+    /// When asynchronous tasks complete, and whether they fail.
+    pub tasks: TaskPolicy,
     /// How long a connection may take to send a request's headers (its first byte included),
     /// and may stay idle between requests, before it is closed. Must not be zero.
     pub header_timeout: Duration,
@@ -206,6 +215,7 @@ impl Default for Config {
             admin_token: None,
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             body_timeout: BODY_READ_TIMEOUT,
+            tasks: TaskPolicy::default(),
             header_timeout: HEADER_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             strict_signatures: false,
@@ -228,6 +238,7 @@ impl fmt::Debug for Config {
             )
             .field("journal_capacity", &self.journal_capacity)
             .field("body_timeout", &self.body_timeout)
+            .field("tasks", &self.tasks)
             .field("header_timeout", &self.header_timeout)
             .field("max_connections", &self.max_connections)
             .field("strict_signatures", &self.strict_signatures)
@@ -503,6 +514,8 @@ struct RawConfig {
     journal_capacity: Option<usize>,
     seed: Option<u64>,
     body_timeout_ms: Option<u64>,
+    #[serde(default)]
+    tasks: TaskPolicy,
     header_timeout_ms: Option<u64>,
     max_connections: Option<usize>,
     builtin_account: Option<bool>,
@@ -564,6 +577,7 @@ impl RawConfig {
             body_timeout: self
                 .body_timeout_ms
                 .map_or(BODY_READ_TIMEOUT, Duration::from_millis),
+            tasks: self.tasks,
             header_timeout: self
                 .header_timeout_ms
                 .map_or(HEADER_TIMEOUT, Duration::from_millis),
@@ -636,6 +650,20 @@ mod tests {
             !c.builtin_account,
             "declared accounts turn the built-in one off"
         );
+    }
+
+    #[test]
+    fn the_tasks_table_sets_the_task_policy() {
+        let c = Config::from_toml(
+            "[tasks]\ncomplete = \"after-duration\"\nduration_ms = 1500\nfail = \"no quota\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.tasks,
+            TaskPolicy::after(Duration::from_millis(1500)).and_fail("no quota")
+        );
+        let message = error_of("[tasks]\npolls = 0");
+        assert!(message.contains("polls"), "{message}");
     }
 
     #[test]

@@ -348,12 +348,15 @@ fn dispatch(
     uin: u64,
     params: &Value,
 ) -> Result<Value, ApiError> {
+    // One reading, so the seconds and the milliseconds are the same instant.
+    let now_millis = app.clock.now_millis();
     let call = Call {
         version: action.version,
         action: &action.name,
         caller_uin: uin,
         params,
-        now: app.clock.now_secs(),
+        now: now_millis.div_euclid(1000),
+        now_millis,
     };
     match app.world.handle(&call) {
         Some(Ok(members)) => Ok(members),

@@ -39,7 +39,7 @@ use crate::gate::{self, Facts, Reply};
 use crate::journal::{JournalEntry, STATUS_DROPPED};
 use crate::limiter::{Algorithm, LimitOverrides};
 use crate::overrides::{self, Origin};
-use crate::state::World;
+use crate::state::{TaskPolicy, World};
 
 /// How long a stopping server waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -399,6 +399,15 @@ impl MockServer {
         self.app.overrides.views()
     }
 
+    /// When tasks started from now on complete, and whether they fail.
+    pub fn set_task_policy(&self, policy: TaskPolicy) {
+        self.app.world.set_task_policy(policy);
+    }
+
+    pub fn task_policy(&self) -> TaskPolicy {
+        self.app.world.task_policy()
+    }
+
     /// Stops accepting and waits for requests in flight (up to a few seconds).
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -473,6 +482,13 @@ impl MockServerBuilder {
     /// Makes fault rolls repeatable.
     pub fn fault_seed(mut self, seed: u64) -> Self {
         self.config.seed = Some(seed);
+        self
+    }
+
+    /// When asynchronous tasks (role assignments, provisioning, user synchronization)
+    /// complete, and whether they fail; by default on the second poll of their status.
+    pub fn task_policy(mut self, policy: TaskPolicy) -> Self {
+        self.config.tasks = policy;
         self
     }
 

@@ -165,7 +165,13 @@ fn render_shape(out: &mut String, ctx: &Ctx<'_>, shape: &Shape) -> Result<(), Er
     if shape.members.is_empty() {
         out.push_str("///\n/// It has no members.\n");
     }
-    out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n");
+    let secret = shape.members.iter().any(|m| is_secret(&m.name));
+    if secret {
+        // Its Debug is written below, without the secret's value.
+        out.push_str("#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]\n");
+    } else {
+        out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n");
+    }
     let _ = writeln!(out, "pub struct {} {{", type_name(&shape.name));
     let mut fields = BTreeSet::new();
     for m in &shape.members {
@@ -189,7 +195,34 @@ fn render_shape(out: &mut String, ctx: &Ctx<'_>, shape: &Shape) -> Result<(), Er
         }
     }
     out.push_str("}\n");
+    if secret {
+        render_redacted_debug(out, shape);
+    }
     Ok(())
+}
+
+/// Members whose value is a secret (a SCIM credential's secret, a user's password): never in
+/// `Debug` output, so never in a log or an error message.
+fn is_secret(member: &str) -> bool {
+    matches!(member, "CredentialSecret" | "Password")
+}
+
+/// A `Debug` that prints `<redacted>` for every secret member.
+fn render_redacted_debug(out: &mut String, shape: &Shape) {
+    let name = type_name(&shape.name);
+    let _ = writeln!(
+        out,
+        "\nimpl std::fmt::Debug for {name} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.debug_struct({name:?})"
+    );
+    for m in &shape.members {
+        let field = field_name(&m.name);
+        if is_secret(&m.name) {
+            let _ = writeln!(out, "            .field({field:?}, &\"<redacted>\")");
+        } else {
+            let _ = writeln!(out, "            .field({field:?}, &self.{field})");
+        }
+    }
+    out.push_str("            .finish()\n    }\n}\n");
 }
 
 /// In requests a member may be left out unless required; in responses it may be absent unless

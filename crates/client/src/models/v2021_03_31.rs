@@ -3296,7 +3296,7 @@ pub struct CreateScimCredentialRequest {
 }
 
 /// Response of the `CreateSCIMCredential` action (2021-03-31): the members of the `Response` object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateScimCredentialResponse {
     /// `ZoneId`: string; always present in responses.
     #[serde(rename = "ZoneId")]
@@ -3326,6 +3326,21 @@ pub struct CreateScimCredentialResponse {
     /// `RequestId`: string; always present in responses.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+
+impl std::fmt::Debug for CreateScimCredentialResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateScimCredentialResponse")
+            .field("zone_id", &self.zone_id)
+            .field("credential_id", &self.credential_id)
+            .field("credential_type", &self.credential_type)
+            .field("create_time", &self.create_time)
+            .field("expire_time", &self.expire_time)
+            .field("credential_status", &self.credential_status)
+            .field("credential_secret", &"<redacted>")
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 /// Request for the `CreateUser` action (2021-03-31).
@@ -7661,7 +7676,7 @@ pub struct UpdateZoneResponse {
 }
 
 /// The `UserInfo` object (2021-03-31), received in responses.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserInfo {
     /// `UserName`: string; always present in responses.
     #[serde(rename = "UserName")]
@@ -7713,6 +7728,27 @@ pub struct UserInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub need_reset_password: Option<bool>,
+}
+
+impl std::fmt::Debug for UserInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserInfo")
+            .field("user_name", &self.user_name)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("display_name", &self.display_name)
+            .field("description", &self.description)
+            .field("email", &self.email)
+            .field("user_status", &self.user_status)
+            .field("user_type", &self.user_type)
+            .field("user_id", &self.user_id)
+            .field("create_time", &self.create_time)
+            .field("update_time", &self.update_time)
+            .field("is_selected", &self.is_selected)
+            .field("password", &"<redacted>")
+            .field("need_reset_password", &self.need_reset_password)
+            .finish()
+    }
 }
 
 /// The `UserProvisioning` object (2021-03-31), received in responses.

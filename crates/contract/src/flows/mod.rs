@@ -8,8 +8,14 @@
 //! happened, so a flow leaves an account as it found it.
 
 mod identity_center;
+mod identity_center_access;
+mod member_login;
+mod policies;
+mod services;
+mod sharing;
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use tco_spec::Version;
@@ -34,6 +40,18 @@ pub struct Step {
     pub verify: Option<Verify>,
     /// The call that undoes this step, run at teardown.
     pub undo: Option<Undo>,
+    /// Repeat the call until its answer says the work is done (a task polled to its end).
+    pub until: Option<Until>,
+}
+
+/// A bounded poll: the step is sent again while `done` says no, at most `tries` times in
+/// all; the first repeat at once, later ones `every` apart (as a consumer polls a task once a
+/// second). Checks and captures apply to the last answer.
+#[derive(Clone, Copy)]
+pub struct Until {
+    pub done: fn(&Value) -> bool,
+    pub tries: u32,
+    pub every: Duration,
 }
 
 /// A teardown call.
@@ -47,7 +65,8 @@ pub struct Undo {
 /// A family's flow.
 #[derive(Clone)]
 pub struct Flow {
-    /// `organization`, `nodes`, `members`, `invitations`, `identity_center`; the check is
+    /// `organization`, `nodes`, `members`, `invitations`, `identity_center`,
+    /// `identity_center_access`; the check is
     /// `flow.<family>`.
     pub family: &'static str,
     /// Variables that must be given up front (the flow is skipped without them).
@@ -100,6 +119,7 @@ fn step(version: Version, action: &'static str, params: fn(&Vars) -> Value) -> S
         capture: &[],
         verify: None,
         undo: None,
+        until: None,
     }
 }
 
@@ -154,7 +174,14 @@ pub fn all() -> Vec<Flow> {
         nodes(),
         members(),
         invitations(),
+        policies::policies(),
+        policies::member_access(),
+        member_login::identities(),
+        member_login::sub_accounts(),
+        services::services(),
+        sharing::sharing(),
         identity_center::users_and_groups(),
+        identity_center_access::flow(),
     ]
 }
 
@@ -374,11 +401,23 @@ mod tests {
             "MemberUin",
             "InviteeUin",
             "InvitationId",
+            "PolicyId",
+            "MemberPolicyId",
+            "IdentityId",
+            "AccessPolicyId",
+            "SubAccountUin",
+            "ServiceId",
         ] {
             vars.insert(name, json!(1001));
         }
+        vars.insert("UnitId", json!("shareUnit-00000001"));
+        vars.insert("Area", json!("ap-guangzhou"));
         for name in ["ZoneId", "UserId", "GroupId"] {
             vars.insert(name, json!("x-placeholder"));
+        }
+        vars.insert("HostUin", json!(100_000_000_001_u64));
+        for (name, placeholder) in identity_center_access::VARIABLES {
+            vars.insert(name, json!(placeholder));
         }
         for flow in all() {
             for s in &flow.steps {

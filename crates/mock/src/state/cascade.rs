@@ -9,7 +9,7 @@
 //! `COVERAGE.md` states each rule.
 
 use super::data::Inner;
-use super::{BusinessError, Ctx};
+use super::{member_login, policies, services, sharing, BusinessError, Ctx};
 
 type Result<T> = std::result::Result<T, BusinessError>;
 
@@ -20,13 +20,18 @@ pub(crate) fn check_members_removal(
     org_id: u64,
     uins: &[u64],
 ) -> Result<()> {
-    let _ = (inner, ctx, org_id, uins);
-    Ok(())
+    let _ = org_id;
+    services::rules::check_members_removal(inner, ctx, uins)?;
+    sharing::rules::check_members_removal(inner, ctx, uins)
 }
 
 /// Members `uins` have left organization `org_id`.
 pub(crate) fn members_removed(inner: &mut Inner, org_id: u64, uins: &[u64]) {
-    let _ = (inner, org_id, uins);
+    // Identity Center: role assignments, deployments and user synchronizations on them go.
+    super::identity_center::subjects::members_removed(inner, org_id, uins);
+    policies::members_removed(inner, org_id, uins);
+    member_login::rules::members_removed(inner, uins);
+    sharing::rules::members_removed(inner, org_id, uins);
 }
 
 /// Whether units `nodes` of organization `org_id` may be deleted.
@@ -36,22 +41,24 @@ pub(crate) fn check_nodes_removal(
     org_id: u64,
     nodes: &[u64],
 ) -> Result<()> {
-    let _ = (inner, ctx, org_id, nodes);
-    Ok(())
+    sharing::rules::check_nodes_removal(inner, ctx, org_id, nodes)
 }
 
 /// Units `nodes` of organization `org_id` are gone.
 pub(crate) fn nodes_removed(inner: &mut Inner, org_id: u64, nodes: &[u64]) {
-    let _ = (inner, org_id, nodes);
+    policies::nodes_removed(inner, org_id, nodes);
 }
 
 /// Whether organization `org_id` may be deleted (it has no members by then).
 pub(crate) fn check_org_removal(inner: &Inner, ctx: &Ctx<'_>, org_id: u64) -> Result<()> {
-    let _ = (inner, ctx, org_id);
-    Ok(())
+    policies::check_org_removal(inner, ctx, org_id)?;
+    sharing::rules::check_org_removal(inner, ctx, org_id)
 }
 
 /// Organization `org_id` is gone.
 pub(crate) fn org_removed(inner: &mut Inner, org_id: u64) {
+    policies::org_removed(inner, org_id);
+    member_login::rules::org_removed(inner, org_id);
+    services::rules::org_removed(inner, org_id);
     super::identity_center::org_removed(inner, org_id);
 }

@@ -14,6 +14,8 @@ pub(crate) struct Ctx<'a> {
     pub caller: u64,
     pub params: &'a Value,
     pub now: i64,
+    /// `now` in milliseconds, for task timers.
+    pub now_millis: i64,
     pub(super) raises: &'static [Failure],
 }
 

@@ -1,6 +1,3 @@
-// Scaffold for the areas being made stateful; removed once they all have handlers.
-#![allow(dead_code)]
-
 //! The mock's world, shared by the 2018-12-25 and 2021-03-31 actions as in the real service.
 //!
 //! It is kept by area of the API, like moto's backends: each area's module holds its state,
@@ -45,6 +42,7 @@ use data::{Account, Inner};
 use failure::Failure;
 
 pub use render::render_coverage;
+pub use tasks::{Completion, TaskPolicy, TaskPolicyError};
 
 /// The state of the mock. `Send + Sync`; cheap to share behind an `Arc`.
 #[derive(Debug, Default)]
@@ -63,6 +61,8 @@ pub struct Call<'a> {
     pub params: &'a Value,
     /// Unix seconds, from the mock's injected clock.
     pub now: i64,
+    /// The same instant in milliseconds (task timers are finer than a second).
+    pub now_millis: i64,
 }
 
 /// A documented business error: the `Error` object of the envelope.
@@ -97,17 +97,20 @@ impl World {
     }
 
     /// Empties the world: organizations, invitations and created accounts go, registered
-    /// accounts stay, and IDs start again from their first values.
+    /// accounts stay, and IDs start again from their first values. The task policy stays
+    /// (it is configuration).
     pub fn reset(&self) {
         let mut inner = self.lock();
         let registered = std::mem::take(&mut inner.accounts)
             .into_iter()
             .filter(|(_, a)| a.registered)
             .collect();
+        let task_policy = inner.tasks.policy.clone();
         *inner = Inner {
             accounts: registered,
             ..Inner::default()
         };
+        inner.tasks.policy = task_policy;
     }
 
     /// Declares an account that exists (one of the mock's configured callers). Invitations may
@@ -131,10 +134,13 @@ impl World {
             caller: call.caller_uin,
             params: call.params,
             now: call.now,
+            now_millis: call.now_millis,
             raises: handler.raises,
         };
         let mut inner = self.lock();
         inner.ensure_account(call.caller_uin);
+        // Tasks whose time has come complete before anything reads the world.
+        tasks::settle(&mut inner, call.now_millis);
         Some((handler.run)(&mut inner, &ctx))
     }
 

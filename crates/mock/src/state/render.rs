@@ -44,8 +44,9 @@ pub fn render_coverage() -> String {
         w,
         "A stateful action answers only with business codes the contract documents for it; where the contract \
          documents none for a failure, with the common code of that family (`ResourceNotFound`, `FailedOperation`, \
-         `UnsupportedOperation`, `LimitExceeded`, `InvalidParameterValue`). Authentication, rate-limit and \
-         parameter-validation codes come from the HTTP side and are not listed here."
+         `UnsupportedOperation`, `UnauthorizedOperation`, `LimitExceeded`, `InvalidParameter`, \
+         `InvalidParameterValue`). Authentication, rate-limit and parameter-validation codes come from the HTTP \
+         side and are not listed here."
     );
     let _ = writeln!(w);
     let _ = writeln!(w, "## The world");

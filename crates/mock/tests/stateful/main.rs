@@ -5,6 +5,7 @@
 mod world;
 
 mod identity_center;
+mod member_email;
 mod member_login;
 mod policies;
 mod services;

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use tco_client::{Client, Error};
 use tco_mock::config::Account;
-use tco_mock::MockServer;
+use tco_mock::{MockServer, MockServerBuilder};
 
 /// Accounts besides the mock's default one (the organization's manager).
 pub const ALICE: u64 = 300_000_000_001;
@@ -25,9 +25,14 @@ pub struct World {
 impl World {
     /// A mock with ALICE, BOB and OUTSIDER registered, and no organization yet.
     pub async fn empty() -> World {
+        World::empty_from(MockServer::builder()).await
+    }
+
+    /// Like [`World::empty`], on a mock from `builder` (with a clock, a task policy…).
+    pub async fn empty_from(builder: MockServerBuilder) -> World {
         let mock = [ALICE, BOB, OUTSIDER]
             .into_iter()
-            .fold(MockServer::builder(), |b, uin| b.account(account(uin)))
+            .fold(builder, |b, uin| b.account(account(uin)))
             .start()
             .await;
         let host = client(&mock, mock.default_credentials());
@@ -42,7 +47,17 @@ impl World {
     /// A mock whose manager has an organization with ALICE and BOB as invited members (in the
     /// root unit); OUTSIDER stays outside.
     pub async fn with_org() -> World {
-        let w = World::empty().await;
+        World::empty().await.add_org().await
+    }
+
+    /// Like [`World::with_org`], on a mock from `builder`.
+    pub async fn with_org_from(builder: MockServerBuilder) -> World {
+        World::empty_from(builder).await.add_org().await
+    }
+
+    /// The manager creates the organization; ALICE and BOB join it.
+    async fn add_org(self) -> World {
+        let w = self;
         w.ok("CreateOrganization", json!({})).await;
         for (uin, name) in [(ALICE, "alice"), (BOB, "bob")] {
             w.ok(

@@ -68,10 +68,6 @@ impl Groups {
         self.by_id.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = &Group> {
         self.by_id.values()
     }
@@ -97,17 +93,8 @@ impl Groups {
 }
 
 impl Group {
-    /// The IDs of the group's members.
-    pub fn member_ids(&self) -> impl Iterator<Item = &str> {
-        self.members.keys().map(String::as_str)
-    }
-
     pub fn has_member(&self, user_id: &str) -> bool {
         self.members.contains_key(user_id)
-    }
-
-    pub fn member_count(&self) -> usize {
-        self.members.len()
     }
 
     /// The `GroupInfo` object.
@@ -269,9 +256,9 @@ pub(crate) static HANDLERS: &[Handler] = &[
             GROUP_NOT_EXIST,
             SYNCHRONIZED_GROUP,
             GROUP_NOT_EMPTY,
-            // Once role assignments and user synchronizations can name a principal (their
-            // hooks answer false until then), also PRINCIPAL_ASSIGNED and PRINCIPAL_PROVISIONED,
-            // each with a trigger test.
+            // Triggered in the assignment and user-sync tests.
+            PRINCIPAL_ASSIGNED,
+            PRINCIPAL_PROVISIONED,
         ],
         run: delete_group,
     },

@@ -8,15 +8,16 @@
 //! `FailedOperation.IdentityCenterNotOpen` before the caller opened one,
 //! `FailedOperation.ZoneIdNotExist` for a `ZoneId` that is not the caller's.
 
-mod assignments;
+pub(crate) mod assignments;
 mod groups;
 mod paging;
-mod roles;
+pub(crate) mod roles;
 mod saml;
 mod saml_cert;
 mod saml_metadata;
 mod scim;
-mod sync;
+pub(crate) mod subjects;
+pub(crate) mod sync;
 mod users;
 pub(crate) mod zone;
 

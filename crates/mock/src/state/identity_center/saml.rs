@@ -45,11 +45,7 @@ pub(crate) struct Certificate {
     pub info: CertInfo,
 }
 
-impl Saml {
-    pub fn identity_provider(&self) -> Option<&IdentityProvider> {
-        self.idp.as_ref()
-    }
-}
+impl Saml {}
 
 impl Certificate {
     fn json(&self) -> Value {

@@ -62,14 +62,6 @@ impl Scim {
     pub fn sync_status(&self) -> Switch {
         self.sync
     }
-
-    pub fn len(&self) -> usize {
-        self.credentials.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.credentials.is_empty()
-    }
 }
 
 impl Credential {

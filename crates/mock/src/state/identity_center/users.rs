@@ -66,10 +66,6 @@ impl Users {
         self.by_id.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = &User> {
         self.by_id.values()
     }
@@ -244,9 +240,9 @@ pub(crate) static HANDLERS: &[Handler] = &[
             USER_NOT_EXIST,
             SYNCHRONIZED_USER,
             USER_IN_GROUP,
-            // Once role assignments and user synchronizations can name a principal (their
-            // hooks answer false until then), also PRINCIPAL_ASSIGNED and PRINCIPAL_PROVISIONED,
-            // each with a trigger test.
+            // Triggered in the assignment and user-sync tests.
+            PRINCIPAL_ASSIGNED,
+            PRINCIPAL_PROVISIONED,
         ],
         run: delete_user,
     },

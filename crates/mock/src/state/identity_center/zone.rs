@@ -160,16 +160,6 @@ pub(crate) fn zone<'a>(inner: &'a Inner, ctx: &Ctx<'_>) -> Result<&'a Zone> {
     Ok(&inner.identity_center.zones[&id])
 }
 
-/// The caller's zone named by `ZoneId`, to change.
-pub(crate) fn zone_mut<'a>(inner: &'a mut Inner, ctx: &Ctx<'_>) -> Result<&'a mut Zone> {
-    let id = zone_id(inner, ctx)?;
-    inner
-        .identity_center
-        .zones
-        .get_mut(&id)
-        .ok_or_else(|| ctx.err(NOT_OPEN))
-}
-
 /// Zone `id`, found earlier under the same lock (after the checks, to change it).
 pub(crate) fn by_id_mut<'a>(inner: &'a mut Inner, id: &str) -> &'a mut Zone {
     inner

@@ -317,3 +317,19 @@ pub(crate) const NOT_CREATED_MEMBER: Failure = Failure {
     fallback: "UnsupportedOperation",
     message: "Only members created by the organization take this operation.",
 };
+
+/// The binding's activation email was sent again as often as allowed.
+pub(crate) const RESEND_LIMIT: Failure = Failure {
+    name: "ResendLimit",
+    codes: &["LimitExceeded.SendEmailLimit"],
+    fallback: "LimitExceeded",
+    message: "The activation email was sent again as often as allowed.",
+};
+
+/// The binding's activation email was sent again as often as allowed within the hour.
+pub(crate) const RESEND_HOURLY_LIMIT: Failure = Failure {
+    name: "ResendHourlyLimit",
+    codes: &["LimitExceeded.SendEmailWithinOneHourLimit"],
+    fallback: "LimitExceeded",
+    message: "The activation email was sent again as often as allowed within an hour.",
+};

@@ -57,6 +57,12 @@ fn decisions() -> Vec<String> {
          (`AddOrganizationMemberEmail`), as `UnsupportedOperation.CreateMemberNotAllowDelete` implies. The \
          mock has no mailbox, so a binding succeeds at once (`BindStatus` `Success`)."
             .to_owned(),
+        format!(
+            "`SendOrgMemberAccountBindEmail` sends a binding's activation email again: its `ApplyTime` becomes \
+             the time of the last send. At most {MAX_RESENDS_PER_HOUR} within any hour \
+             (`LimitExceeded.SendEmailWithinOneHourLimit`) and {MAX_RESENDS} per binding \
+             (`LimitExceeded.SendEmailLimit`); `UpdateOrganizationMemberEmailBind` starts the count again."
+        ),
         "Relationship: `PolicyType` must be `Financial`; `PermissionIds` 1-10 and must include 1 and 2; \
          `PayUin` empty, the manager's UIN or a member's, and required when permission 7 (pay on behalf) is \
          given. Invited members may quit unless `IsAllowQuit` is `Denied`."

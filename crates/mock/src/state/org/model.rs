@@ -15,6 +15,9 @@ pub(crate) const MAX_NODES: usize = 1000;
 pub(crate) const MAX_MEMBERS: usize = 1000;
 /// An invitation is pending for this long (the contract's example shows three hours).
 pub(crate) const INVITATION_TTL_SECS: i64 = 3 * 3600;
+/// Activation emails a binding may be sent again: within any hour, and in all.
+pub(crate) const MAX_RESENDS_PER_HOUR: usize = 3;
+pub(crate) const MAX_RESENDS: usize = 10;
 /// Tags per unit or member.
 pub(crate) const MAX_TAGS: usize = 10;
 /// Longest member name, in characters.
@@ -127,6 +130,8 @@ pub(crate) struct EmailBind {
     pub phone: String,
     pub apply_time: i64,
     pub bind_time: i64,
+    /// When the activation email was sent again (SendOrgMemberAccountBindEmail).
+    pub resends: Vec<i64>,
 }
 
 /// Invitation status as the 2018 contract numbers it (its `-1`, expired, does not fit the

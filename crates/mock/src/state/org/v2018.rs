@@ -6,7 +6,7 @@ use super::failures::*;
 use super::model::*;
 use super::ops::{self, InvitationSpec, Relationship};
 use crate::state::data::Inner;
-use crate::state::{BusinessError, Ctx, Handler};
+use crate::state::{services, sharing, BusinessError, Ctx, Handler};
 
 type Result<T> = std::result::Result<T, BusinessError>;
 
@@ -23,7 +23,13 @@ pub(crate) static HANDLERS: &[Handler] = &[
     },
     Handler {
         action: "DeleteOrganization",
-        raises: &[ORG_NOT_EXIST, ORG_NOT_EMPTY],
+        raises: &[
+            ORG_NOT_EXIST,
+            ORG_NOT_EMPTY,
+            crate::state::policies::failures::TYPE_ENABLED,
+            crate::state::policies::failures::MEMBER_POLICIES_EXIST,
+            sharing::failures::MANAGER_SHARES,
+        ],
         run: delete_organization,
     },
     Handler {
@@ -58,6 +64,7 @@ pub(crate) static HANDLERS: &[Handler] = &[
             NODE_HAS_MEMBERS,
             NODE_HAS_CHILDREN,
             ROOT_NODE,
+            sharing::failures::NODE_SHARED,
         ],
         run: delete_organization_nodes,
     },
@@ -103,6 +110,8 @@ pub(crate) static HANDLERS: &[Handler] = &[
             MEMBER_NOT_EXIST,
             QUIT_OWN_ORG,
             CREATED_MEMBER_CANNOT_BE_REMOVED,
+            services::failures::MEMBER_IS_DELEGATE,
+            sharing::failures::MEMBER_SHARES,
         ],
         run: delete_organization_members,
     },
@@ -153,6 +162,8 @@ pub(crate) static HANDLERS: &[Handler] = &[
             MEMBER_NOT_EXIST,
             CREATED_MEMBER_CANNOT_QUIT,
             QUIT_NOT_ALLOWED,
+            services::failures::MEMBER_IS_DELEGATE,
+            sharing::failures::MEMBER_SHARES,
         ],
         run: quit_organization,
     },

@@ -8,7 +8,7 @@ use super::failures::*;
 use super::model::*;
 use super::ops::{self, InvitationSpec, Relationship};
 use crate::state::data::{Account, Inner};
-use crate::state::{BusinessError, Ctx, Handler};
+use crate::state::{member_login, services, sharing, BusinessError, Ctx, Handler};
 
 type Result<T> = std::result::Result<T, BusinessError>;
 
@@ -25,7 +25,13 @@ pub(crate) static HANDLERS: &[Handler] = &[
     },
     Handler {
         action: "DeleteOrganization",
-        raises: &[ORG_NOT_EXIST, ORG_NOT_EMPTY],
+        raises: &[
+            ORG_NOT_EXIST,
+            ORG_NOT_EMPTY,
+            crate::state::policies::failures::TYPE_ENABLED,
+            crate::state::policies::failures::MEMBER_POLICIES_EXIST,
+            sharing::failures::MANAGER_SHARES,
+        ],
         run: delete_organization,
     },
     Handler {
@@ -54,6 +60,7 @@ pub(crate) static HANDLERS: &[Handler] = &[
             NODE_HAS_MEMBERS,
             NODE_HAS_CHILDREN,
             ROOT_NODE,
+            sharing::failures::NODE_SHARED,
         ],
         run: delete_organization_nodes,
     },
@@ -126,6 +133,8 @@ pub(crate) static HANDLERS: &[Handler] = &[
             MEMBER_NOT_EXIST,
             QUIT_OWN_ORG,
             CREATED_MEMBER_CANNOT_BE_REMOVED,
+            services::failures::MEMBER_IS_DELEGATE,
+            sharing::failures::MEMBER_SHARES,
         ],
         run: delete_organization_members,
     },
@@ -137,6 +146,8 @@ pub(crate) static HANDLERS: &[Handler] = &[
             MEMBER_NOT_EXIST,
             CREATED_MEMBER_CANNOT_QUIT,
             QUIT_NOT_ALLOWED,
+            services::failures::MEMBER_IS_DELEGATE,
+            sharing::failures::MEMBER_SHARES,
         ],
         run: quit_organization,
     },
@@ -167,6 +178,17 @@ pub(crate) static HANDLERS: &[Handler] = &[
             EMAIL_USED,
         ],
         run: update_organization_member_email_bind,
+    },
+    Handler {
+        action: "SendOrgMemberAccountBindEmail",
+        raises: &[
+            ORG_NOT_EXIST,
+            MEMBER_NOT_EXIST,
+            EMAIL_BIND_NOT_EXIST,
+            RESEND_LIMIT,
+            RESEND_HOURLY_LIMIT,
+        ],
+        run: send_org_member_account_bind_email,
     },
 ];
 
@@ -308,10 +330,14 @@ fn create_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
             format!("(at most {MAX_MEMBERS}, pending invitations included)"),
         ));
     }
-    let identity_ids = match ctx.ids("IdentityRoleID") {
+    // Identities the organization does not have are left out (unified member login keeps them).
+    let mut identity_ids = match ctx.ids("IdentityRoleID") {
         ids if ids.is_empty() => vec![1],
         ids => ids,
     };
+    identity_ids.sort_unstable();
+    identity_ids.dedup();
+    identity_ids.retain(|id| member_login::model::identity_of(inner, org_id, *id).is_some());
     let uin = inner.alloc_uin();
     inner.accounts.insert(
         uin,
@@ -364,18 +390,14 @@ fn invite_organization_member(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value>
     Ok(json!({}))
 }
 
-fn identity_name(id: u64) -> String {
-    match id {
-        1 => "Administrator".to_owned(),
-        id => format!("Identity {id}"),
-    }
-}
-
 fn member_item(inner: &Inner, o: &Org, m: &Member) -> Value {
     let identities: Vec<Value> = m
         .identity_ids
         .iter()
-        .map(|id| json!({"IdentityId": id, "IdentityAliasName": identity_name(*id)}))
+        .map(|id| {
+            let name = member_login::model::identity_name(inner, o.id, *id);
+            json!({"IdentityId": id, "IdentityAliasName": name})
+        })
         .collect();
     json!({
         "MemberUin": m.uin,
@@ -543,6 +565,7 @@ fn add_organization_member_email(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Val
         phone: ctx.str("Phone").unwrap_or_default().to_owned(),
         apply_time: ctx.now,
         bind_time: ctx.now,
+        resends: Vec::new(),
     };
     let now = ctx.now;
     let m = ops::org_mut(inner, org_id)
@@ -608,6 +631,37 @@ fn update_organization_member_email_bind(inner: &mut Inner, ctx: &Ctx<'_>) -> Re
     b.phone = phone;
     b.apply_time = now;
     b.bind_time = now;
+    b.resends.clear();
     m.update_time = now;
+    Ok(json!({}))
+}
+
+/// Sends a member's activation email again: the binding's `ApplyTime` becomes now. At most
+/// [`MAX_RESENDS_PER_HOUR`] in any hour and [`MAX_RESENDS`] per binding.
+fn send_org_member_account_bind_email(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
+    let (org_id, uin) = ops::managed_member(inner, ctx)?;
+    let bind_id = ctx.id("BindId");
+    let member = &ops::org(inner, org_id).members[&uin];
+    let Some(bind) = member.email.as_ref().filter(|b| b.id == bind_id) else {
+        return Err(ctx.err_with(EMAIL_BIND_NOT_EXIST, format!("({bind_id})")));
+    };
+    if bind.resends.len() >= MAX_RESENDS {
+        return Err(ctx.err_with(RESEND_LIMIT, format!("(at most {MAX_RESENDS})")));
+    }
+    let last_hour = bind.resends.iter().filter(|t| ctx.now - **t < 3600).count();
+    if last_hour >= MAX_RESENDS_PER_HOUR {
+        return Err(ctx.err_with(
+            RESEND_HOURLY_LIMIT,
+            format!("(at most {MAX_RESENDS_PER_HOUR} an hour)"),
+        ));
+    }
+    let now = ctx.now;
+    let m = ops::org_mut(inner, org_id)
+        .members
+        .get_mut(&uin)
+        .expect("checked above");
+    let b = m.email.as_mut().expect("checked above");
+    b.resends.push(now);
+    b.apply_time = now;
     Ok(json!({}))
 }

@@ -1147,10 +1147,18 @@ fn every_modelled_error_has_a_trigger() {
         member_limit,
         invitations,
         emails,
+        super::member_login::errors,
+        super::services::errors,
+        super::services::cascades,
+        super::sharing::errors,
+        super::sharing::cascades,
+        super::resend::errors,
         super::identity_center_zone::all_triggers,
+        super::identity_center_access::all_triggers,
     ] {
         seen.extend(part());
     }
+    seen.extend(super::policies::all_errors());
     let mut missing = Vec::new();
     for row in coverage() {
         for code in &row.errors_modelled {

@@ -9,12 +9,22 @@
 mod concurrency;
 mod coverage_doc;
 mod errors;
+mod identity_center_access;
+mod identity_center_assignments;
 mod identity_center_groups;
+mod identity_center_roles;
 mod identity_center_saml;
 mod identity_center_scim;
+mod identity_center_sync;
+mod identity_center_tasks;
 mod identity_center_users;
 mod identity_center_zone;
+mod member_login;
+mod policies;
+mod resend;
+mod services;
 mod shapes;
+mod sharing;
 mod workflow;
 
 use std::cell::{Cell, RefCell};
@@ -239,6 +249,7 @@ pub(super) fn check_and_call(
         caller_uin: caller,
         params: &params,
         now,
+        now_millis: now.saturating_mul(1000),
     };
     let answer = world
         .handle(&call)
