@@ -18,14 +18,20 @@ pub struct MockArgs {
     /// A TOML file with accounts, rate limits, faults and the admin token.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Refuse TC3 signatures made the Node.js SDK's way (scope service from the endpoint,
+    /// signed host without the port), as the real service does; same as
+    /// `strict_signatures = true` in the config.
+    #[arg(long)]
+    strict_signatures: bool,
 }
 
 /// Serves until SIGINT or SIGTERM, then exits 0.
 pub fn run(args: MockArgs) -> Result<(), CliError> {
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => Config::load(path).map_err(|e| CliError::usage(e.to_string()))?,
         None => Config::default(),
     };
+    config.strict_signatures |= args.strict_signatures;
     config
         .validate()
         .map_err(|e| CliError::usage(e.to_string()))?;

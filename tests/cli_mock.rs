@@ -279,3 +279,54 @@ async fn a_mock_out_of_file_descriptors_still_serves_a_normal_client() {
     drop(silent);
     assert_eq!(stop(child, "TERM"), 0);
 }
+
+/// The error code of a TC3 call signed as the Node.js SDK signs it for the endpoint
+/// `127.0.0.1:PORT`: the scope's service `127`, the signed host without the port.
+async fn node_sdk_code(url: &str) -> String {
+    let host = url.trim_start_matches("http://");
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let body = r#"{"OrgType":1}"#;
+    let input = tco_sign::tc3::CanonicalInput {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &[("content-type", "application/json"), ("host", "127.0.0.1")],
+        payload: tco_sign::tc3::Payload::Bytes(body.as_bytes()),
+        value_case: tco_sign::tc3::ValueCase::AsSent,
+    };
+    let signature = tco_sign::tc3::sign(&input, timestamp, "127", SECRET_ID, SECRET_KEY);
+    let answer: Value = reqwest::Client::new()
+        .post(format!("{url}/"))
+        .header("Host", host)
+        .header("Content-Type", "application/json")
+        .header("X-TC-Action", "CreateOrganization")
+        .header("X-TC-Version", "2018-12-25")
+        .header("X-TC-Timestamp", timestamp.to_string())
+        .header("Authorization", signature.authorization)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["Response"]["Error"]["Code"]
+        .as_str()
+        .unwrap_or("OK")
+        .to_string()
+}
+
+#[tokio::test]
+async fn strict_signatures_refuses_the_node_sdk_form_that_is_accepted_by_default() {
+    let (child, url) = start_mock(&[]);
+    let lenient = node_sdk_code(&url).await;
+    assert_eq!(stop(child, "TERM"), 0);
+    assert_eq!(lenient, "OK");
+    let (child, url) = start_mock(&["--strict-signatures"]);
+    let strict = node_sdk_code(&url).await;
+    assert_eq!(stop(child, "TERM"), 0);
+    assert_eq!(strict, "AuthFailure.SignatureFailure");
+}

@@ -6,7 +6,11 @@
 //! |---|---|
 //! | `GET /_mock/health` | `{"status": "ok"}` |
 //! | `POST /_mock/reset` | forgets all state, rate-limit counters and the journal |
-//! | `GET /_mock/journal?limit=N` | the newest N journal entries (default: all kept), oldest first |
+//! | `GET /_mock/journal?limit=N&action=A` | the newest N journal entries (default: all kept), oldest first; with `action`, only the calls of that action |
+//! | `POST /_mock/overrides` | adds an override (JSON form: [`crate::overrides::Override::from_json`]); answers it with its `id` |
+//! | `GET /_mock/overrides` | every override with its calls matched and answered and whether its expectation is met; `unmet` lists those that are not |
+//! | `DELETE /_mock/overrides` | removes the overrides added here; answers them as they ended, with `unmet` |
+//! | `DELETE /_mock/overrides/{id}` | removes one (404 when there is none with that id) |
 //! | `GET /_mock/limits` | algorithm, overrides, and the effective limit of every action |
 //! | `PUT /_mock/limits` | `{"default": N}`, `{"actions": {"Name": N}}` (`null` removes), `{"algorithm": "token-bucket", "burst": 5}` |
 //! | `GET /_mock/tasks` | the task policy: `{"complete": "after-polls", "polls": 2}` |
@@ -27,11 +31,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::Path;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use serde_json::{json, Map, Value};
 use tco_spec::{all_actions, Version};
@@ -39,6 +44,7 @@ use tco_spec::{all_actions, Version};
 use crate::app::App;
 use crate::envelope::json_response;
 use crate::limiter::Algorithm;
+use crate::overrides::{Origin, Override};
 use crate::state::TaskPolicy;
 
 /// The header carrying the admin token.
@@ -82,6 +88,13 @@ pub(crate) fn routes(app: Arc<App>) -> Router<Arc<App>> {
         .route("/reset", post(reset))
         .route("/journal", get(journal))
         .route("/limits", get(limits).put(set_limits))
+        .route(
+            "/overrides",
+            get(list_overrides)
+                .post(add_override)
+                .delete(clear_overrides),
+        )
+        .route("/overrides/{id}", delete(remove_override))
         .route("/tasks", get(task_policy).put(set_task_policy))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app, guard))
@@ -148,12 +161,64 @@ async fn reset(State(app): State<Arc<App>>) -> Response {
 }
 
 async fn journal(State(app): State<Arc<App>>, uri: Uri) -> Response {
-    let limit = match journal_limit(uri.query().unwrap_or_default()) {
-        Ok(limit) => limit,
+    let query = uri.query().unwrap_or_default();
+    let limit = match journal_limit(query) {
+        Ok(limit) => limit.unwrap_or(usize::MAX),
         Err(message) => return error(StatusCode::BAD_REQUEST, &message),
     };
-    let entries = app.journal.newest(limit.unwrap_or(usize::MAX));
+    let entries = match journal_action(query) {
+        Some(action) => {
+            let mut entries = app.journal.for_action(&action);
+            entries.drain(..entries.len().saturating_sub(limit));
+            entries
+        }
+        None => app.journal.newest(limit),
+    };
     json_response(StatusCode::OK, &json!({ "entries": entries }))
+}
+
+fn journal_action(query: &str) -> Option<String> {
+    tco_sign::params::urldecode(query)
+        .into_iter()
+        .find(|(k, _)| k == "action")
+        .map(|(_, v)| v)
+}
+
+async fn list_overrides(State(app): State<Arc<App>>) -> Response {
+    json_response(StatusCode::OK, &overrides_view(app.overrides.views()))
+}
+
+/// The overrides with the messages of their unmet expectations.
+fn overrides_view(overrides: Vec<Value>) -> Value {
+    let unmet: Vec<&Value> = overrides
+        .iter()
+        .map(|o| &o["unmet"])
+        .filter(|m| m.is_string())
+        .collect();
+    json!({ "overrides": overrides, "unmet": unmet })
+}
+
+async fn add_override(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    match Override::from_json(&body) {
+        Ok(spec) => json_response(StatusCode::CREATED, &app.overrides.add_admin(spec)),
+        Err(message) => error(StatusCode::BAD_REQUEST, &message),
+    }
+}
+
+async fn clear_overrides(State(app): State<Arc<App>>) -> Response {
+    let removed = app.overrides.clear(Some(Origin::Admin));
+    json_response(StatusCode::OK, &overrides_view(removed))
+}
+
+async fn remove_override(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    let removed = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| app.overrides.remove_admin(id));
+    match removed {
+        Some(view) => json_response(StatusCode::OK, &view),
+        None => error(StatusCode::NOT_FOUND, "no override with that id"),
+    }
 }
 
 fn journal_limit(query: &str) -> Result<Option<usize>, String> {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tco_sign::{AuthError, Credentials, Verified, Verifier};
+use tco_sign::{AuthError, Verified};
 
 use crate::admin::AdminAccess;
 use crate::clock::Clock;
@@ -12,7 +12,9 @@ use crate::config::{Account, Config};
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::limiter::Limiter;
+use crate::overrides::Overrides;
 use crate::request::RawRequest;
+use crate::signatures::Authenticator;
 use crate::state::World;
 
 /// The service name in TC3 credential scopes.
@@ -21,11 +23,12 @@ pub const SERVICE: &str = "organization";
 pub(crate) struct App {
     pub clock: Arc<dyn Clock>,
     pub accounts: Vec<Account>,
-    verifier: Verifier<HashMap<String, Credentials>>,
+    signatures: Authenticator,
     uins: HashMap<String, u64>,
     pub limiter: Limiter,
     pub world: World,
     pub faults: Faults,
+    pub overrides: Overrides,
     pub journal: Journal,
     pub admin: AdminAccess,
     /// How long a request's body may take to arrive.
@@ -51,10 +54,11 @@ impl App {
         let app = Self {
             limiter: Limiter::new(clock.clone(), config.algorithm, config.limits.clone()),
             clock,
-            verifier: Verifier::new(credentials, SERVICE),
+            signatures: Authenticator::new(credentials, config.strict_signatures),
             uins,
             world: World::new(),
             faults: Faults::new(config.faults.clone(), config.seed),
+            overrides: Overrides::default(),
             journal: Journal::new(config.journal_capacity),
             admin,
             body_timeout: config.body_timeout,
@@ -86,7 +90,7 @@ impl App {
     /// Gate step 2: the signature, on the mock's clock.
     pub fn authenticate(&self, raw: &RawRequest) -> Result<Verified, AuthError> {
         let now = self.clock.now_secs();
-        raw.with_incoming(|incoming| self.verifier.verify(incoming, now))
+        self.signatures.verify(raw, now)
     }
 
     /// The uin behind a SecretId the verifier accepted (so one of ours).

@@ -35,8 +35,10 @@
 //! (makes fault rolls repeatable), `body_timeout_ms = 10000` (how long a request body may
 //! take to arrive), `header_timeout_ms = 10000` (how long a connection may take to send its
 //! request headers, the first byte included, and how long it may sit idle between requests),
-//! `max_connections = 512` (open at once; at the bound the oldest idle one is closed), and
-//! `builtin_account = true` (see below).
+//! `max_connections = 512` (open at once; at the bound the oldest idle one is closed),
+//! `strict_signatures = true` (refuse the Node.js SDK's TC3 signatures, whose scope names the
+//! endpoint's first label and whose signed host lacks the port, as the service does; accepted
+//! by default when they verify with the right key) and `builtin_account = true` (see below).
 //!
 //! The default account (uin [`DEFAULT_UIN`]) has the credentials in `TENCENTCLOUD_SECRET_ID` /
 //! `TENCENTCLOUD_SECRET_KEY` when both are set, so the mock and a client share one
@@ -191,6 +193,11 @@ pub struct Config {
     pub header_timeout: Duration,
     /// How many connections may be open at once (at least 1).
     pub max_connections: usize,
+    /// Refuse TC3 signatures made the Node.js SDK's way (the scope's service taken from the
+    /// endpoint, the signed host without its port), as the service does. `false` by default:
+    /// they are accepted when they verify with the account's key (see `signatures` in the
+    /// crate documentation).
+    pub strict_signatures: bool,
 }
 
 /// The default [`Config::header_timeout`].
@@ -211,6 +218,7 @@ impl Default for Config {
             tasks: TaskPolicy::default(),
             header_timeout: HEADER_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            strict_signatures: false,
         }
     }
 }
@@ -233,6 +241,7 @@ impl fmt::Debug for Config {
             .field("tasks", &self.tasks)
             .field("header_timeout", &self.header_timeout)
             .field("max_connections", &self.max_connections)
+            .field("strict_signatures", &self.strict_signatures)
             .finish()
     }
 }
@@ -510,6 +519,7 @@ struct RawConfig {
     header_timeout_ms: Option<u64>,
     max_connections: Option<usize>,
     builtin_account: Option<bool>,
+    strict_signatures: Option<bool>,
 }
 
 #[derive(Default, Deserialize)]
@@ -572,6 +582,7 @@ impl RawConfig {
                 .header_timeout_ms
                 .map_or(HEADER_TIMEOUT, Duration::from_millis),
             max_connections: self.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
+            strict_signatures: self.strict_signatures.unwrap_or(false),
         })
     }
 }

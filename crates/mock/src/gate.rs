@@ -6,7 +6,7 @@
 //! 5. parameters against the request shape: [`crate::params`];
 //! 6. dispatch: the stateful world, else an answer built from the contract.
 //!
-//! Faults are rolled between 5 and 6. A request refused at any step changes no state.
+//! Overrides ([`crate::overrides`]) apply between 5 and 6, then faults are rolled. A request refused at any step changes no state.
 
 use axum::body::Body;
 use axum::http::Request;
@@ -170,6 +170,14 @@ pub(crate) async fn run(
     };
     params::validate(action, &params)?;
 
+    if let Some(plan) = app.overrides.on_call(&action.name, &params) {
+        if !plan.delay.is_zero() {
+            tokio::time::sleep(plan.delay).await;
+        }
+        if let Some(answer) = plan.answer {
+            return answer.map(Reply::Success);
+        }
+    }
     let injected = app.faults.roll(&action.name);
     if !injected.latency.is_zero() {
         tokio::time::sleep(injected.latency).await;

@@ -104,6 +104,15 @@ impl Journal {
         entries.iter().skip(skip).cloned().collect()
     }
 
+    /// The entries of calls to `action` (as sent), oldest first.
+    pub fn for_action(&self, action: &str) -> Vec<JournalEntry> {
+        self.lock()
+            .iter()
+            .filter(|e| e.action == action)
+            .cloned()
+            .collect()
+    }
+
     pub fn clear(&self) {
         self.lock().clear();
     }

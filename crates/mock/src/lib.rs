@@ -57,6 +57,26 @@
 //! # }
 //! ```
 //!
+//! # Overrides, expectations and the journal
+//!
+//! A test can steer single actions ([`Override`]: a body, an error, a delay, for the next N
+//! calls or always, optionally for a parameter subset), expect a number of calls (checked
+//! when the server or an [`OverrideGuard`] is dropped, or at [`MockServer::verify`]), and read
+//! what an action received ([`MockServer::received`]). Overrides apply after the gate: a call
+//! must still be signed, within its limit, and have valid parameters. See [`overrides`].
+//!
+//! # Every official client
+//!
+//! Signatures are verified against the `Host` header the client sent, whatever it is
+//! (`127.0.0.1:PORT`, `localhost:PORT`, `organization.localhost:PORT`, `organization.<domain>`).
+//! The Node.js SDK (`tencentcloud-sdk-nodejs-intl-en`) signs TC3 with the scope's service
+//! taken from its endpoint's first dot-separated label (`127` for `127.0.0.1:PORT`) and with
+//! the signed `host` lacking the port it sends. When a TC3 signature fails the strict check,
+//! the mock recomputes it under those alternative canonical forms and accepts the request only
+//! if one matches with the account's secret key (a wrong key is still
+//! `AuthFailure.SignatureFailure`). [`MockServerBuilder::strict_signatures`] (config key
+//! `strict_signatures`, CLI flag `--strict-signatures`) turns that off, as the service behaves.
+//!
 //! # Standalone
 //!
 //! [`serve`] runs the same mock on a listener until a shutdown future resolves; the
@@ -67,8 +87,9 @@
 //!
 //! Every API request goes through the same steps, in the service's order, and the first that
 //! refuses it decides the answer: HTTP ([`request`]), signature, rate limit ([`limiter`]),
-//! action and version, parameters ([`params`]), then the stateful world ([`state`]) or, for
-//! actions it does not model, an answer built from the contract.
+//! action and version, parameters ([`params`]), then the test's overrides ([`overrides`]), fault
+//! rules ([`faults`]), and the stateful world ([`state`]) or, for actions it does not model, an
+//! answer built from the contract.
 
 pub mod admin;
 mod app;
@@ -81,10 +102,13 @@ pub mod fixtures;
 mod gate;
 pub mod journal;
 pub mod limiter;
+pub mod overrides;
 pub mod params;
 pub mod request;
 mod server;
+mod signatures;
 pub mod state;
 
 pub use app::SERVICE;
+pub use overrides::{Override, OverrideGuard, Times};
 pub use server::{serve, MockServer, MockServerBuilder};

@@ -38,6 +38,7 @@ use crate::faults::FaultRule;
 use crate::gate::{self, Facts, Reply};
 use crate::journal::{JournalEntry, STATUS_DROPPED};
 use crate::limiter::{Algorithm, LimitOverrides};
+use crate::overrides::{self, Origin};
 use crate::state::{TaskPolicy, World};
 
 /// How long a stopping server waits for requests in flight.
@@ -326,6 +327,13 @@ impl MockServer {
         self.app.journal.entries()
     }
 
+    /// The calls received for `action` (as the request named it), oldest first, each with
+    /// its parameters (never credentials) and how it was answered; refused calls included
+    /// (filter on `status == "OK"` for the accepted ones). Bounded by the journal capacity.
+    pub fn received(&self, action: &str) -> Vec<JournalEntry> {
+        self.app.journal.for_action(action)
+    }
+
     /// Forgets all state, rate-limit counters and the journal; configuration stays.
     pub fn reset(&self) {
         self.app.reset();
@@ -359,6 +367,31 @@ impl MockServer {
         self.app.faults.set_rules(rules);
     }
 
+    pub(crate) fn app(&self) -> &Arc<App> {
+        &self.app
+    }
+
+    /// Checks the expectations of the overrides added with [`crate::Override::mount`] so far.
+    ///
+    /// # Panics
+    /// When one is unmet, naming the action, the expected and the actual count of each.
+    pub fn verify(&self) {
+        overrides::assert_met(&self.app.overrides.unmet(Origin::InProcess));
+    }
+
+    /// Removes every override (expectations of [`crate::Override::mount`]ed ones are checked
+    /// first, as by [`MockServer::verify`]).
+    pub fn reset_overrides(&self) {
+        self.verify();
+        self.app.overrides.clear(None);
+    }
+
+    /// Every override mounted, oldest first, as `GET /_mock/overrides` shows them: match,
+    /// answer, calls matched and answered, expectation and whether it is met.
+    pub fn overrides(&self) -> Vec<serde_json::Value> {
+        self.app.overrides.views()
+    }
+
     /// When tasks started from now on complete, and whether they fail.
     pub fn set_task_policy(&self, policy: TaskPolicy) {
         self.app.world.set_task_policy(policy);
@@ -384,6 +417,10 @@ impl Drop for MockServer {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        // Once only: `shutdown` drops the server too.
+        let unmet = self.app.overrides.unmet(Origin::InProcess);
+        self.app.overrides.clear(Some(Origin::InProcess));
+        overrides::assert_met(&unmet);
     }
 }
 
@@ -474,6 +511,14 @@ impl MockServerBuilder {
     /// with no request in progress is closed to make room for a new one.
     pub fn max_connections(mut self, max: usize) -> Self {
         self.config.max_connections = max;
+        self
+    }
+
+    /// With `true`, TC3 signatures made the Node.js SDK's way (the scope's service taken from
+    /// the endpoint, the signed host without its port) are refused as the service refuses
+    /// them; by default they are accepted when they verify with the account's key.
+    pub fn strict_signatures(mut self, strict: bool) -> Self {
+        self.config.strict_signatures = strict;
         self
     }
 
