@@ -24,7 +24,7 @@ pub(crate) struct App {
     pub clock: Arc<dyn Clock>,
     pub accounts: Vec<Account>,
     signatures: Authenticator,
-    uins: HashMap<String, u64>,
+    callers: HashMap<String, Caller>,
     pub limiter: Limiter,
     pub world: World,
     pub faults: Faults,
@@ -47,15 +47,16 @@ impl App {
             .iter()
             .map(|a| (a.secret_id.clone(), a.credentials()))
             .collect();
-        let uins = accounts
+        let callers = accounts
             .iter()
-            .map(|a| (a.secret_id.clone(), a.uin))
+            .map(|a| (a.secret_id.clone(), Caller::of(a)))
             .collect();
         let app = Self {
-            limiter: Limiter::new(clock.clone(), config.algorithm, config.limits.clone()),
+            limiter: Limiter::new(clock.clone(), config.algorithm, config.limits.clone())
+                .with_model(config.limit_model),
             clock,
             signatures: Authenticator::new(credentials, config.strict_signatures),
-            uins,
+            callers,
             world: World::new(),
             faults: Faults::new(config.faults.clone(), config.seed),
             overrides: Overrides::default(),
@@ -72,7 +73,8 @@ impl App {
     }
 
     fn register_accounts(&self) {
-        for account in &self.accounts {
+        // A sub-account is no account of its own in the world: it acts on its owner's.
+        for account in self.accounts.iter().filter(|a| a.owner_uin.is_none()) {
             self.world
                 .register_account(account.uin, &account.display_name());
         }
@@ -93,8 +95,25 @@ impl App {
         self.signatures.verify(raw, now)
     }
 
-    /// The uin behind a SecretId the verifier accepted (so one of ours).
-    pub fn uin_of(&self, secret_id: &str) -> u64 {
-        self.uins.get(secret_id).copied().unwrap_or_default()
+    /// The account behind a SecretId the verifier accepted, and its main account.
+    pub fn caller_of(&self, secret_id: &str) -> Caller {
+        self.callers.get(secret_id).copied().unwrap_or_default()
+    }
+}
+
+/// Who signed a request: the (sub-)account the per-action limits key on, and the main
+/// account whose organization it acts on (the same uin for a main account).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Caller {
+    pub uin: u64,
+    pub owner_uin: u64,
+}
+
+impl Caller {
+    fn of(account: &Account) -> Self {
+        Self {
+            uin: account.uin,
+            owner_uin: account.owner_uin.unwrap_or(account.uin),
+        }
     }
 }

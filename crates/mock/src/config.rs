@@ -9,10 +9,21 @@
 //! # token = "…"                # temporary credentials: X-TC-Token / Token must match
 //! # name = "audit"
 //!
+//! [[accounts]]                  # a sub-account of the one above: its own keys and uin
+//! uin = 100000000003
+//! owner_uin = 100000000002      # its main account, whose organization it acts on
+//! secret_id = "AKIDSubAccount"
+//! secret_key = "sub-secret"
+//!
 //! [rate_limits]
 //! default = 20                  # replaces every documented limit
 //! algorithm = "fixed-window"    # or "sliding-window", "token-bucket" (with burst), "unlimited"
 //! # burst = 5
+//! key = "documented"            # action + access region + (sub-)account; or "legacy":
+//!                               # account + version + action + Region parameter
+//! # main_account = 100          # per main account across its sub-accounts (off unless set)
+//! # main_account_region = 50    # per main account and access region (off unless set)
+//! # source_ip = 200             # per source IP (off unless set)
 //! [rate_limits.actions]
 //! DescribeOrganization = 40     # per action name, both versions; wins over `default`
 //!
@@ -61,6 +72,7 @@ use crate::connections::DEFAULT_MAX_CONNECTIONS;
 use crate::faults::{FaultRule, ANY_ACTION};
 use crate::journal::DEFAULT_JOURNAL_CAPACITY;
 use crate::limiter::{Algorithm, LimitOverrides, UnknownAlgorithm};
+use crate::limits::{KeyMode, Layers, LimitModel, UnknownKeyMode};
 use crate::request::BODY_READ_TIMEOUT;
 use crate::state::TaskPolicy;
 
@@ -88,6 +100,9 @@ pub struct Account {
     token: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
+    /// The main account this one is a sub-account of; `None`: a main account.
+    #[serde(default)]
+    pub owner_uin: Option<u64>,
 }
 
 impl fmt::Debug for Account {
@@ -98,6 +113,7 @@ impl fmt::Debug for Account {
             .field("secret_key", &"<redacted>")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("name", &self.name)
+            .field("owner_uin", &self.owner_uin)
             .finish()
     }
 }
@@ -110,7 +126,15 @@ impl Account {
             secret_key: secret_key.into(),
             token: None,
             name: None,
+            owner_uin: None,
         }
+    }
+
+    /// A sub-account of the main account `owner_uin`: it signs with its own keys, has its
+    /// own per-action budgets, and acts on its main account's organization.
+    pub fn with_owner(mut self, owner_uin: u64) -> Self {
+        self.owner_uin = Some(owner_uin);
+        self
     }
 
     /// Temporary credentials: requests must carry this token.
@@ -177,6 +201,8 @@ pub struct Config {
     pub builtin_account: bool,
     pub limits: LimitOverrides,
     pub algorithm: Algorithm,
+    /// The per-action key and the layers on top (see [`crate::limits`]).
+    pub limit_model: LimitModel,
     pub faults: Vec<FaultRule>,
     /// Seeds the fault rolls; `None` seeds from the OS.
     pub seed: Option<u64>,
@@ -210,6 +236,7 @@ impl Default for Config {
             builtin_account: true,
             limits: LimitOverrides::default(),
             algorithm: Algorithm::FixedWindow,
+            limit_model: LimitModel::default(),
             faults: Vec::new(),
             seed: None,
             admin_token: None,
@@ -230,6 +257,7 @@ impl fmt::Debug for Config {
             .field("builtin_account", &self.builtin_account)
             .field("limits", &self.limits)
             .field("algorithm", &self.algorithm)
+            .field("limit_model", &self.limit_model)
             .field("faults", &self.faults)
             .field("seed", &self.seed)
             .field(
@@ -269,6 +297,12 @@ pub enum ConfigError {
     DuplicateSecretId { index: usize, secret_id: String },
     #[error("accounts[{index}]: uin {uin} is declared twice")]
     DuplicateUin { index: usize, uin: u64 },
+    #[error(
+        "accounts[{index}]: owner_uin {owner_uin} is not the uin of a main account the mock serves"
+    )]
+    UnknownOwner { index: usize, owner_uin: u64 },
+    #[error("rate_limits: {0}")]
+    KeyMode(#[from] UnknownKeyMode),
     #[error("rate_limits.actions: {:?} is not an action of any API version{}", .0, tco_spec::did_you_mean(.0))]
     UnknownLimitAction(String),
     #[error("rate_limits: {0}")]
@@ -443,6 +477,22 @@ impl Config {
                 });
             }
         }
+        self.validate_owners()
+    }
+
+    /// Every `owner_uin` names a main account the mock serves (not a sub-account, not itself).
+    fn validate_owners(&self) -> Result<(), ConfigError> {
+        let accounts = self.effective_accounts();
+        let is_main = |uin: u64| {
+            accounts
+                .iter()
+                .any(|a| a.uin == uin && a.owner_uin.is_none())
+        };
+        for (index, account) in self.accounts.iter().enumerate() {
+            if let Some(owner_uin) = account.owner_uin.filter(|o| !is_main(*o)) {
+                return Err(ConfigError::UnknownOwner { index, owner_uin });
+            }
+        }
         Ok(())
     }
 
@@ -530,6 +580,10 @@ struct RawRateLimits {
     actions: BTreeMap<String, u32>,
     algorithm: Option<String>,
     burst: Option<u32>,
+    key: Option<String>,
+    main_account: Option<u32>,
+    main_account_region: Option<u32>,
+    source_ip: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -562,7 +616,19 @@ impl RawConfig {
         if limits.burst.is_some() && !matches!(algorithm, Algorithm::TokenBucket { .. }) {
             return Err(ConfigError::BurstWithoutBucket);
         }
+        let limit_model = LimitModel {
+            key: limits
+                .key
+                .as_deref()
+                .map_or(Ok(KeyMode::default()), str::parse)?,
+            layers: Layers {
+                main_account: limits.main_account,
+                main_account_region: limits.main_account_region,
+                source_ip: limits.source_ip,
+            },
+        };
         Ok(Config {
+            limit_model,
             builtin_account: self.builtin_account.unwrap_or(self.accounts.is_empty()),
             accounts: self.accounts,
             limits: LimitOverrides {

@@ -1,7 +1,8 @@
 //! The gate every API request passes, in the order the real service applies it:
 //! 1. HTTP (method, path, body type, size): [`crate::request`];
 //! 2. authentication: the signing crate's verifier;
-//! 3. the rate limit per (account, action, region): [`crate::limiter`];
+//! 3. the rate limits: per action, access region and (sub-)account, and the layers that are
+//!    on ([`crate::limiter`], [`crate::limits`]);
 //! 4. action and version against the contract;
 //! 5. parameters against the request shape: [`crate::params`];
 //! 6. dispatch: the stateful world, else an answer built from the contract.
@@ -14,10 +15,11 @@ use serde_json::Value;
 use tco_sign::v1::V1Method;
 use tco_spec::{Action, Version};
 
-use crate::app::App;
+use crate::app::{App, Caller};
 use crate::envelope::ApiError;
 use crate::journal::MAX_JOURNAL_PARAMS_BYTES;
-use crate::limiter::{Decision, LimitKey};
+use crate::limiter::{CallIdentity, Decision};
+use crate::limits::{self, SourceIp};
 use crate::params;
 use crate::request::{self, BodyKind, RawRequest};
 use crate::state::Call;
@@ -134,6 +136,7 @@ pub(crate) async fn run(
     req: Request<Body>,
     facts: &mut Facts,
 ) -> Result<Reply, ApiError> {
+    let source_ip = req.extensions().get::<SourceIp>().map(|ip| ip.0);
     let raw = request::read(req, app.body_timeout)
         .await
         .map_err(|refusal| {
@@ -156,9 +159,12 @@ pub(crate) async fn run(
         .authenticate(&raw)
         .map_err(|e| ApiError::new(e.code(), format!("{}.", capitalised(&e.to_string()))))?;
     facts.sign_method = verified.method.as_str().to_string();
-    let uin = app.uin_of(&verified.secret_id);
-
-    admit(app, uin, &common, &mut facts.arrived_millis)?;
+    let caller = app.caller_of(&verified.secret_id);
+    let arrival = Arrival {
+        access_region: limits::access_region(raw.header("host")),
+        source_ip,
+    };
+    admit(app, caller, &arrival, &common, &mut facts.arrived_millis)?;
     let action = resolve_action(&common)?;
     let params = match early {
         Some(result) => result?,
@@ -188,7 +194,8 @@ pub(crate) async fn run(
     if let Some(code) = injected.error {
         return Err(ApiError::new(&code, "(Injected by a mock fault rule.)"));
     }
-    dispatch(app, action, uin, &params).map(Reply::Success)
+    // A sub-account acts on its main account's organization.
+    dispatch(app, action, caller.owner_uin, &params).map(Reply::Success)
 }
 
 impl Facts {
@@ -284,26 +291,48 @@ fn capitalised(text: &str) -> String {
     }
 }
 
+/// Where a request arrived: what the limits key on besides the caller and the action.
+struct Arrival<'a> {
+    access_region: &'a str,
+    source_ip: Option<std::net::IpAddr>,
+}
+
 /// Step 3. The limit is looked up from the raw names: an unknown action is limited at the
 /// platform default, so that probing for action names is throttled like any other call.
 /// `at_millis` (the arrival) becomes the time the limiter counted the request at.
-fn admit(app: &App, uin: u64, common: &Common, at_millis: &mut i64) -> Result<(), ApiError> {
+fn admit(
+    app: &App,
+    caller: Caller,
+    arrival: &Arrival<'_>,
+    common: &Common,
+    at_millis: &mut i64,
+) -> Result<(), ApiError> {
     let action = common.action.as_deref().unwrap_or_default();
     let version = common.version.as_deref().unwrap_or_default();
-    let region = common.region.as_deref().unwrap_or_default();
     let documented = version
         .parse::<Version>()
         .ok()
         .and_then(|v| tco_spec::action(v, action))
         .map_or(PLATFORM_DEFAULT_LIMIT, |a| a.rate_limit);
-    let key = LimitKey::new(uin, version, action, region);
-    let (decision, counted_at) = app.limiter.check_counted(&key, documented, *at_millis);
+    let call = CallIdentity {
+        uin: caller.uin,
+        owner_uin: caller.owner_uin,
+        action,
+        version,
+        access_region: arrival.access_region,
+        region_param: common.region.as_deref().unwrap_or_default(),
+        source_ip: arrival.source_ip,
+    };
+    let (decision, counted_at) = app.limiter.check_call(&call, documented, *at_millis);
     *at_millis = counted_at;
     match decision {
         Decision::Admitted => Ok(()),
-        Decision::Limited { limit } => Err(ApiError::new(
-            "RequestLimitExceeded",
-            format!("{action} allows {limit} requests per second per account and region."),
+        Decision::Limited { limit, layer } => Err(ApiError::new(
+            layer.code(),
+            format!(
+                "{action} allows {limit} requests per second {}.",
+                layer.scope()
+            ),
         )),
     }
 }

@@ -2,8 +2,9 @@
 //! should not need a cloud account.
 //!
 //! It behaves like the service on everything the contract says: it verifies TC3 and v1
-//! signatures with the same crate that signs ([`tco_sign`]), rate-limits per account, action and
-//! region with the documented limits, validates parameters against the request shapes of
+//! signatures with the same crate that signs ([`tco_sign`]), rate-limits per action, access region
+//! and (sub-)account with the documented limits (and, when configured, per main account, per
+//! main account and region, and per source IP: [`limits`]), validates parameters against the request shapes of
 //! [`tco_spec`], keeps organizations, units and members in one world for both API versions,
 //! and answers every request, however malformed, with the documented envelope.
 //!
@@ -102,6 +103,7 @@ pub mod fixtures;
 mod gate;
 pub mod journal;
 pub mod limiter;
+pub mod limits;
 pub mod overrides;
 pub mod params;
 pub mod request;

@@ -1,4 +1,7 @@
-//! Request-rate limiting per (account, API version, action, region), on the injected clock.
+//! Request-rate limiting on the injected clock: the per-action limit keyed as the
+//! documentation says (action, access region, caller's (sub-)account; see [`crate::limits`]),
+//! and the optional layers on top (per source IP, per main account, per main account and
+//! region).
 //!
 //! Tencent documents its limit as "each second, the first N requests pass", counted by arrival
 //! time at the server: a fixed one-second window per key, [`Algorithm::FixedWindow`], the
@@ -6,18 +9,39 @@
 //! a fixed window lets up to 2N-1 through in a sliding second that straddles a boundary, a
 //! sliding window never more than N, a token bucket a burst and then a steady N/s.
 //!
+//! # Layers: order and what a refused call consumes
+//!
+//! A call is checked against the layers that are on, outermost first: source IP
+//! (`RequestLimitExceeded.IPLimitExceeded`), main account across its sub-accounts
+//! (`RequestLimitExceeded.UinLimitExceeded`), main account and access region
+//! (`RequestLimitExceeded.GlobalRegionUinLimitExceeded`), then the per-action limit
+//! (`RequestLimitExceeded`). The first layer without room decides the code.
+//!
+//! A call is counted in every layer or in none: a refused call consumes no budget anywhere.
+//! That extends the per-action rule ("the first N requests pass": refused requests are not
+//! among the N) to the layers, and it is what a consumer expects: a sub-account whose calls
+//! are refused for its own action budget does not eat into its siblings' shared main-account
+//! budget, and a retry after a refusal is charged once, when it passes. It also makes the
+//! counts independent of the order, which then only decides which code a call gets when
+//! several layers are full at once.
+//!
+//! With a token bucket, each layer's burst is its own limit (the configured burst is the
+//! per-action one).
+//!
 //! One mutex guards every key. Admission is a few integer operations, so the lock is held
 //! for nanoseconds; in return "never more than N admitted" holds exactly, whatever the number
-//! of racing connections.
+//! of racing connections, and a call is counted in all its layers at once.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
+use std::net::IpAddr;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
 use crate::clock::Clock;
+use crate::limits::{KeyMode, Layer, LimitModel};
 
 /// The length of a window, in milliseconds.
 const WINDOW_MS: i64 = 1000;
@@ -85,9 +109,11 @@ impl FromStr for Algorithm {
     }
 }
 
-/// What is counted separately: Tencent counts per action, per access region and per account.
-/// The version is part of the action's identity because the contract gives the same name
-/// different limits in different versions (DescribeOrganization: 20/s and 40/s).
+/// What one per-action budget is counted per. With the documented key ([`KeyMode::Documented`])
+/// `uin` is the calling (sub-)account, `region` the access region and `version` empty: the
+/// versions of one action share one budget, each call judged against the limit its own
+/// version documents (DescribeOrganization: 20/s in 2018-12-25, 40/s in 2021-03-31). With
+/// [`KeyMode::Legacy`], `version` is the call's and `region` its `Region` parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LimitKey {
     pub uin: u64,
@@ -105,6 +131,41 @@ impl LimitKey {
             region: region.to_string(),
         }
     }
+
+    /// The key of a call under `mode`: `access_region` for the documented key, the `Region`
+    /// parameter and the version for the legacy one.
+    pub fn for_call(mode: KeyMode, call: &CallIdentity<'_>) -> Self {
+        match mode {
+            KeyMode::Documented => Self::new(call.uin, "", call.action, call.access_region),
+            KeyMode::Legacy => Self::new(call.uin, call.version, call.action, call.region_param),
+        }
+    }
+}
+
+/// Who made a call and where it arrived: what every layer's key is built from.
+#[derive(Debug, Clone, Copy)]
+pub struct CallIdentity<'a> {
+    /// The calling account: a sub-account, or a main account calling as itself.
+    pub uin: u64,
+    /// The main account `uin` belongs to (itself for a main account).
+    pub owner_uin: u64,
+    pub action: &'a str,
+    pub version: &'a str,
+    /// The region of the API server the request reached ([`crate::limits::access_region`]).
+    pub access_region: &'a str,
+    /// The `Region` parameter (the legacy key only).
+    pub region_param: &'a str,
+    /// The peer address; `None` when unknown (then the IP layer does not apply).
+    pub source_ip: Option<IpAddr>,
+}
+
+/// A counter: the per-action key, or one of a layer's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Counter {
+    Action(LimitKey),
+    MainAccount(u64),
+    MainAccountRegion(u64, String),
+    SourceIp(IpAddr),
 }
 
 /// Limits that replace the documented ones: per action name (both versions) first, then the
@@ -129,9 +190,10 @@ impl LimitOverrides {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     Admitted,
-    /// Refused; `limit` is the per-second limit that applied.
+    /// Refused by `layer`, whose per-second limit is `limit`.
     Limited {
         limit: u32,
+        layer: Layer,
     },
 }
 
@@ -151,7 +213,8 @@ enum KeyState {
 struct Inner {
     algorithm: Algorithm,
     overrides: LimitOverrides,
-    keys: HashMap<LimitKey, KeyState>,
+    model: LimitModel,
+    keys: HashMap<Counter, KeyState>,
     /// The window of the last sweep of dead keys; sweeping at most once a clock second keeps
     /// memory bounded by the keys active in the last second, at O(keys) per second.
     swept_window: i64,
@@ -173,6 +236,7 @@ impl fmt::Debug for Limiter {
         f.debug_struct("Limiter")
             .field("algorithm", &inner.algorithm)
             .field("overrides", &inner.overrides)
+            .field("model", &inner.model)
             .field("keys", &inner.keys.len())
             .finish()
     }
@@ -185,6 +249,7 @@ impl Limiter {
             inner: Mutex::new(Inner {
                 algorithm,
                 overrides,
+                model: LimitModel::default(),
                 keys: HashMap::new(),
                 swept_window: i64::MIN,
                 latest: i64::MIN,
@@ -222,29 +287,47 @@ impl Limiter {
         arrived_millis: i64,
     ) -> (Decision, i64) {
         let mut inner = self.lock();
-        inner.latest = inner.latest.max(arrived_millis);
-        let now = inner.latest;
+        let now = inner.advance(arrived_millis);
         let limit = inner.overrides.resolve(&key.action, documented);
-        let algorithm = inner.algorithm;
-        if algorithm == Algorithm::Unlimited {
-            return (Decision::Admitted, now);
-        }
-        inner.sweep(now);
-        let admitted = match inner.keys.get_mut(key) {
-            Some(state) => state.admit(algorithm, now, limit),
-            None => {
-                let mut state = KeyState::fresh(algorithm, now, limit);
-                let admitted = state.admit(algorithm, now, limit);
-                inner.keys.insert(key.clone(), state);
-                admitted
-            }
-        };
-        let decision = if admitted {
-            Decision::Admitted
-        } else {
-            Decision::Limited { limit }
-        };
-        (decision, now)
+        let counters = vec![(Counter::Action(key.clone()), limit, Layer::Action)];
+        (inner.admit_all(counters, now), now)
+    }
+
+    /// Admits or refuses one call against every layer that is on, as the module documentation
+    /// says (order, and nothing consumed by a refused call); returns the decision and the time
+    /// the call was counted at (as [`Limiter::check_counted`]).
+    pub fn check_call(
+        &self,
+        call: &CallIdentity<'_>,
+        documented: u32,
+        arrived_millis: i64,
+    ) -> (Decision, i64) {
+        let mut inner = self.lock();
+        let now = inner.advance(arrived_millis);
+        let counters = inner.counters(call, documented);
+        (inner.admit_all(counters, now), now)
+    }
+
+    /// The key per-action budgets are counted on.
+    pub fn key_mode(&self) -> KeyMode {
+        self.lock().model.key
+    }
+
+    pub fn model(&self) -> LimitModel {
+        self.lock().model
+    }
+
+    /// Replaces the key and the layers; counters start afresh.
+    pub fn set_model(&self, model: LimitModel) {
+        let mut inner = self.lock();
+        inner.model = model;
+        inner.keys.clear();
+    }
+
+    /// As [`Limiter::set_model`], for building.
+    pub fn with_model(self, model: LimitModel) -> Self {
+        self.set_model(model);
+        self
     }
 
     /// The per-second limit that applies to `action` given its documented one.
@@ -305,6 +388,68 @@ impl Limiter {
 }
 
 impl Inner {
+    /// Moves the limiter's time to `arrived_millis` unless it is already later.
+    fn advance(&mut self, arrived_millis: i64) -> i64 {
+        self.latest = self.latest.max(arrived_millis);
+        self.latest
+    }
+
+    /// The counters `call` is checked against, in [`Layer::ORDER`], with their limits.
+    fn counters(&self, call: &CallIdentity<'_>, documented: u32) -> Vec<(Counter, u32, Layer)> {
+        let layers = self.model.layers;
+        let mut counters = Vec::with_capacity(4);
+        for layer in Layer::ORDER {
+            let counter = match layer {
+                Layer::SourceIp => call.source_ip.map(Counter::SourceIp),
+                Layer::MainAccount => Some(Counter::MainAccount(call.owner_uin)),
+                Layer::MainAccountRegion => Some(Counter::MainAccountRegion(
+                    call.owner_uin,
+                    call.access_region.to_string(),
+                )),
+                Layer::Action => {
+                    let key = LimitKey::for_call(self.model.key, call);
+                    let limit = self.overrides.resolve(call.action, documented);
+                    counters.push((Counter::Action(key), limit, layer));
+                    continue;
+                }
+            };
+            if let (Some(counter), Some(limit)) = (counter, layers.limit(layer)) {
+                counters.push((counter, limit, layer));
+            }
+        }
+        counters
+    }
+
+    /// Checks every counter first and counts the call in all of them only when each has room.
+    fn admit_all(&mut self, counters: Vec<(Counter, u32, Layer)>, now: i64) -> Decision {
+        let algorithm = self.algorithm;
+        if algorithm == Algorithm::Unlimited {
+            return Decision::Admitted;
+        }
+        self.sweep(now);
+        for (counter, limit, layer) in &counters {
+            let algorithm = layer_algorithm(algorithm, *layer);
+            let room = match self.keys.get(counter) {
+                Some(state) => state.has_room(algorithm, now, *limit),
+                None => KeyState::fresh(algorithm, now, *limit).has_room(algorithm, now, *limit),
+            };
+            if !room {
+                return Decision::Limited {
+                    limit: *limit,
+                    layer: *layer,
+                };
+            }
+        }
+        for (counter, limit, layer) in counters {
+            let algorithm = layer_algorithm(algorithm, layer);
+            self.keys
+                .entry(counter)
+                .or_insert_with(|| KeyState::fresh(algorithm, now, limit))
+                .record(algorithm, now);
+        }
+        Decision::Admitted
+    }
+
     fn sweep(&mut self, now: i64) {
         let window = now.div_euclid(WINDOW_MS);
         if window == self.swept_window {
@@ -330,15 +475,46 @@ impl KeyState {
         }
     }
 
-    fn admit(&mut self, algorithm: Algorithm, now: i64, limit: u32) -> bool {
+    /// Whether a call at `now` would be admitted (nothing changes).
+    fn has_room(&self, algorithm: Algorithm, now: i64, limit: u32) -> bool {
         match (self, algorithm) {
-            (KeyState::Fixed { window, admitted }, _) => admit_fixed(window, admitted, now, limit),
-            (KeyState::Sliding(times), _) => admit_sliding(times, now, limit),
+            (KeyState::Fixed { window, admitted }, _) => {
+                *window != now.div_euclid(WINDOW_MS) || *admitted < limit
+            }
+            (KeyState::Sliding(times), _) => {
+                let expired = times.partition_point(|t| *t <= now - WINDOW_MS);
+                times.len() - expired < limit as usize
+            }
             (KeyState::Bucket { tat, per_second }, Algorithm::TokenBucket { burst }) => {
-                admit_bucket(tat, *per_second, burst, now)
+                bucket_has_room(*tat, *per_second, burst, now)
             }
             // Bucket state under another algorithm cannot happen: switching clears the keys.
             (KeyState::Bucket { .. }, _) => true,
+        }
+    }
+
+    /// Counts a call at `now`, which [`KeyState::has_room`] admitted.
+    fn record(&mut self, algorithm: Algorithm, now: i64) {
+        match self {
+            KeyState::Fixed { window, admitted } => {
+                let current = now.div_euclid(WINDOW_MS);
+                if current != *window {
+                    *window = current;
+                    *admitted = 0;
+                }
+                *admitted += 1;
+            }
+            KeyState::Sliding(times) => {
+                while times.front().is_some_and(|t| *t <= now - WINDOW_MS) {
+                    times.pop_front();
+                }
+                times.push_back(now);
+            }
+            KeyState::Bucket { tat, per_second } => {
+                if matches!(algorithm, Algorithm::TokenBucket { .. }) {
+                    *tat = (*tat).max(scaled(now, *per_second)) + i128::from(WINDOW_MS);
+                }
+            }
         }
     }
 
@@ -352,50 +528,28 @@ impl KeyState {
     }
 }
 
-/// "The first N of each second": the count restarts when a request arrives in a new window.
-fn admit_fixed(window: &mut i64, admitted: &mut u32, now: i64, limit: u32) -> bool {
-    let current = now.div_euclid(WINDOW_MS);
-    if current != *window {
-        *window = current;
-        *admitted = 0;
-    }
-    if *admitted < limit {
-        *admitted += 1;
-        true
-    } else {
-        false
+/// A layer's algorithm: the configured one, except that a token bucket's burst is the
+/// layer's own limit (the configured burst sizes the per-action buckets).
+fn layer_algorithm(algorithm: Algorithm, layer: Layer) -> Algorithm {
+    match (algorithm, layer) {
+        (Algorithm::TokenBucket { .. }, l) if l != Layer::Action => {
+            Algorithm::TokenBucket { burst: 0 }
+        }
+        (a, _) => a,
     }
 }
 
-/// Admits when fewer than N were admitted in the last 1,000 ms, i.e. in (now-1000, now].
-fn admit_sliding(times: &mut VecDeque<i64>, now: i64, limit: u32) -> bool {
-    while times.front().is_some_and(|t| *t <= now - WINDOW_MS) {
-        times.pop_front();
-    }
-    if times.len() < limit as usize {
-        times.push_back(now);
-        true
-    } else {
-        false
-    }
-}
-
-/// GCRA with emission interval 1/N s and tolerance for `burst` requests at once.
-fn admit_bucket(tat: &mut i128, per_second: u32, burst: u32, now: i64) -> bool {
+/// GCRA with emission interval 1/N s and tolerance for `burst` requests at once: one request
+/// costs WINDOW_MS units of 1/N ms, i.e. 1/N s.
+fn bucket_has_room(tat: i128, per_second: u32, burst: u32, now: i64) -> bool {
     if per_second == 0 {
         return false;
     }
-    // One request costs WINDOW_MS units of 1/N ms, i.e. 1/N s.
     let cost = i128::from(WINDOW_MS);
     let burst = if burst == 0 { per_second } else { burst };
     let now = scaled(now, per_second);
-    let next = (*tat).max(now) + cost;
-    if next - now <= i128::from(burst) * cost {
-        *tat = next;
-        true
-    } else {
-        false
-    }
+    let next = tat.max(now) + cost;
+    next - now <= i128::from(burst) * cost
 }
 
 fn scaled(ms: i64, per_second: u32) -> i128 {
@@ -436,9 +590,21 @@ mod tests {
         let (clock, limiter) = limiter(Algorithm::FixedWindow);
         let k = key(1, "DescribeOrganization", "");
         assert_eq!(admitted(&limiter, &k, 20, 20), 20);
-        assert_eq!(limiter.check(&k, 20), Decision::Limited { limit: 20 });
+        assert_eq!(
+            limiter.check(&k, 20),
+            Decision::Limited {
+                limit: 20,
+                layer: Layer::Action
+            }
+        );
         clock.advance(Duration::from_millis(999));
-        assert_eq!(limiter.check(&k, 20), Decision::Limited { limit: 20 });
+        assert_eq!(
+            limiter.check(&k, 20),
+            Decision::Limited {
+                limit: 20,
+                layer: Layer::Action
+            }
+        );
         clock.advance(Duration::from_millis(1));
         assert_eq!(admitted(&limiter, &k, 25, 20), 20);
     }
@@ -455,7 +621,13 @@ mod tests {
         );
         assert_eq!(
             limiter.check_counted(&k, 1, T0 + 998),
-            (Decision::Limited { limit: 1 }, T0 + 1000)
+            (
+                Decision::Limited {
+                    limit: 1,
+                    layer: Layer::Action
+                },
+                T0 + 1000
+            )
         );
         assert_eq!(
             limiter.check_counted(&k, 1, T0 + 2001),

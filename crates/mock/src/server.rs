@@ -38,6 +38,7 @@ use crate::faults::FaultRule;
 use crate::gate::{self, Facts, Reply};
 use crate::journal::{JournalEntry, STATUS_DROPPED};
 use crate::limiter::{Algorithm, LimitOverrides};
+use crate::limits::{KeyMode, LimitModel, SourceIp};
 use crate::overrides::{self, Origin};
 use crate::state::{TaskPolicy, World};
 
@@ -160,10 +161,10 @@ async fn run(
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => match connections.admit() {
+                Ok((stream, peer)) => match connections.admit() {
                     Some(admitted) => {
                         let serving = Serving { router: &router, builder: &builder, graceful: &graceful, header_timeout };
-                        serving.spawn(stream, admitted);
+                        serving.spawn(stream, admitted, SourceIp(peer.ip()));
                     }
                     // Every connection is busy with a request: this one is closed unanswered.
                     None => drop(stream),
@@ -206,7 +207,7 @@ struct Serving<'a> {
 impl Serving<'_> {
     /// Serves the connection on its own task until the client closes it, a timeout or a fault
     /// closes it, or it is evicted to make room for a newer one.
-    fn spawn(self, stream: tokio::net::TcpStream, admitted: Admitted) {
+    fn spawn(self, stream: tokio::net::TcpStream, admitted: Admitted, source_ip: SourceIp) {
         let _ = stream.set_nodelay(true);
         let kill = admitted.kill.clone();
         let handle = ConnectionHandle(kill.clone());
@@ -214,6 +215,7 @@ impl Serving<'_> {
         let in_flight = admitted.in_flight.clone();
         let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
             req.extensions_mut().insert(handle.clone());
+            req.extensions_mut().insert(source_ip);
             let busy = InFlight::start(&in_flight);
             let answer = router.clone().oneshot(req.map(Body::new));
             async move {
@@ -362,6 +364,16 @@ impl MockServer {
         self.app.limiter.overrides()
     }
 
+    /// The per-action key and the layers in force.
+    pub fn limit_model(&self) -> LimitModel {
+        self.app.limiter.model()
+    }
+
+    /// Replaces the per-action key and the layers; counters start afresh.
+    pub fn set_limit_model(&self, model: LimitModel) {
+        self.app.limiter.set_model(model);
+    }
+
     /// Replaces the fault rules.
     pub fn set_faults(&self, rules: Vec<FaultRule>) {
         self.app.faults.set_rules(rules);
@@ -453,6 +465,32 @@ impl MockServerBuilder {
     /// The limit of one action name, in every version.
     pub fn rate_limit(mut self, action: &str, limit: u32) -> Self {
         self.config.limits.actions.insert(action.to_string(), limit);
+        self
+    }
+
+    /// What per-action budgets are keyed on (default [`KeyMode::Documented`]).
+    pub fn limit_key(mut self, key: KeyMode) -> Self {
+        self.config.limit_model.key = key;
+        self
+    }
+
+    /// Turns on the limit per main account across its sub-accounts
+    /// (`RequestLimitExceeded.UinLimitExceeded`).
+    pub fn main_account_limit(mut self, per_second: u32) -> Self {
+        self.config.limit_model.layers.main_account = Some(per_second);
+        self
+    }
+
+    /// Turns on the limit per main account and access region
+    /// (`RequestLimitExceeded.GlobalRegionUinLimitExceeded`).
+    pub fn main_account_region_limit(mut self, per_second: u32) -> Self {
+        self.config.limit_model.layers.main_account_region = Some(per_second);
+        self
+    }
+
+    /// Turns on the limit per source IP (`RequestLimitExceeded.IPLimitExceeded`).
+    pub fn source_ip_limit(mut self, per_second: u32) -> Self {
+        self.config.limit_model.layers.source_ip = Some(per_second);
         self
     }
 
