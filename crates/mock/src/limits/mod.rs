@@ -83,3 +83,6 @@ mod tests {
         assert!("version".parse::<KeyMode>().is_err());
     }
 }
+
+#[cfg(test)]
+mod model_tests;
