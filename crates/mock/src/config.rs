@@ -719,6 +719,33 @@ mod tests {
     }
 
     #[test]
+    fn sub_accounts_key_and_layers_are_read() {
+        let c = Config::from_toml(
+            "builtin_account = true\n\
+             [[accounts]]\nuin = 100000000003\nowner_uin = 100000000001\nsecret_id = \"AKIDsub\"\nsecret_key = \"k\"\n\
+             [rate_limits]\nkey = \"legacy\"\nmain_account = 30\nmain_account_region = 20\nsource_ip = 50\n",
+        )
+        .unwrap();
+        assert_eq!(c.accounts[0].owner_uin, Some(DEFAULT_UIN));
+        assert_eq!(
+            c.limit_model,
+            LimitModel {
+                key: KeyMode::Legacy,
+                layers: Layers {
+                    main_account: Some(30),
+                    main_account_region: Some(20),
+                    source_ip: Some(50),
+                },
+            }
+        );
+        // Unset: the documented key, every layer off.
+        assert_eq!(
+            Config::from_toml("").unwrap().limit_model,
+            LimitModel::default()
+        );
+    }
+
+    #[test]
     fn the_tasks_table_sets_the_task_policy() {
         let c = Config::from_toml(
             "[tasks]\ncomplete = \"after-duration\"\nduration_ms = 1500\nfail = \"no quota\"\n",
@@ -771,6 +798,16 @@ mod tests {
                 "accounts[1]",
             ),
             ("[[accounts]]\nuin = 1\nsecret_id = \"\"\nsecret_key = \"k\"", "secret_id"),
+            ("[rate_limits]\nkey = \"version\"", "version"),
+            ("[rate_limits]\nsource_ip = -1", "source_ip"),
+            (
+                "[[accounts]]\nuin = 3\nowner_uin = 9\nsecret_id = \"A\"\nsecret_key = \"k\"",
+                "owner_uin 9",
+            ),
+            (
+                "[[accounts]]\nuin = 2\nsecret_id = \"A\"\nsecret_key = \"k\"\n[[accounts]]\nuin = 3\nowner_uin = 2\nsecret_id = \"B\"\nsecret_key = \"k\"\n[[accounts]]\nuin = 4\nowner_uin = 3\nsecret_id = \"C\"\nsecret_key = \"k\"",
+                "accounts[2]: owner_uin 3",
+            ),
         ];
         for (text, needle) in cases {
             let message = error_of(text);
