@@ -352,8 +352,12 @@ async fn the_first_n_of_each_second_pass() {
         assert_passed(&h.code(&describe()).await);
     }
     assert_eq!(h.code(&describe()).await, "RequestLimitExceeded");
-    // Other keys are unaffected: another region, another action, another version.
-    assert_passed(&h.code(&describe().region("ap-shanghai")).await);
+    // The Region parameter is not the access region: the same budget.
+    assert_eq!(
+        h.code(&describe().region("ap-shanghai")).await,
+        "RequestLimitExceeded"
+    );
+    // Another action is unaffected.
     let identities =
         call("ListOrganizationIdentity", V2021).params(json!({"Offset": 0, "Limit": 10}));
     assert_ne!(h.code(&identities).await, "RequestLimitExceeded");
@@ -362,13 +366,31 @@ async fn the_first_n_of_each_second_pass() {
 }
 
 #[tokio::test]
-async fn versions_are_counted_apart() {
-    let h = Harness::with(|b| b.rate_limit("DeleteOrganization", 1)).await;
+async fn versions_share_one_budget() {
+    let h = Harness::with(|b| b.rate_limit("DeleteOrganization", 2)).await;
+    let delete = |version| call("DeleteOrganization", version);
+    assert_ne!(h.code(&delete(V2021)).await, "RequestLimitExceeded");
+    assert_ne!(h.code(&delete(V2018)).await, "RequestLimitExceeded");
+    assert_eq!(h.code(&delete(V2021)).await, "RequestLimitExceeded");
+    assert_eq!(h.code(&delete(V2018)).await, "RequestLimitExceeded");
+}
+
+#[tokio::test]
+async fn the_legacy_key_counts_versions_and_region_parameters_apart() {
+    let h = Harness::with(|b| {
+        b.rate_limit("DeleteOrganization", 1)
+            .limit_key(tco_mock::limits::KeyMode::Legacy)
+    })
+    .await;
     let delete = |version| call("DeleteOrganization", version);
     assert_ne!(h.code(&delete(V2021)).await, "RequestLimitExceeded");
     assert_eq!(h.code(&delete(V2021)).await, "RequestLimitExceeded");
     assert_ne!(h.code(&delete(V2018)).await, "RequestLimitExceeded");
     assert_eq!(h.code(&delete(V2018)).await, "RequestLimitExceeded");
+    assert_ne!(
+        h.code(&delete(V2018).region("ap-shanghai")).await,
+        "RequestLimitExceeded"
+    );
 }
 
 #[tokio::test]

@@ -84,11 +84,16 @@ impl Harness {
     }
 
     pub fn sign(&self, spec: &CallSpec, creds: &Credentials) -> SignedRequest {
-        let host = self.mock.host();
+        self.sign_for_host(spec, creds, &self.mock.host())
+    }
+
+    /// Signs for `host`, as a client that reached the mock through that name does (send it
+    /// with [`Harness::send_with_host`]).
+    pub fn sign_for_host(&self, spec: &CallSpec, creds: &Credentials, host: &str) -> SignedRequest {
         let request = RequestSpec {
             sign_method: spec.sign_method,
             http_method: spec.http_method,
-            host: &host,
+            host,
             service: "organization",
             action: &spec.action,
             version: &spec.version,
@@ -112,6 +117,32 @@ impl Harness {
     /// The error code of the answer, or "OK".
     pub async fn code(&self, spec: &CallSpec) -> String {
         code_of(&self.call(spec).await)
+    }
+
+    /// Signs as `creds` for `host`, sends with that `Host` header; the error code or "OK".
+    pub async fn code_via(&self, spec: &CallSpec, creds: &Credentials, host: &str) -> String {
+        let signed = self.sign_for_host(spec, creds, host);
+        code_of(&self.send_with_host(&signed, host).await.2["Response"])
+    }
+
+    /// As [`Harness::send`], with the `Host` header `host` instead of the mock's address.
+    pub async fn send_with_host(&self, signed: &SignedRequest, host: &str) -> (u16, String, Value) {
+        let method = match signed.method {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+        };
+        let url = format!("{}{}", self.mock.uri(), signed.path_and_query);
+        let mut request = self
+            .http
+            .request(method, url)
+            .header("host", host)
+            .body(signed.body.clone());
+        for (name, value) in &signed.headers {
+            if !name.eq_ignore_ascii_case("host") {
+                request = request.header(name, value);
+            }
+        }
+        into_parts(request.send().await.expect("the mock answers")).await
     }
 
     /// Sends a signed request as is; returns status, content type and parsed body.
