@@ -11,7 +11,7 @@
 //! | `GET /_mock/overrides` | every override with its calls matched and answered and whether its expectation is met; `unmet` lists those that are not |
 //! | `DELETE /_mock/overrides` | removes the overrides added here; answers them as they ended, with `unmet` |
 //! | `DELETE /_mock/overrides/{id}` | removes one (404 when there is none with that id) |
-//! | `GET /_mock/limits` | algorithm, overrides, and the effective limit of every action |
+//! | `GET /_mock/limits` | algorithm, overrides, the effective limit of every action, and the model (key, layers) |
 //! | `PUT /_mock/limits` | `{"default": N}`, `{"actions": {"Name": N}}` (`null` removes), `{"algorithm": "token-bucket", "burst": 5}` |
 //! | `GET /_mock/tasks` | the task policy: `{"complete": "after-polls", "polls": 2}` |
 //! | `PUT /_mock/tasks` | replaces it for tasks started from then on: `{"complete": "immediately"}`, `{"complete": "after-duration", "duration_ms": 1500}`, `{"fail": "reason"}` (with the default timing), … |
@@ -255,6 +255,7 @@ fn limits_view(app: &App) -> Value {
         "default": overrides.default,
         "actions": overrides.actions,
         "effective": effective,
+        "model": app.limiter.model(),
     })
 }
 

@@ -19,7 +19,7 @@ use crate::app::{App, Caller};
 use crate::envelope::ApiError;
 use crate::journal::MAX_JOURNAL_PARAMS_BYTES;
 use crate::limiter::{CallIdentity, Decision};
-use crate::limits::{self, SourceIp};
+use crate::limits::{self, Layer, SourceIp};
 use crate::params;
 use crate::request::{self, BodyKind, RawRequest};
 use crate::state::Call;
@@ -327,13 +327,14 @@ fn admit(
     *at_millis = counted_at;
     match decision {
         Decision::Admitted => Ok(()),
-        Decision::Limited { limit, layer } => Err(ApiError::new(
-            layer.code(),
-            format!(
-                "{action} allows {limit} requests per second {}.",
-                layer.scope()
-            ),
-        )),
+        Decision::Limited { limit, layer } => {
+            let scope = layer.scope();
+            let message = match layer {
+                Layer::Action => format!("{action} allows {limit} requests per second {scope}."),
+                _ => format!("At most {limit} requests per second are allowed {scope}."),
+            };
+            Err(ApiError::new(layer.code(), message))
+        }
     }
 }
 

@@ -297,3 +297,25 @@ async fn a_sub_account_acts_on_its_main_accounts_organization() {
         .clone();
     assert_eq!(code_of(&again), "FailedOperation.OrganizationExistAlready");
 }
+
+#[tokio::test]
+async fn the_admin_surface_shows_the_key_and_the_layers() {
+    let h = Harness::with(|b| b.main_account_limit(3).source_ip_limit(9)).await;
+    let url = format!("{}/_mock/limits", h.mock.uri());
+    let limits: serde_json::Value = h
+        .http
+        .get(url)
+        .send()
+        .await
+        .expect("the mock answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        limits["model"],
+        json!({
+            "key": "documented",
+            "layers": {"main_account": 3, "main_account_region": null, "source_ip": 9}
+        })
+    );
+}

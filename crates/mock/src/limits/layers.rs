@@ -43,7 +43,7 @@ impl Layer {
             Layer::SourceIp => "per source IP",
             Layer::MainAccount => "per main account",
             Layer::MainAccountRegion => "per main account and region",
-            Layer::Action => "per action, account and region",
+            Layer::Action => "per account and region",
         }
     }
 }
