@@ -319,3 +319,19 @@ async fn the_admin_surface_shows_the_key_and_the_layers() {
         })
     );
 }
+
+#[tokio::test]
+async fn a_layer_refusal_is_the_documented_envelope_naming_its_scope() {
+    let h = Harness::with(|b| b.main_account_limit(1)).await;
+    h.call(&describe()).await;
+    let signed = h.sign(&describe(), &h.mock.default_credentials());
+    let (status, content_type, body) = h.send(&signed).await;
+    assert_eq!(common::assert_envelope(status, &content_type, &body), UIN);
+    let message = body["Response"]["Error"]["Message"]
+        .as_str()
+        .expect("a message");
+    assert!(
+        message.ends_with("At most 1 requests per second are allowed per main account."),
+        "{message}"
+    );
+}
