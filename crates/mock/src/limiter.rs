@@ -264,7 +264,8 @@ impl Limiter {
     }
 
     /// Admits or refuses one request for `key`, whose documented limit is `documented`.
-    /// Only admitted requests count against the limit.
+    /// Only admitted requests count against the limit. This is the per-action counter alone;
+    /// [`Limiter::check_call`] checks the layers too.
     pub fn check(&self, key: &LimitKey, documented: u32) -> Decision {
         self.check_at(key, documented, self.clock.now_millis())
     }
@@ -399,6 +400,10 @@ impl Inner {
         let layers = self.model.layers;
         let mut counters = Vec::with_capacity(4);
         for layer in Layer::ORDER {
+            // An optional layer that is off costs nothing (not even its key's allocation).
+            if layer != Layer::Action && layers.limit(layer).is_none() {
+                continue;
+            }
             let counter = match layer {
                 Layer::SourceIp => call.source_ip.map(Counter::SourceIp),
                 Layer::MainAccount => Some(Counter::MainAccount(call.owner_uin)),
