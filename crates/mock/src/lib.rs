@@ -104,9 +104,12 @@ mod gate;
 pub mod journal;
 pub mod limiter;
 pub mod params;
+mod persist;
 pub mod request;
 mod server;
 pub mod state;
 
 pub use app::SERVICE;
+pub use persist::{serve_with, WorldOptions, DEFAULT_STATE_INTERVAL};
 pub use server::{serve, MockServer, MockServerBuilder};
+pub use state::{DocError, WorldDoc};

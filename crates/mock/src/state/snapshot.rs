@@ -179,7 +179,8 @@ impl WorldDoc {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |t| t.matches('\n').count() + 1)
+    text.get(..offset)
+        .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
 fn without_nulls(value: Value) -> Value {
@@ -283,7 +284,10 @@ fn check_units(inner: &Inner) -> Result<(), DocError> {
                 continue;
             }
             let Some(parent) = node.parent else {
-                return Err(DocError::at(place(), "missing: only the root has no parent"));
+                return Err(DocError::at(
+                    place(),
+                    "missing: only the root has no parent",
+                ));
             };
             if !org.nodes.contains_key(&parent) {
                 return Err(DocError::at(
@@ -341,12 +345,11 @@ fn check_members(inner: &Inner) -> Result<(), DocError> {
 fn check_accounts_unique(inner: &Inner) -> Result<(), DocError> {
     let mut seen: BTreeMap<u64, u64> = BTreeMap::new();
     for (&org_id, org) in &inner.orgs {
-        let accounts = std::iter::once((org.host_uin, format!("orgs.{org_id}.host_uin")))
-            .chain(
-                org.members
-                    .keys()
-                    .map(|uin| (*uin, format!("orgs.{org_id}.members.{uin}"))),
-            );
+        let accounts = std::iter::once((org.host_uin, format!("orgs.{org_id}.host_uin"))).chain(
+            org.members
+                .keys()
+                .map(|uin| (*uin, format!("orgs.{org_id}.members.{uin}"))),
+        );
         for (uin, place) in accounts {
             if let Some(other) = seen.insert(uin, org_id) {
                 return Err(DocError::at(
