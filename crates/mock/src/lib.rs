@@ -112,4 +112,4 @@ pub mod state;
 pub use app::SERVICE;
 pub use persist::{serve_with, WorldOptions, DEFAULT_STATE_INTERVAL};
 pub use server::{serve, MockServer, MockServerBuilder};
-pub use state::{DocError, WorldDoc};
+pub use state::{DocError, Format, WorldDoc};
