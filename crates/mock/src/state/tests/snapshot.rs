@@ -247,6 +247,36 @@ fn the_example_seed_reads_back_as_written() {
         create_member(100001, "new"),
     );
     assert_eq!(created["Uin"], 200_000_000_003_u64);
+
+    // The seeded policy, on the unit and the member it names.
+    let policy = p.ok(V21, "DescribePolicy", HOST, json!({"PolicyId": 100001}));
+    assert_eq!(policy["PolicyName"], "deny_cvm");
+    let targets = p.ok(
+        V21,
+        "ListTargetsForPolicy",
+        HOST,
+        json!({"PolicyId": 100001, "PolicyType": "SERVICE_CONTROL_POLICY", "Rp": 200}),
+    );
+    let targets: Vec<(u64, u64)> = targets["List"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["Uin"].as_u64().unwrap(),
+                i["RelatedType"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(targets, [(100002, 1), (200_000_000_002, 2)]);
+    let next = p.ok(
+        V21,
+        "CreatePolicy",
+        HOST,
+        json!({"Name": "later", "Type": "SERVICE_CONTROL_POLICY",
+               "Content": r#"{"version":"2.0","statement":[{"effect":"allow","action":"*","resource":"*"}]}"#}),
+    );
+    assert_eq!(next["PolicyId"], 100_002);
 }
 
 #[test]
@@ -304,6 +334,18 @@ fn invalid_seeds() -> Vec<(String, &'static str)> {
             "orgs.10001.host_uin: invalid type",
         ),
         ("version = 1\n[orgz]\n".into(), "unknown field `orgz`"),
+        (
+            format!("{ORG}[policies.orgs.10001.enabled]\nSERVICE_CONTROL_POLICY = 1\n[policies.orgs.10001.policies.5]\nkind = \"SERVICE_CONTROL_POLICY\"\nname = \"s\"\ndocument = \"nope\"\n"),
+            "policies.orgs.10001.policies.5.document: not a SERVICE_CONTROL_POLICY document",
+        ),
+        (
+            format!("{ORG}[policies.orgs.10001.enabled]\nSERVICE_CONTROL_POLICY = 1\n[policies.orgs.10001.policies.5]\nkind = \"SERVICE_CONTROL_POLICY\"\nname = \"s\"\ndocument = '{{\"version\":\"2.0\",\"statement\":[{{\"effect\":\"deny\",\"action\":\"*\",\"resource\":\"*\"}}]}}'\nattachments = [{{ target = {{ Node = 42 }} }}]\n"),
+            "policies.orgs.10001.policies.5.attachments[0]: unit 42 is not in organization 10001",
+        ),
+        (
+            "version = 1\n[policies.orgs.10009]\n".into(),
+            "policies.orgs.10009: organization 10009 does not exist",
+        ),
     ]
 }
 
