@@ -216,6 +216,8 @@ fn complete(inner: &mut Inner) -> Result<(), DocError> {
     check_units(inner)?;
     check_members(inner)?;
     check_accounts_unique(inner)?;
+    super::member_login::seed::complete(inner)
+        .map_err(|(place, message)| DocError::at(place, message))?;
     super::policies::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
     declare_accounts(inner);

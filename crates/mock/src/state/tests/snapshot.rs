@@ -248,6 +248,28 @@ fn the_example_seed_reads_back_as_written() {
     );
     assert_eq!(created["Uin"], 200_000_000_003_u64);
 
+    // The seeded login identity, held by the member that names it.
+    let held = p.ok(
+        V21,
+        "DescribeOrganizationMemberAuthIdentities",
+        HOST,
+        json!({"Offset": 0, "Limit": 10, "MemberUin": 200_000_000_002_u64}),
+    );
+    let held: Vec<u64> = held["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["IdentityId"].as_u64().unwrap())
+        .collect();
+    assert_eq!(held, [1, 101]);
+    let identities = p.ok(
+        V21,
+        "ListOrganizationIdentity",
+        HOST,
+        json!({"Offset": 0, "Limit": 10, "IdentityType": 2}),
+    );
+    assert_eq!(identities["Items"][0]["IdentityAliasName"], "network_ops");
+
     // The seeded policy, on the unit and the member it names.
     let policy = p.ok(V21, "DescribePolicy", HOST, json!({"PolicyId": 100001}));
     assert_eq!(policy["PolicyName"], "deny_cvm");
@@ -341,6 +363,14 @@ fn invalid_seeds() -> Vec<(String, &'static str)> {
         (
             format!("{ORG}[policies.orgs.10001.enabled]\nSERVICE_CONTROL_POLICY = 1\n[policies.orgs.10001.policies.5]\nkind = \"SERVICE_CONTROL_POLICY\"\nname = \"s\"\ndocument = '{{\"version\":\"2.0\",\"statement\":[{{\"effect\":\"deny\",\"action\":\"*\",\"resource\":\"*\"}}]}}'\nattachments = [{{ target = {{ Node = 42 }} }}]\n"),
             "policies.orgs.10001.policies.5.attachments[0]: unit 42 is not in organization 10001",
+        ),
+        (
+            "version = 1\n[member_login.identities.101]\norg_id = 10001\nname = \"x\"\n".into(),
+            "member_login.identities.101.org_id: organization 10001 does not exist",
+        ),
+        (
+            format!("{ORG}[orgs.10001.members.200000000001]\nname = \"m\"\nnode = 100001\nidentity_ids = [1, 7]\n"),
+            "orgs.10001.members.200000000001.identity_ids[1]: identity 7 is neither preset",
         ),
         (
             "version = 1\n[policies.orgs.10009]\n".into(),
