@@ -218,6 +218,8 @@ fn complete(inner: &mut Inner) -> Result<(), DocError> {
     check_accounts_unique(inner)?;
     super::member_login::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
+    super::sharing::seed::complete(inner)
+        .map_err(|(place, message)| DocError::at(place, message))?;
     super::policies::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
     declare_accounts(inner);

@@ -270,6 +270,27 @@ fn the_example_seed_reads_back_as_written() {
     );
     assert_eq!(identities["Items"][0]["IdentityAliasName"], "network_ops");
 
+    // The seeded share unit, its resource, and the accounts it reaches.
+    let units = p.ok(
+        V21,
+        "DescribeShareUnits",
+        HOST,
+        json!({"Area": "ap-guangzhou", "Offset": 0, "Limit": 10}),
+    );
+    assert_eq!(units["Total"], 1, "{units}");
+    assert_eq!(units["Items"][0]["Name"], "shared_network");
+    let unit = units["Items"][0]["UnitId"].as_str().unwrap().to_owned();
+    let resources = p.ok(
+        V21,
+        "DescribeShareUnitResources",
+        HOST,
+        json!({"UnitId": unit, "Area": "ap-guangzhou", "Offset": 0, "Limit": 10}),
+    );
+    assert_eq!(
+        resources["Items"][0]["ProductResourceId"], "subnet-0123abcd",
+        "{resources}"
+    );
+
     // The seeded policy, on the unit and the member it names.
     let policy = p.ok(V21, "DescribePolicy", HOST, json!({"PolicyId": 100001}));
     assert_eq!(policy["PolicyName"], "deny_cvm");
@@ -371,6 +392,14 @@ fn invalid_seeds() -> Vec<(String, &'static str)> {
         (
             format!("{ORG}[orgs.10001.members.200000000001]\nname = \"m\"\nnode = 100001\nidentity_ids = [1, 7]\n"),
             "orgs.10001.members.200000000001.identity_ids[1]: identity 7 is neither preset",
+        ),
+        (
+            format!("{ORG}[sharing.units.1]\nowner = 100000000005\norg_id = 10001\nname = \"s\"\narea = \"ap-guangzhou\"\n"),
+            "sharing.units.1.owner: account 100000000005 is not in organization 10001",
+        ),
+        (
+            format!("{ORG}[sharing.units.1]\nowner = 100000000001\norg_id = 10001\nname = \"s\"\narea = \"mars-1\"\n"),
+            "sharing.units.1.area: \"mars-1\" is not a share area",
         ),
         (
             "version = 1\n[policies.orgs.10009]\n".into(),
