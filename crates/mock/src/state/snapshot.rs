@@ -222,6 +222,9 @@ fn complete(inner: &mut Inner) -> Result<(), DocError> {
         .map_err(|(place, message)| DocError::at(place, message))?;
     super::policies::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
+    super::services::seed::check(inner).map_err(|(place, message)| DocError::at(place, message))?;
+    super::identity_center::seed::check(inner)
+        .map_err(|(place, message)| DocError::at(place, message))?;
     declare_accounts(inner);
     advance_counters(inner);
     Ok(())

@@ -402,6 +402,10 @@ fn invalid_seeds() -> Vec<(String, &'static str)> {
             "sharing.units.1.area: \"mars-1\" is not a share area",
         ),
         (
+            format!("{ORG}[services.assignments.1.100000000002]\norg_id = 10001\nscope = 1\ncreate_time = 0\n"),
+            "services.assignments.1.100000000002: account 100000000002 is not a member of organization 10001",
+        ),
+        (
             "version = 1\n[policies.orgs.10009]\n".into(),
             "policies.orgs.10009: organization 10009 does not exist",
         ),
@@ -433,4 +437,24 @@ fn json_errors_name_the_line_or_the_path() {
     )
     .unwrap_err();
     assert_eq!(error.place, "orgs.10001.nodes.5.name");
+}
+
+#[test]
+fn a_snapshot_edited_out_of_its_invariants_is_refused() {
+    let p = rich_world();
+    let exported = p.world.export().to_value();
+    let zone = exported["identity_center"]["zones"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    let mut edited = exported.clone();
+    edited["identity_center"]["zones"][&zone]["org_id"] = json!(99);
+    let error = WorldDoc::from_value(edited).unwrap_err();
+    assert_eq!(error.place, format!("identity_center.zones.{zone}.org_id"));
+    assert_eq!(error.message, "organization 99 does not exist");
+    // The untouched export loads.
+    assert!(WorldDoc::from_value(exported).is_ok());
 }
