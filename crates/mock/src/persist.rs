@@ -70,14 +70,14 @@ pub(crate) fn write_state(world: &World, path: &Path) -> std::io::Result<()> {
 pub(crate) fn spawn_writer(app: Arc<App>, path: PathBuf, interval: Duration) -> JoinHandle<()> {
     tokio::spawn(async move {
         let format = Format::of_path(&path).unwrap_or(Format::Json);
-        let mut last = app.world.export().to_text(format);
+        let mut last = app.world.export().to_text(format).ok();
         let mut ticks = tokio::time::interval(interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
             let doc = app.world.export();
-            let text = doc.to_text(format);
-            if text == last {
+            let text = doc.to_text(format).ok();
+            if text.is_some() && text == last {
                 continue;
             }
             let target = path.clone();

@@ -127,7 +127,7 @@ async fn in_process_export_and_import() {
     let h = Harness::with(|b| b.seed_file(EXAMPLE)).await;
     let saved = h.mock.export_state();
     add_unit(&h, 100001, "temporary").await;
-    let text = saved.to_text(Format::Toml);
+    let text = saved.to_text(Format::Toml).unwrap();
     h.mock
         .import_state(&WorldDoc::parse(&text, Format::Toml).unwrap());
     assert_eq!(units(&h).await, seeded_units());

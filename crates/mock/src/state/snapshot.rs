@@ -149,11 +149,11 @@ impl WorldDoc {
     }
 
     /// The document as text in `format`. TOML has no null: absent values are left out.
-    pub fn to_text(&self, format: Format) -> String {
+    pub fn to_text(&self, format: Format) -> std::io::Result<String> {
         let value = self.to_value();
         match format {
-            Format::Json => serde_json::to_string_pretty(&value).unwrap_or_default(),
-            Format::Toml => toml::to_string(&without_nulls(value)).unwrap_or_default(),
+            Format::Json => serde_json::to_string_pretty(&value).map_err(std::io::Error::other),
+            Format::Toml => toml::to_string(&without_nulls(value)).map_err(std::io::Error::other),
         }
     }
 
@@ -166,8 +166,10 @@ impl WorldDoc {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
+        // Rendered before the temporary file exists: a failure leaves the old file alone.
+        let text = self.to_text(format)?;
         let mut file = tempfile::NamedTempFile::new_in(dir)?;
-        file.write_all(self.to_text(format).as_bytes())?;
+        file.write_all(text.as_bytes())?;
         file.as_file().sync_all()?;
         file.persist(path).map_err(|e| e.error)?;
         // The rename itself survives a crash once the directory is on disk too.

@@ -37,7 +37,7 @@ fn answer(
 /// read the probe made against both, and asserts the same answers. Returns how many reads
 /// succeeded (so that a test can tell the comparison was not only of errors).
 fn round_trip(p: &Probe, format: Format) -> usize {
-    let text = p.world.export().to_text(format);
+    let text = p.world.export().to_text(format).unwrap();
     let doc = WorldDoc::parse(&text, format).unwrap_or_else(|e| panic!("{e}\n{text}"));
     let copy = World::new();
     copy.import(&doc);
