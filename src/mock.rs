@@ -3,9 +3,11 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use tco_mock::config::Config;
+use tco_mock::{WorldDoc, WorldOptions};
 
 use crate::error::CliError;
 
@@ -23,6 +25,16 @@ pub struct MockArgs {
     /// `strict_signatures = true` in the config.
     #[arg(long)]
     strict_signatures: bool,
+    /// A world document (TOML or JSON, by extension) to start with; a reset returns to it.
+    #[arg(long)]
+    seed: Option<PathBuf>,
+    /// Keeps the world in this file (TOML or JSON): loaded at start if it exists, written
+    /// atomically when the world changed (at most every --state-interval-ms) and on exit.
+    #[arg(long)]
+    state: Option<PathBuf>,
+    /// How often the state file is written at most, in milliseconds.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    state_interval_ms: u64,
 }
 
 /// Serves until SIGINT or SIGTERM, then exits 0.
@@ -35,11 +47,32 @@ pub fn run(args: MockArgs) -> Result<(), CliError> {
     config
         .validate()
         .map_err(|e| CliError::usage(e.to_string()))?;
+    let world = world_options(&args)?;
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(serve(args.listen, config))
+    runtime.block_on(serve(args.listen, config, world))
 }
 
-async fn serve(listen: String, config: Config) -> Result<(), CliError> {
+/// Reads the seed and checks the state file before anything listens: an invalid document is
+/// named in one line (exit 2) and the state file is left as it is.
+fn world_options(args: &MockArgs) -> Result<WorldOptions, CliError> {
+    let seed = match &args.seed {
+        Some(path) => {
+            Some(WorldDoc::load(path).map_err(|e| CliError::usage(format!("invalid seed: {e}")))?)
+        }
+        None => None,
+    };
+    let world = WorldOptions {
+        seed,
+        state_file: args.state.clone(),
+        state_interval: Duration::from_millis(args.state_interval_ms),
+    };
+    world
+        .read_state()
+        .map_err(|e| CliError::usage(format!("invalid state file: {e}")))?;
+    Ok(world)
+}
+
+async fn serve(listen: String, config: Config, world: WorldOptions) -> Result<(), CliError> {
     let listener = bind(&listen).await?;
     // Handlers first: a signal sent right after the announced line must stop us cleanly,
     // not kill us with the default disposition.
@@ -49,7 +82,7 @@ async fn serve(listen: String, config: Config) -> Result<(), CliError> {
     writeln!(out, "listening on http://{local}")?;
     out.flush()?;
     drop(out);
-    tco_mock::serve(listener, config, shutdown).await?;
+    tco_mock::serve_with(listener, config, world, shutdown).await?;
     Ok(())
 }
 

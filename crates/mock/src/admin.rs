@@ -14,6 +14,8 @@
 //! | `GET /_mock/limits` | algorithm, overrides, the effective limit of every action, and the model (key, layers) |
 //! | `PUT /_mock/limits` | `{"default": N}`, `{"actions": {"Name": N}}` (`null` removes), `{"algorithm": "token-bucket", "burst": 5}` |
 //! | `GET /_mock/tasks` | the task policy: `{"complete": "after-polls", "polls": 2}` |
+//! | `GET /_mock/state` | the whole world as a version 1 world document (JSON) |
+//! | `PUT /_mock/state` | replaces the world with a world document (JSON); an invalid one changes nothing (400, one line naming the place) |
 //! | `PUT /_mock/tasks` | replaces it for tasks started from then on: `{"complete": "immediately"}`, `{"complete": "after-duration", "duration_ms": 1500}`, `{"fail": "reason"}` (with the default timing), … |
 //!
 //! Listening on loopback, it is open: only this machine can reach it. On any other address it
@@ -96,6 +98,7 @@ pub(crate) fn routes(app: Arc<App>) -> Router<Arc<App>> {
         )
         .route("/overrides/{id}", delete(remove_override))
         .route("/tasks", get(task_policy).put(set_task_policy))
+        .route("/state", get(export_state).put(import_state))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app, guard))
 }
@@ -352,6 +355,22 @@ fn parse_actions(actions: &Map<String, Value>) -> Result<Vec<(String, Option<u32
             Ok((name.clone(), limit_value(limit)?))
         })
         .collect()
+}
+
+async fn export_state(State(app): State<Arc<App>>) -> Response {
+    json_response(StatusCode::OK, &app.world.export().to_value())
+}
+
+/// Checks the whole document before anything of the world changes.
+async fn import_state(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let text = String::from_utf8_lossy(&body);
+    match crate::state::WorldDoc::parse(&text, crate::state::Format::Json) {
+        Ok(doc) => {
+            app.world.import(&doc);
+            json_response(StatusCode::OK, &json!({"imported": true}))
+        }
+        Err(e) => error(StatusCode::BAD_REQUEST, &e.to_string()),
+    }
 }
 
 #[cfg(test)]

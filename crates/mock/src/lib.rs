@@ -84,6 +84,15 @@
 //! `tco-harness mock` command is built on it, with a TOML [`config::Config`]. Out-of-process
 //! users control it through the admin surface under `/_mock/` ([`admin`]).
 //!
+//! # Seed, keep, restore
+//!
+//! A world is one versioned document, TOML or JSON ([`WorldDoc`], format in
+//! [`state::snapshot`]; `examples/world.toml` is a seed). The builder starts with one
+//! (`.seed_file(path)`, `.seed(doc)`; a reset returns to it), keeps the world in a file across
+//! restarts (`.state_file(path)`), and [`MockServer::export_state`] /
+//! [`MockServer::import_state`] (admin: `GET`/`PUT /_mock/state`) take and replace it at run
+//! time. [`serve_with`] is [`serve`] with a seed and a state file.
+//!
 //! # The gate
 //!
 //! Every API request goes through the same steps, in the service's order, and the first that
@@ -106,6 +115,7 @@ pub mod limiter;
 pub mod limits;
 pub mod overrides;
 pub mod params;
+mod persist;
 pub mod request;
 mod server;
 mod signatures;
@@ -113,4 +123,6 @@ pub mod state;
 
 pub use app::SERVICE;
 pub use overrides::{Override, OverrideGuard, Times};
+pub use persist::{serve_with, WorldOptions, DEFAULT_STATE_INTERVAL};
 pub use server::{serve, MockServer, MockServerBuilder};
+pub use state::{DocError, Format, WorldDoc};

@@ -142,7 +142,7 @@ async fn drop_connection(connection: Option<ConnectionHandle>) -> Response {
 }
 
 /// Accepts connections until `shutdown` resolves, then lets requests in flight finish.
-async fn run(
+pub(crate) async fn run(
     listener: TcpListener,
     app: Arc<App>,
     shutdown: impl Future<Output = ()>,
@@ -278,6 +278,9 @@ pub async fn serve(
 pub struct MockServer {
     addr: SocketAddr,
     app: Arc<App>,
+    /// Written on shutdown (and at the interval while running), when set.
+    state_file: Option<std::path::PathBuf>,
+    writer: Option<JoinHandle<()>>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
 }
@@ -421,6 +424,29 @@ impl MockServer {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        self.save_state();
+    }
+
+    /// The whole world as a document (a snapshot), as `GET /_mock/state` answers it.
+    pub fn export_state(&self) -> crate::state::WorldDoc {
+        self.app.world.export()
+    }
+
+    /// Replaces the whole world (accounts, limits and the task policy stay configured).
+    pub fn import_state(&self, doc: &crate::state::WorldDoc) {
+        self.app.world.import(doc);
+    }
+
+    /// Writes the state file now, if the mock keeps one.
+    fn save_state(&mut self) {
+        if let Some(writer) = self.writer.take() {
+            writer.abort();
+        }
+        if let Some(path) = &self.state_file {
+            if let Err(e) = crate::persist::write_state(&self.app.world, path) {
+                tracing::warn!("cannot write the state file {}: {e}", path.display());
+            }
+        }
     }
 }
 
@@ -428,6 +454,7 @@ impl Drop for MockServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+            self.save_state();
         }
         // Once only: `shutdown` drops the server too.
         let unmet = self.app.overrides.unmet(Origin::InProcess);
@@ -441,6 +468,7 @@ impl Drop for MockServer {
 pub struct MockServerBuilder {
     config: Config,
     clock: Option<Arc<dyn Clock>>,
+    world: crate::persist::WorldOptions,
 }
 
 impl MockServerBuilder {
@@ -565,6 +593,36 @@ impl MockServerBuilder {
     /// # Panics
     /// When the configuration is invalid (the message names the problem) or no port can be
     /// bound: in a test, both are defects of the test setup.
+    /// Starts with this world; [`MockServer::reset`] returns to it.
+    pub fn seed(mut self, doc: crate::state::WorldDoc) -> Self {
+        self.world.seed = Some(doc);
+        self
+    }
+
+    /// Starts with the world document in `path` (TOML or JSON, by extension).
+    ///
+    /// # Panics
+    /// If the document is invalid, with one line naming the place, as for an invalid config.
+    pub fn seed_file(self, path: impl AsRef<std::path::Path>) -> Self {
+        match crate::state::WorldDoc::load(path.as_ref()) {
+            Ok(doc) => self.seed(doc),
+            Err(e) => panic!("invalid seed: {e}"),
+        }
+    }
+
+    /// Keeps the world in `path`: loaded at start if it exists (over the seed), written at
+    /// [`MockServerBuilder::state_interval`] when changed and on shutdown or drop.
+    pub fn state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.world.state_file = Some(path.into());
+        self
+    }
+
+    /// How often the state file is written at most (5 s by default).
+    pub fn state_interval(mut self, interval: Duration) -> Self {
+        self.world.state_interval = interval;
+        self
+    }
+
     pub async fn start(self) -> MockServer {
         if let Err(e) = self.config.validate() {
             panic!("invalid mock configuration: {e}");
@@ -577,6 +635,13 @@ impl MockServerBuilder {
             .unwrap_or_else(|e| panic!("cannot read the mock's address: {e}"));
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let app = Arc::new(App::new(&self.config, clock, AdminAccess::Open));
+        if let Err(e) = self.world.load_into(&app.world) {
+            panic!("invalid mock world: {e}");
+        }
+        let state_file = self.world.state_file.clone();
+        let writer = state_file
+            .clone()
+            .map(|path| crate::persist::spawn_writer(app.clone(), path, self.world.state_interval));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(run(listener, app.clone(), async move {
             let _ = stopped.await;
@@ -584,6 +649,8 @@ impl MockServerBuilder {
         MockServer {
             addr,
             app,
+            state_file,
+            writer,
             stop: Some(stop),
             task: Some(task),
         }

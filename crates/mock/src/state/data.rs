@@ -7,12 +7,17 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::org::model::{
     Invitation, Org, FIRST_BIND_ID, FIRST_CREATED_UIN, FIRST_INVITATION_ID, FIRST_NODE_ID,
     FIRST_ORG_ID,
 };
 
-#[derive(Debug)]
+/// Serialized, this is the world document (see [`super::snapshot`]): every field may be left
+/// out of a seed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Inner {
     pub accounts: BTreeMap<u64, Account>,
     pub orgs: BTreeMap<u64, Org>,
@@ -30,11 +35,13 @@ pub(crate) struct Inner {
     pub tasks: super::tasks::Tasks,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Account {
     pub name: String,
     /// A configured caller of the mock (kept across resets), as opposed to an account created
     /// by CreateOrganizationMember or seen for the first time as a caller.
+    #[serde(default)]
     pub registered: bool,
 }
 

@@ -27,6 +27,7 @@ mod policies;
 mod render;
 mod services;
 mod sharing;
+pub mod snapshot;
 mod tasks;
 
 #[cfg(test)]
@@ -42,12 +43,15 @@ use data::{Account, Inner};
 use failure::Failure;
 
 pub use render::render_coverage;
+pub use snapshot::{DocError, Format, WorldDoc};
 pub use tasks::{Completion, TaskPolicy, TaskPolicyError};
 
 /// The state of the mock. `Send + Sync`; cheap to share behind an `Arc`.
 #[derive(Debug, Default)]
 pub struct World {
     inner: Mutex<Inner>,
+    /// What [`World::reset`] returns to; empty without a seed.
+    seed: Mutex<Option<Inner>>,
 }
 
 /// One validated request, as the stateful side sees it.
@@ -99,18 +103,47 @@ impl World {
     /// Empties the world: organizations, invitations and created accounts go, registered
     /// accounts stay, and IDs start again from their first values. The task policy stays
     /// (it is configuration).
+    ///
+    /// With a seed ([`World::set_seed`]), the world returns to the seed instead.
     pub fn reset(&self) {
+        let seed = self
+            .seed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .unwrap_or_default();
+        self.replace(seed);
+    }
+
+    /// Sets the world a reset returns to (`None`: empty) and loads it now.
+    pub fn set_seed(&self, seed: Option<WorldDoc>) {
+        *self.seed.lock().unwrap_or_else(|e| e.into_inner()) = seed.map(|doc| doc.inner);
+        self.reset();
+    }
+
+    /// The whole world as a document (a snapshot).
+    pub fn export(&self) -> WorldDoc {
+        WorldDoc {
+            inner: self.lock().clone(),
+        }
+    }
+
+    /// Replaces the whole world with a checked document. Registered accounts and the task
+    /// policy stay, as on a reset: they are configuration, not state.
+    pub fn import(&self, doc: &WorldDoc) {
+        self.replace(doc.inner.clone());
+    }
+
+    fn replace(&self, mut next: Inner) {
         let mut inner = self.lock();
-        let registered = std::mem::take(&mut inner.accounts)
-            .into_iter()
-            .filter(|(_, a)| a.registered)
-            .collect();
-        let task_policy = inner.tasks.policy.clone();
-        *inner = Inner {
-            accounts: registered,
-            ..Inner::default()
-        };
-        inner.tasks.policy = task_policy;
+        for (uin, account) in inner.accounts.iter().filter(|(_, a)| a.registered) {
+            next.accounts
+                .entry(*uin)
+                .and_modify(|a| a.registered = true)
+                .or_insert_with(|| account.clone());
+        }
+        next.tasks.policy = inner.tasks.policy.clone();
+        *inner = next;
     }
 
     /// Declares an account that exists (one of the mock's configured callers). Invitations may

@@ -16,6 +16,7 @@ mod saml;
 mod saml_cert;
 mod saml_metadata;
 mod scim;
+pub(crate) mod seed;
 pub(crate) mod subjects;
 pub(crate) mod sync;
 mod users;

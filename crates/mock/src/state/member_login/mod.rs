@@ -10,6 +10,7 @@ mod identities;
 pub(crate) mod model;
 mod policy_doc;
 pub(crate) mod rules;
+pub(crate) mod seed;
 
 use tco_spec::Version;
 

@@ -34,6 +34,7 @@ pub(crate) const TYPE_PRESET: u64 = 1;
 pub(crate) const TYPE_CUSTOM: u64 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct MemberLogin {
     /// Custom identities by ID, all organizations together.
     pub identities: BTreeMap<u64, Identity>,
@@ -53,13 +54,20 @@ impl Default for MemberLogin {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Identity {
+    /// In a seed, may be left out: the key it is filed under.
+    #[serde(default)]
     pub id: u64,
     pub org_id: u64,
     pub name: String,
+    #[serde(default)]
     pub description: String,
+    #[serde(default)]
     pub policies: Vec<IdentityPolicy>,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
 }
 

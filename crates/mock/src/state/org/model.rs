@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::state::data::Inner;
@@ -56,37 +57,50 @@ pub(crate) const MANDATORY_PERMISSIONS: [u64; 2] = [1, 2];
 /// The permission that makes PayUin mandatory.
 pub(crate) const PAY_ON_BEHALF: u64 = 7;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Org {
+    /// In a seed, may be left out: the key it is filed under.
+    #[serde(default)]
     pub id: u64,
     pub host_uin: u64,
+    #[serde(default = "default_org_type")]
     pub org_type: u64,
+    #[serde(default)]
     pub create_time: i64,
     pub root: u64,
     pub nodes: BTreeMap<u64, Node>,
     /// Members by UIN; the manager is not one of them.
+    #[serde(default)]
     pub members: BTreeMap<u64, Member>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Node {
+    #[serde(default)]
     pub id: u64,
     pub name: String,
     /// `None` for the root only.
+    #[serde(default)]
     pub parent: Option<u64>,
+    #[serde(default)]
     pub remark: String,
+    #[serde(default)]
     pub tags: Vec<Tag>,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Tag {
     pub key: String,
     pub value: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum MemberKind {
     /// Created by the organization (CreateOrganizationMember).
     Created,
@@ -103,26 +117,39 @@ impl MemberKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Member {
+    #[serde(default)]
     pub uin: u64,
     pub name: String,
+    #[serde(default)]
     pub remark: String,
     /// The one unit the member is in.
     pub node: u64,
+    #[serde(default = "default_member_kind")]
     pub kind: MemberKind,
+    #[serde(default = "default_policy_type")]
     pub policy_type: String,
+    #[serde(default = "default_permissions")]
     pub permissions: Vec<u64>,
+    #[serde(default)]
     pub allow_quit: bool,
+    #[serde(default)]
     pub pay_uin: String,
+    #[serde(default)]
     pub identity_ids: Vec<u64>,
+    #[serde(default)]
     pub tags: Vec<Tag>,
+    #[serde(default)]
     pub join_time: i64,
+    #[serde(default)]
     pub update_time: i64,
+    #[serde(default)]
     pub email: Option<EmailBind>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct EmailBind {
     pub id: u64,
     pub email: String,
@@ -136,7 +163,7 @@ pub(crate) struct EmailBind {
 
 /// Invitation status as the 2018 contract numbers it (its `-1`, expired, does not fit the
 /// unsigned member type, so an expired invitation is listed as invalid).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum InvitationStatus {
     Pending = 0,
     Accepted = 1,
@@ -144,7 +171,7 @@ pub(crate) enum InvitationStatus {
     Cancelled = 3,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Invitation {
     pub id: u64,
     pub org_id: u64,
@@ -162,6 +189,24 @@ pub(crate) struct Invitation {
     pub allow_quit: bool,
     pub pay_uin: String,
     pub tags: Vec<Tag>,
+}
+
+/// What a seed that leaves these fields out means: the 2021 default organization type, a
+/// member created by the organization, with the mandatory financial permissions.
+fn default_org_type() -> u64 {
+    1
+}
+
+fn default_member_kind() -> MemberKind {
+    MemberKind::Created
+}
+
+fn default_policy_type() -> String {
+    POLICY_FINANCIAL.to_owned()
+}
+
+fn default_permissions() -> Vec<u64> {
+    MANDATORY_PERMISSIONS.to_vec()
 }
 
 impl Invitation {

@@ -20,6 +20,7 @@ mod manage;
 pub(crate) mod member_access;
 mod model;
 mod params;
+pub(crate) mod seed;
 mod types;
 
 use tco_spec::Version;

@@ -13,6 +13,7 @@ pub(crate) const FIRST_MEMBER_POLICY_ID: u64 = 1001;
 
 /// The area's state: per organization, and the ID counters (never reused until a reset).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Policies {
     pub next_policy: u64,
     pub next_member_policy: u64,
@@ -31,6 +32,7 @@ impl Default for Policies {
 
 /// One organization's policies.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct OrgPolicies {
     /// The enabled policy types, with the time each was enabled.
     pub enabled: BTreeMap<Kind, i64>,
@@ -133,21 +135,30 @@ pub(crate) fn resolve(o: &Org, id: u64) -> Option<Target> {
 
 /// A custom policy.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Policy {
+    /// In a seed, may be left out: the key it is filed under.
+    #[serde(default)]
     pub id: u64,
     pub kind: Kind,
     pub name: String,
+    #[serde(default)]
     pub description: String,
     pub document: String,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
     /// Where it is attached, in the order it was attached; no target twice.
+    #[serde(default)]
     pub attachments: Vec<Attachment>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Attachment {
     pub target: Target,
+    #[serde(default)]
     pub time: i64,
 }
 

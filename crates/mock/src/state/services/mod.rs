@@ -5,6 +5,7 @@ mod assign;
 pub(crate) mod failures;
 pub(crate) mod model;
 pub(crate) mod rules;
+pub(crate) mod seed;
 
 use tco_spec::Version;
 

@@ -9,6 +9,7 @@ pub(crate) mod model;
 mod nodes;
 mod resources;
 pub(crate) mod rules;
+pub(crate) mod seed;
 mod units;
 
 use tco_spec::Version;

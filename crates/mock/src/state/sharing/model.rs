@@ -32,6 +32,7 @@ pub(crate) const UNIT_PREFIX: &str = "shareUnit-";
 pub(crate) const RESOURCE_PREFIX: &str = "shareResource-";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Sharing {
     /// Share units by creation sequence (their IDs spell it).
     pub units: BTreeMap<u64, ShareUnit>,
@@ -50,37 +51,57 @@ impl Default for Sharing {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ShareUnit {
+    /// In a seed, may be left out: the key it is filed under.
+    #[serde(default)]
     pub seq: u64,
     pub owner: u64,
     /// The owner's organization (an owner cannot leave it while it owns units).
     pub org_id: u64,
     pub name: String,
     pub area: String,
+    #[serde(default)]
     pub description: String,
+    /// Who may be invited: the organization's accounts (1, the default) or any (2).
+    #[serde(default = "default_scope")]
     pub scope: u64,
+    #[serde(default)]
     pub create_time: i64,
     /// Accounts invited to the unit, by UIN.
+    #[serde(default)]
     pub members: BTreeMap<u64, ShareMember>,
     /// Units of the owner's organization, by node ID: their accounts are reached without an
     /// invitation.
+    #[serde(default)]
     pub nodes: BTreeMap<u64, i64>,
     /// Shared resources by creation sequence.
+    #[serde(default)]
     pub resources: BTreeMap<u64, SharedResource>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ShareMember {
+    #[serde(default)]
     pub accepted: bool,
+    #[serde(default)]
     pub create_time: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct SharedResource {
+    #[serde(default)]
     pub seq: u64,
     pub kind: String,
     pub product_id: String,
+    #[serde(default)]
     pub create_time: i64,
+}
+
+fn default_scope() -> u64 {
+    SCOPE_ORG
 }
 
 impl ShareUnit {

@@ -25,6 +25,7 @@ mod resend;
 mod services;
 mod shapes;
 mod sharing;
+mod snapshot;
 mod workflow;
 
 use std::cell::{Cell, RefCell};
@@ -55,6 +56,8 @@ pub(super) struct Probe {
     pub now: Cell<i64>,
     ok_seen: RefCell<BTreeSet<(Version, String)>>,
     err_seen: RefCell<BTreeSet<(Version, String, String)>>,
+    /// Every call made, in order (replayed by the snapshot tests).
+    pub calls: RefCell<Vec<(Version, String, u64, Value)>>,
 }
 
 impl Probe {
@@ -69,6 +72,7 @@ impl Probe {
             now: Cell::new(NOW),
             ok_seen: RefCell::default(),
             err_seen: RefCell::default(),
+            calls: RefCell::default(),
         }
     }
 
@@ -79,6 +83,9 @@ impl Probe {
         caller: u64,
         params: Value,
     ) -> Result<Value, BusinessError> {
+        self.calls
+            .borrow_mut()
+            .push((version, action.to_owned(), caller, params.clone()));
         check_and_call(&self.world, version, action, caller, params, self.now.get())
             .inspect(|_| {
                 self.ok_seen
