@@ -592,18 +592,7 @@ pub(crate) fn created(
     key: &Key,
     now: i64,
 ) -> std::result::Result<(), String> {
-    let z = inner
-        .identity_center
-        .zones
-        .get(scope)
-        .ok_or("the zone no longer exists")?;
-    if subjects::principal_name(z, &key.principal).is_none() {
-        return Err(format!(
-            "the {} {} no longer exists",
-            key.principal.kind.as_str().to_lowercase(),
-            key.principal.id
-        ));
-    }
+    let z = subjects::zone_with_principal(inner, scope, &key.principal)?;
     if z.assignments.find(key).is_some() {
         return Err("the role assignment already exists".into());
     }

@@ -138,6 +138,28 @@ pub(crate) fn principal_name(zone: &super::Zone, p: &Principal) -> Option<String
     }
 }
 
+/// For task work, which runs after the request that started it: zone `scope` with principal
+/// `p` still in it, or why the task fails.
+pub(crate) fn zone_with_principal<'a>(
+    inner: &'a Inner,
+    scope: &str,
+    p: &Principal,
+) -> std::result::Result<&'a super::Zone, String> {
+    let z = inner
+        .identity_center
+        .zones
+        .get(scope)
+        .ok_or("the zone no longer exists")?;
+    if principal_name(z, p).is_none() {
+        return Err(format!(
+            "the {} {} no longer exists",
+            p.kind.as_str().to_lowercase(),
+            p.id
+        ));
+    }
+    Ok(z)
+}
+
 impl Principal {
     /// The `PrincipalType` and `PrincipalId` members of `object`; both required.
     pub fn read(ctx: &Ctx<'_>, object: &Value) -> Result<Principal> {

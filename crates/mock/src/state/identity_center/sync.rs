@@ -463,18 +463,7 @@ pub(crate) fn started(
     p: &UserProvisioning,
     now: i64,
 ) -> std::result::Result<(), String> {
-    let z = inner
-        .identity_center
-        .zones
-        .get(scope)
-        .ok_or("the zone no longer exists")?;
-    if subjects::principal_name(z, &p.principal).is_none() {
-        return Err(format!(
-            "the {} {} no longer exists",
-            p.principal.kind.as_str().to_lowercase(),
-            p.principal.id
-        ));
-    }
+    let z = subjects::zone_with_principal(inner, scope, &p.principal)?;
     if !p.target.is_valid(inner, z.owner_uin) {
         return Err(format!(
             "the target {} is no longer an account of the organization",
