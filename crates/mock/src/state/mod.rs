@@ -21,6 +21,7 @@ mod ctx;
 mod data;
 mod failure;
 mod identity_center;
+pub(crate) use identity_center::ACCESS_ACTIONS as IDENTITY_CENTER_ACCESS_ACTIONS;
 mod member_login;
 mod org;
 mod policies;

@@ -32,6 +32,35 @@ use super::Area;
 
 pub(crate) use zone::org_removed;
 
+/// The access actions (role configurations, their provisioning, role assignments, tasks and
+/// user synchronization): the fixtures fill their examples and the tests check each one's
+/// zone errors.
+pub(crate) const ACCESS_ACTIONS: [&str; 23] = [
+    "CreateRoleConfiguration",
+    "GetRoleConfiguration",
+    "ListRoleConfigurations",
+    "UpdateRoleConfiguration",
+    "DeleteRoleConfiguration",
+    "AddPermissionPolicyToRoleConfiguration",
+    "ListPermissionPoliciesInRoleConfiguration",
+    "RemovePermissionPolicyFromRoleConfiguration",
+    "UpdateCustomPolicyForRoleConfiguration",
+    "ProvisionRoleConfiguration",
+    "DismantleRoleConfiguration",
+    "ListRoleConfigurationProvisionings",
+    "CreateRoleAssignment",
+    "DeleteRoleAssignment",
+    "ListRoleAssignments",
+    "GetTaskStatus",
+    "ListTasks",
+    "CreateUserSyncProvisioning",
+    "GetUserSyncProvisioning",
+    "ListUserSyncProvisionings",
+    "UpdateUserSyncProvisioning",
+    "DeleteUserSyncProvisioning",
+    "GetProvisioningTaskStatus",
+];
+
 /// Every zone, by ID.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct IdentityCenter {

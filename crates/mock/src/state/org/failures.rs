@@ -333,3 +333,13 @@ pub(crate) const RESEND_HOURLY_LIMIT: Failure = Failure {
     fallback: "LimitExceeded",
     message: "The activation email was sent again as often as allowed within an hour.",
 };
+
+/// What deleting the organization may answer, in either version: what hangs on it in other
+/// areas refuses it (see `cascade`).
+pub(crate) const DELETE_ORG_RAISES: &[Failure] = &[
+    ORG_NOT_EXIST,
+    ORG_NOT_EMPTY,
+    crate::state::policies::failures::TYPE_ENABLED,
+    crate::state::policies::failures::MEMBER_POLICIES_EXIST,
+    crate::state::sharing::failures::MANAGER_SHARES,
+];

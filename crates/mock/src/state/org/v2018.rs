@@ -23,13 +23,7 @@ pub(crate) static HANDLERS: &[Handler] = &[
     },
     Handler {
         action: "DeleteOrganization",
-        raises: &[
-            ORG_NOT_EXIST,
-            ORG_NOT_EMPTY,
-            crate::state::policies::failures::TYPE_ENABLED,
-            crate::state::policies::failures::MEMBER_POLICIES_EXIST,
-            sharing::failures::MANAGER_SHARES,
-        ],
+        raises: DELETE_ORG_RAISES,
         run: delete_organization,
     },
     Handler {

@@ -12,31 +12,7 @@ use crate::state::TaskPolicy;
 type Seen = BTreeSet<(Version, String, String)>;
 
 /// The Identity Center access actions, for the zone checks every one of them makes.
-pub(super) const ACTIONS: [&str; 23] = [
-    "CreateRoleConfiguration",
-    "GetRoleConfiguration",
-    "ListRoleConfigurations",
-    "UpdateRoleConfiguration",
-    "DeleteRoleConfiguration",
-    "AddPermissionPolicyToRoleConfiguration",
-    "ListPermissionPoliciesInRoleConfiguration",
-    "RemovePermissionPolicyFromRoleConfiguration",
-    "UpdateCustomPolicyForRoleConfiguration",
-    "ProvisionRoleConfiguration",
-    "DismantleRoleConfiguration",
-    "ListRoleConfigurationProvisionings",
-    "CreateRoleAssignment",
-    "DeleteRoleAssignment",
-    "ListRoleAssignments",
-    "GetTaskStatus",
-    "ListTasks",
-    "CreateUserSyncProvisioning",
-    "GetUserSyncProvisioning",
-    "ListUserSyncProvisionings",
-    "UpdateUserSyncProvisioning",
-    "DeleteUserSyncProvisioning",
-    "GetProvisioningTaskStatus",
-];
+pub(super) use crate::state::IDENTITY_CENTER_ACCESS_ACTIONS as ACTIONS;
 
 fn info(answer: &Value) -> Value {
     answer["RoleConfigurationInfo"].clone()
