@@ -56,6 +56,7 @@ pub mod models;
 mod operation;
 mod profile;
 mod retry;
+pub mod transport;
 
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{Client, ClientBuilder, REQUEST_CLIENT};
@@ -66,4 +67,5 @@ pub use error::{Error, RETRYABLE_CODES};
 pub use operation::Operation;
 pub use profile::{is_production_host, HttpMethod, Profile, SignMethod, DEFAULT_ENDPOINT};
 pub use retry::RetryPolicy;
+pub use transport::RootCertificates;
 pub use tco_spec::Version;
