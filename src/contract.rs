@@ -174,9 +174,7 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
             Target::endpoint(url, credentials)
         }
     };
-    let report = runtime
-        .block_on(run(target, options))
-        .map_err(run_error)?;
+    let report = runtime.block_on(run(target, options)).map_err(run_error)?;
 
     // With a report on standard output, the summary goes to standard error so that output
     // stays one document.
@@ -211,9 +209,9 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
 pub fn run_error(e: RunError) -> CliError {
     match e {
         RunError::Usage(m) => CliError::usage(m),
-        RunError::Connect(ref t @ tco_contract::wire::TransportError::CertificateNotTrusted { .. }) => {
-            CliError::failed(format!("{t} {}", crate::connection::untrusted_hint()))
-        }
+        RunError::Connect(
+            ref t @ tco_contract::wire::TransportError::CertificateNotTrusted { .. },
+        ) => CliError::failed(format!("{t} {}", crate::connection::untrusted_hint())),
         other => CliError::usage(other.to_string()),
     }
 }

@@ -148,9 +148,7 @@ fn run_inner(args: LoadArgs) -> Result<Summary, CliError> {
             };
             let connection = a.connection.clone();
             let creds = match &endpoint {
-                Some(_) => Some(
-                    conformance::block_on(connection.credentials()).map_err(usage)??,
-                ),
+                Some(_) => Some(conformance::block_on(connection.credentials()).map_err(usage)??),
                 None => None,
             };
             conformance::block_on(async move {

@@ -307,10 +307,7 @@ pub async fn call_once(
 ) -> (crate::call::Outcome, Value) {
     // The target's roots were checked when they were read: a client that fails to build here
     // fails every call the same way the default one would.
-    let client = env
-        .target
-        .http_client(env.call_timeout)
-        .unwrap_or_default();
+    let client = env.target.http_client(env.call_timeout).unwrap_or_default();
     let stream = Stream::new(
         action,
         version,

@@ -41,9 +41,7 @@ fn suite(scenario: &ScenarioResult) -> TestSuite {
     }
     for u in &scenario.not_tested {
         let mut status = TestCaseStatus::skipped();
-        status
-            .set_message(u.to_string())
-            .set_type("not-tested");
+        status.set_message(u.to_string()).set_type("not-tested");
         let mut case = TestCase::new(format!("{} {}", scenario.name, u.part), status);
         case.set_classname(&classname).set_time(Duration::ZERO);
         suite.add_test_case(case);

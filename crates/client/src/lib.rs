@@ -67,5 +67,5 @@ pub use error::{Error, RETRYABLE_CODES};
 pub use operation::Operation;
 pub use profile::{is_production_host, HttpMethod, Profile, SignMethod, DEFAULT_ENDPOINT};
 pub use retry::RetryPolicy;
-pub use transport::RootCertificates;
 pub use tco_spec::Version;
+pub use transport::RootCertificates;

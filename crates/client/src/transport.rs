@@ -135,7 +135,11 @@ mod tests {
 
     #[test]
     fn text_without_a_certificate_is_refused() {
-        for pem in ["", "not PEM at all", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"] {
+        for pem in [
+            "",
+            "not PEM at all",
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        ] {
             assert!(RootCertificates::from_pem(pem).is_err(), "{pem:?}");
         }
     }
@@ -155,7 +159,11 @@ mod tests {
             ("https://staging.example.com", false),
             ("https://10.0.0.1", false),
         ] {
-            assert_eq!(Endpoint::parse(url).unwrap().is_loopback(), loopback, "{url}");
+            assert_eq!(
+                Endpoint::parse(url).unwrap().is_loopback(),
+                loopback,
+                "{url}"
+            );
         }
     }
 }

@@ -309,12 +309,11 @@ impl Endpoint {
         mut self,
         roots: &tco_client::RootCertificates,
     ) -> Result<Self, BadEndpoint> {
-        self.http = http_client(&self.parsed, self.timeout, roots).map_err(|reason| {
-            BadEndpoint {
+        self.http =
+            http_client(&self.parsed, self.timeout, roots).map_err(|reason| BadEndpoint {
                 url: self.base.clone(),
                 reason,
-            }
-        })?;
+            })?;
         Ok(self)
     }
 
