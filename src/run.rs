@@ -243,3 +243,35 @@ fn load_error(e: LoadError) -> CliError {
 fn contract_error(e: RunError) -> CliError {
     crate::contract::run_error(e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a run could not test is on the terminal, not only in `load/summary.txt`.
+    #[test]
+    fn the_summary_names_what_was_not_tested() {
+        let mut isolation = tco_scenarios::ScenarioResult::new("isolation", Vec::new());
+        isolation
+            .not_tested
+            .push(tco_scenarios::isolation::across_accounts_untested());
+        let load = Summary::new("https://staging.example.com", 0, vec![isolation], None);
+        let contract = Report {
+            target: "https://staging.example.com".into(),
+            cases: Vec::new(),
+            violations: Vec::new(),
+            warnings: Vec::new(),
+            skipped: Vec::new(),
+            preconditions: Vec::new(),
+            differences: Vec::new(),
+            requests: 0,
+            elapsed: std::time::Duration::ZERO,
+        };
+        let text = summary_text(&contract, &load);
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("NOT TESTED isolation across accounts not tested: ")),
+            "{text}"
+        );
+    }
+}
