@@ -21,6 +21,9 @@ use crate::call::Call;
 use crate::schedule::{drive, Done, Epoch, Stream, Target};
 use crate::LoadError;
 
+/// The streams still to be taken by a goose user, each with the HTTP client it is sent on.
+type Users = Arc<Mutex<VecDeque<(Arc<Stream>, reqwest::Client)>>>;
+
 /// Runs that use goose, one at a time.
 static GOOSE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -112,8 +115,7 @@ pub async fn run(
         users_streams.push_back((Arc::new(stream), client));
     }
     let epoch = Epoch::after(options.lead, options.align_offset_ms);
-    let queue: Arc<Mutex<VecDeque<(Arc<Stream>, reqwest::Client)>>> =
-        Arc::new(Mutex::new(users_streams));
+    let queue: Users = Arc::new(Mutex::new(users_streams));
     let collected: Arc<Mutex<Vec<Call>>> = Arc::new(Mutex::new(Vec::new()));
     let target = Arc::new(target.clone());
     let grace = options.grace;
