@@ -150,7 +150,7 @@ impl Call {
                                 self.client.profile().endpoint(),
                                 &reason
                             ),
-                            crate::connection::untrusted_hint()
+                            crate::connection::UNTRUSTED_HINT
                         )),
                         None => CliError::failed(e.to_string()),
                     }

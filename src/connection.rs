@@ -136,10 +136,8 @@ impl SecondAccountArgs {
     }
 }
 
-/// The line a command prints when the server's certificate was refused, naming the remedy.
-pub fn untrusted_hint() -> &'static str {
-    "(--ca-cert FILE, or ca_cert in the credentials file)"
-}
+/// What a command adds when the server's certificate was refused: the remedy.
+pub const UNTRUSTED_HINT: &str = "(--ca-cert FILE, or ca_cert in the credentials file)";
 
 #[cfg(test)]
 mod tests {

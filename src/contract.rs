@@ -211,7 +211,7 @@ pub fn run_error(e: RunError) -> CliError {
         RunError::Usage(m) => CliError::usage(m),
         RunError::Connect(
             ref t @ tco_contract::wire::TransportError::CertificateNotTrusted { .. },
-        ) => CliError::failed(format!("{t} {}", crate::connection::untrusted_hint())),
+        ) => CliError::failed(format!("{t} {}", crate::connection::UNTRUSTED_HINT)),
         other => CliError::usage(other.to_string()),
     }
 }
