@@ -21,7 +21,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::data::{Account, Inner};
-use super::org::model::MAX_NODE_DEPTH;
+use super::org::model::{INVITATION_TTL_SECS, MAX_NODE_DEPTH, SEED_EXPIRY};
 
 /// The only version of the document this mock reads and writes.
 pub const VERSION: u64 = 1;
@@ -218,6 +218,7 @@ fn complete(inner: &mut Inner) -> Result<(), DocError> {
     check_units(inner)?;
     check_members(inner)?;
     check_accounts_unique(inner)?;
+    complete_invitations(inner)?;
     super::member_login::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
     super::sharing::seed::complete(inner)
@@ -225,7 +226,7 @@ fn complete(inner: &mut Inner) -> Result<(), DocError> {
     super::policies::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
     super::services::seed::check(inner).map_err(|(place, message)| DocError::at(place, message))?;
-    super::identity_center::seed::check(inner)
+    super::identity_center::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
     declare_accounts(inner);
     advance_counters(inner);
@@ -368,6 +369,52 @@ fn check_accounts_unique(inner: &Inner) -> Result<(), DocError> {
                     format!("account {uin} is already in organization {other}"),
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Invitations: sent by the manager of an organization that exists (left out: its manager),
+/// to an account that is not that manager, landing in one of its units; the expiry left out is
+/// [`SEED_EXPIRY`] or, after an `invite_time`, the service's.
+fn complete_invitations(inner: &mut Inner) -> Result<(), DocError> {
+    for (&id, invitation) in &mut inner.invitations {
+        let at = |field: &str| format!("invitations.{id}.{field}");
+        let Some(org) = inner.orgs.get(&invitation.org_id) else {
+            return Err(DocError::at(
+                at("org_id"),
+                format!("organization {} does not exist", invitation.org_id),
+            ));
+        };
+        if invitation.host_uin == 0 {
+            invitation.host_uin = org.host_uin;
+        }
+        if invitation.host_uin != org.host_uin {
+            return Err(DocError::at(
+                at("host_uin"),
+                format!(
+                    "account {} does not manage organization {}",
+                    invitation.host_uin, org.id
+                ),
+            ));
+        }
+        if invitation.invitee == org.host_uin {
+            return Err(DocError::at(
+                at("invitee"),
+                "the manager cannot be invited to its own organization",
+            ));
+        }
+        if let Some(node) = invitation.node.filter(|n| !org.nodes.contains_key(n)) {
+            return Err(DocError::at(
+                at("node"),
+                format!("unit {node} does not exist in organization {}", org.id),
+            ));
+        }
+        if invitation.expire_time == 0 {
+            invitation.expire_time = match invitation.invite_time {
+                0 => SEED_EXPIRY,
+                sent => sent.saturating_add(INVITATION_TTL_SECS),
+            };
         }
     }
     Ok(())

@@ -22,6 +22,7 @@ pub(crate) const MAX_CERTIFICATES: usize = 5;
 
 /// A zone's single sign-on configuration.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Saml {
     idp: Option<IdentityProvider>,
 }
