@@ -3,10 +3,17 @@
 //!
 //! A snapshot is the world's data serialized as it is (every area, IDs and the counters that
 //! hand out the next ones, so IDs keep increasing after a load). A seed is the same document
-//! with most fields left out: every area may be missing, and an organization needs only its
-//! manager, its root and its units' names and parents; members need only a name and a unit.
-//! IDs left out of an entry are the key it is filed under, and the counters move past the
-//! highest ID the document uses.
+//! with most fields left out: every area may be missing, and each entry needs only what
+//! identifies it (an organization its manager, its root and its units' names and parents; a
+//! member a name and a unit; an invitation its organization, invitee and name; an Identity
+//! Center zone its organization and name, its users and groups a name, an assignment its
+//! role configuration, target and principal, ...). IDs left out of an entry are the key it is
+//! filed under, the counters move past the highest ID the document uses, and the rest has the
+//! defaults each area's model declares (`#[serde(default)]`, the README lists them). Tasks in
+//! progress are the one part without a seed form: a snapshot keeps them as they are.
+//!
+//! Each area completes and checks its own part (`<area>::seed`); this module parses, reads
+//! the version, and completes the organization area (units, members, invitations).
 //!
 //! The document holds the world's state, never credentials: accounts are UINs and names
 //! (secret keys stay in the mock's configuration and the environment).
