@@ -5,14 +5,17 @@
 //! synchronizations and SCIM keys are filed under their IDs (an `id` left out is the key);
 //! assignments under their sequence numbers. What they name must exist: a group's members are
 //! users of the zone, an assignment's role configuration and principal are the zone's, every
-//! target is the organization's manager (`Manager`) or one of its members (`Member`). Creation
+//! target is the organization's manager (`Manager`) or one of its members (`Member`). The
+//! external identity provider takes its certificates as PEM (`pem_certificates`). Creation
 //! sequence numbers left out are handed out in key order past every one the document uses.
 
 use std::collections::BTreeSet;
 
 use super::roles::policies::{PolicyKind, FIRST_CUSTOM_POLICY_ID};
+use super::saml::{Certificate, IdentityProvider, MAX_CERTIFICATES};
+use super::saml_cert::{self, CertError};
 use super::subjects::{Principal, Target, TargetKind};
-use super::{sync, IdentityCenter, PrincipalKind, Zone};
+use super::{sync, IdentityCenter, PrincipalKind, Switch, Zone};
 use crate::state::data::Inner;
 use crate::state::org::model::Org;
 
@@ -70,12 +73,18 @@ fn max_seq(area: &IdentityCenter) -> u64 {
             let assignments = z.assignments.by_seq.keys().copied();
             let syncs = z.sync.by_id.values().map(|s| s.seq);
             let scim = z.scim.credentials.values().map(|c| c.seq);
+            let certificates = z
+                .saml
+                .idp
+                .iter()
+                .flat_map(|p| p.certificates.iter().map(|c| c.seq));
             users
                 .chain(groups)
                 .chain(roles)
                 .chain(assignments)
                 .chain(syncs)
                 .chain(scim)
+                .chain(certificates)
                 .collect::<Vec<_>>()
         })
         .max()
@@ -147,10 +156,42 @@ fn complete_zone(zone: &mut Zone, org: &Org, seq: &mut dyn FnMut() -> u64) -> Re
     }
     complete_assignments(zone, org)?;
     complete_syncs(zone, org, seq)?;
+    if let Some(idp) = zone.saml.idp.as_mut() {
+        complete_idp(idp, seq).map_err(|(rest, m)| (format!(".saml.idp{rest}"), m))?;
+    }
     for (key, credential) in &mut zone.scim.credentials {
         fill_str(&mut credential.id, key)
             .map_err(|m| (format!(".scim.credentials.{key}.id"), m))?;
         fill_seq(&mut credential.seq, seq);
+    }
+    Ok(())
+}
+
+/// Reads the seed's PEM certificates, then checks what SetExternalSAMLIdentityProvider checks:
+/// at most [`MAX_CERTIFICATES`], and single sign-on only with an entity ID, a login URL and a
+/// certificate.
+fn complete_idp(idp: &mut IdentityProvider, seq: &mut dyn FnMut() -> u64) -> Result<(), Refusal> {
+    for (i, pem) in std::mem::take(&mut idp.pem_certificates).iter().enumerate() {
+        let info = saml_cert::parse(pem).map_err(|e| {
+            let why = match e {
+                CertError::Format => "neither PEM nor base64",
+                CertError::Parse => "not an X.509 certificate",
+            };
+            (format!(".pem_certificates[{i}]"), why.to_owned())
+        })?;
+        let n = seq();
+        let id = format!("idp-c-{}", super::scrambled(n, 12));
+        idp.certificates.push(Certificate { id, seq: n, info });
+    }
+    if idp.certificates.len() > MAX_CERTIFICATES {
+        let message = format!("at most {MAX_CERTIFICATES} certificates");
+        return Err((".certificates".into(), message));
+    }
+    let complete =
+        !idp.entity_id.is_empty() && !idp.login_url.is_empty() && !idp.certificates.is_empty();
+    if idp.sso == Switch::Enabled && !complete {
+        let message = "Enabled needs an entity_id, a login_url and a certificate";
+        return Err((".sso".into(), message.into()));
     }
     Ok(())
 }

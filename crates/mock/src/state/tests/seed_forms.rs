@@ -278,6 +278,48 @@ fn read_identity_center(p: &Probe) {
     );
     let scim = p.ok(V21, "GetSCIMSynchronizationStatus", HOST, zone(json!({})));
     assert_eq!(scim["SCIMSynchronizationStatus"], "Enabled");
+    read_identity_provider(p, &zone);
+}
+
+/// The certificate is `fixtures/saml/idp-signing.pem`; its serial and issuer are what openssl
+/// prints for it (`fixtures/saml/README.md`).
+fn read_identity_provider(p: &Probe, zone: &dyn Fn(Value) -> Value) {
+    let idp = p.ok(
+        V21,
+        "GetExternalSAMLIdentityProvider",
+        HOST,
+        zone(json!({})),
+    );
+    let config = &idp["SAMLIdentityProviderConfiguration"];
+    let fields = ["EntityId", "LoginUrl", "SSOStatus"].map(|f| config[f].clone());
+    assert_eq!(
+        fields,
+        [
+            "https://idp.example.com/saml",
+            "https://idp.example.com/sso",
+            "Enabled"
+        ]
+        .map(|s| json!(s)),
+        "{idp}"
+    );
+    let certificates = p.ok(
+        V21,
+        "ListExternalSAMLIdPCertificates",
+        HOST,
+        zone(json!({})),
+    );
+    assert_eq!(
+        rows(
+            &certificates,
+            "SAMLIdPCertificates",
+            &["SerialNumber", "Issuer"]
+        ),
+        [[
+            json!("1347934239"),
+            json!("CN=idp.example.com,OU=SSOProvider,O=Example IdP")
+        ]],
+        "{certificates}"
+    );
 }
 
 #[test]
@@ -449,6 +491,14 @@ fn bad_entries() -> Vec<(&'static str, &'static str)> {
         (
             "[identity_center.zones.z-1.sync.up-1]\nprincipal = { kind = \"User\", id = \"u-7\" }\ntarget = { kind = \"Member\", uin = 200000000001 }\n",
             "identity_center.zones.z-1.sync.up-1.principal: user \"u-7\" is not in the zone",
+        ),
+        (
+            "[identity_center.zones.z-1.saml.idp]\nentity_id = \"e\"\npem_certificates = [\"not a certificate\"]\n",
+            "identity_center.zones.z-1.saml.idp.pem_certificates[0]: neither PEM nor base64",
+        ),
+        (
+            "[identity_center.zones.z-1.saml.idp]\nentity_id = \"e\"\nlogin_url = \"https://x\"\nsso = \"Enabled\"\n",
+            "identity_center.zones.z-1.saml.idp.sso: Enabled needs an entity_id, a login_url and a certificate",
         ),
         (
             "[identity_center.zones.z-1.scim.credentials.scimcred-1]\nstatus = \"Enabled\"\n",
