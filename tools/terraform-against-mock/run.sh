@@ -33,9 +33,6 @@ if [[ -z "$bin" ]]; then
 fi
 [[ -x "$bin" ]] || { echo "no tco-harness binary; run cargo build first" >&2; exit 2; }
 command -v terraform >/dev/null || { echo "no terraform on PATH" >&2; exit 2; }
-domain="${TCO_MOCK_DOMAIN:-localhost}"
-getent hosts "organization.$domain" >/dev/null ||
-  { echo "organization.$domain does not resolve; map it to 127.0.0.1 in /etc/hosts" >&2; exit 2; }
 
 # The mock's built-in test account unless the environment names one (the mock then uses it too).
 if [[ -z "${TENCENTCLOUD_SECRET_ID:-}" || -z "${TENCENTCLOUD_SECRET_KEY:-}" ]]; then
@@ -49,6 +46,9 @@ cp "$here/main.tf" "$work/"
 cd "$work"
 terraform init -input=false -no-color >init.log 2>&1 ||
   { cat init.log; echo "terraform init failed: the provider is not reachable" >&2; exit 2; }
+domain="${TCO_MOCK_DOMAIN:-localhost}"
+getent hosts "organization.$domain" >/dev/null ||
+  { echo "organization.$domain does not resolve; map it to 127.0.0.1 in /etc/hosts" >&2; exit 2; }
 
 "$bin" mock --listen "127.0.0.1:${TCO_MOCK_PORT:-0}" >mock.out &
 mock=$!
