@@ -113,12 +113,43 @@ pub async fn run_rate_limit(
 ) -> Result<Summary, LoadError> {
     let started = wall_ms();
     let result = measured(env, || rate_limit_once(env, case, rate, duration_ms)).await?;
-    let summary = Summary::new(&env.label, started, vec![result], env.report_dir.clone())
-        .with_call_timeout(env.call_timeout);
-    if let Some(dir) = &env.report_dir {
+    rate_limit_summary(
+        &env.label,
+        started,
+        result,
+        env.report_dir.clone(),
+        env.call_timeout,
+    )
+}
+
+/// The summary of a rate-limit run (a single one, or merged shards), written to
+/// `report_dir` when there is one.
+pub fn rate_limit_summary(
+    label: &str,
+    started_ms: i64,
+    result: ScenarioResult,
+    report_dir: Option<PathBuf>,
+    call_timeout: std::time::Duration,
+) -> Result<Summary, LoadError> {
+    let summary =
+        Summary::new(label, started_ms, vec![result], report_dir).with_call_timeout(call_timeout);
+    if let Some(dir) = &summary.report_dir {
         summary.write(dir)?;
     }
     Ok(summary)
+}
+
+/// The scenario name of a rate-limit run at `rate`.
+pub fn rate_limit_name(rate: f64) -> String {
+    format!("rate-limit {rate}/s")
+}
+
+/// How a rate-limit run's calls are driven: slots kept off window boundaries, and time for
+/// slow answers after the last one.
+pub fn rate_limit_options(rate: f64) -> crate::attack::RunOptions {
+    let mut options = crate::env::aligned(&[rate]);
+    options.grace = std::time::Duration::from_secs(10);
+    options
 }
 
 async fn rate_limit_once(
@@ -127,22 +158,34 @@ async fn rate_limit_once(
     rate: f64,
     duration_ms: u64,
 ) -> Result<ScenarioResult, LoadError> {
+    let name = rate_limit_name(rate);
+    let creds = env
+        .credentials(0)
+        .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
+    let stream = case.stream(creds, crate::Schedule::steady(rate, duration_ms));
+    let executed =
+        crate::env::execute(env, &name, vec![stream], rate_limit_options(rate)).await?;
+    judge_rate_limit(case, &case.key(creds), rate, duration_ms, &executed)
+}
+
+/// The verdict on a rate-limit run's calls of `key` (one process's, or the union of shards'),
+/// with its reports written: under-limit at or below the expected limit, over-limit above it.
+pub fn judge_rate_limit(
+    case: &Case,
+    key: &crate::Key,
+    rate: f64,
+    duration_ms: u64,
+    executed: &crate::env::Executed,
+) -> Result<ScenarioResult, LoadError> {
     let kind = if rate <= case.limit as f64 {
         ScenarioKind::UnderLimit
     } else {
         ScenarioKind::OverLimit
     };
-    let name = format!("rate-limit {rate}/s");
-    let creds = env
-        .credentials(0)
-        .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
-    let stream = case.stream(creds, crate::Schedule::steady(rate, duration_ms));
-    let mut options = crate::env::aligned(&[rate]);
-    options.grace = std::time::Duration::from_secs(10);
-    let executed = crate::env::execute(env, &name, vec![stream], options).await?;
+    let name = rate_limit_name(rate);
     let e = Expectation::steady(&name, kind, case.limit, rate, duration_ms);
-    let result = crate::env::judge(env, &name, &executed, &[(case.key(creds), e)]);
-    crate::env::write(&result, &executed)?;
+    let result = crate::env::judge_calls(&name, executed, &[(key.clone(), e)]);
+    crate::env::write(&result, executed)?;
     Ok(result)
 }
 
