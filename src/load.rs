@@ -173,8 +173,7 @@ fn rate_limit(a: RateLimitArgs, report_dir: PathBuf) -> Result<Summary, CliError
         needs.ensure_allowed(a.allow_mutations)?;
         let prepared = needs.set_up(&env).await?;
         let summary =
-            conformance::run_rate_limit(&env, &case, a.rate, a.duration.as_millis() as u64)
-                .await;
+            conformance::run_rate_limit(&env, &case, a.rate, a.duration.as_millis() as u64).await;
         for left in prepared.undo(&env).await {
             eprintln!("tco-harness: note: {left}");
         }

@@ -163,8 +163,7 @@ async fn rate_limit_once(
         .credentials(0)
         .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
     let stream = case.stream(creds, crate::Schedule::steady(rate, duration_ms));
-    let executed =
-        crate::env::execute(env, &name, vec![stream], rate_limit_options(rate)).await?;
+    let executed = crate::env::execute(env, &name, vec![stream], rate_limit_options(rate)).await?;
     judge_rate_limit(case, &case.key(creds), rate, duration_ms, &executed)
 }
 

@@ -120,13 +120,7 @@ pub fn judge(files: &[ShardFile], report_dir: Option<&Path>) -> Result<Summary, 
         epoch: Epoch::at(first.start_at_ms),
         dir: report_dir.map(|d| d.join(slug(&name))),
     };
-    let mut result = judge_rate_limit(
-        &case,
-        &first.key,
-        first.rate,
-        first.duration_ms,
-        &executed,
-    )?;
+    let mut result = judge_rate_limit(&case, &first.key, first.rate, first.duration_ms, &executed)?;
     result.notes.push(format!(
         "merged from {} shards started at Unix ms {}",
         files.len(),
@@ -251,7 +245,10 @@ mod tests {
     fn shards_of_different_runs_are_refused_naming_the_difference() {
         let base = shards(20.0, 2000, 10, 3, 25);
         let cases: Vec<(&str, Box<dyn Fn(&mut ShardFile)>)> = vec![
-            ("action", Box::new(|f| f.key.action = "ListOrganizationNodes".into())),
+            (
+                "action",
+                Box::new(|f| f.key.action = "ListOrganizationNodes".into()),
+            ),
             ("version", Box::new(|f| f.key.version = "2018-12-25".into())),
             ("account", Box::new(|f| f.key.account = "AKIDother".into())),
             ("rate", Box::new(|f| f.rate = 21.0)),
@@ -269,7 +266,9 @@ mod tests {
         }
         let mut twice = base.clone();
         twice[2].shard.index = 1;
-        assert!(check(&twice).unwrap_err().contains("shard 1/3 is given twice"));
+        assert!(check(&twice)
+            .unwrap_err()
+            .contains("shard 1/3 is given twice"));
         let mut outside = base.clone();
         outside[2].shard.index = 7;
         assert!(check(&outside).unwrap_err().contains("outside 1..=3"));
@@ -298,7 +297,9 @@ mod tests {
         ] {
             assert!(out.join(f).exists(), "{f}");
         }
-        assert!(read(&[dir.join("nowhere")]).unwrap_err().contains("cannot read"));
+        assert!(read(&[dir.join("nowhere")])
+            .unwrap_err()
+            .contains("cannot read"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -56,7 +56,8 @@ pub struct ShardSpec {
 impl ShardSpec {
     /// `I/N`, as `--shard` takes it.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let bad = || format!("--shard {s:?} must be I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4");
+        let bad =
+            || format!("--shard {s:?} must be I/N with 1 <= I <= N <= {MAX_SHARDS}, e.g. 2/4");
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
         let index: u32 = i.trim().parse().map_err(|_| bad())?;
         let count: u32 = n.trim().parse().map_err(|_| bad())?;
@@ -274,7 +275,12 @@ mod tests {
 
     #[test]
     fn shards_split_a_schedule_into_disjoint_parts_whose_union_is_the_whole() {
-        for (rate, ms, n) in [(20.0, 3000, 4), (7.0, 2000, 3), (5.0, 1000, 1), (3.0, 1000, 8)] {
+        for (rate, ms, n) in [
+            (20.0, 3000, 4),
+            (7.0, 2000, 3),
+            (5.0, 1000, 1),
+            (3.0, 1000, 8),
+        ] {
             let whole = Schedule::steady(rate, ms);
             let mut union: Vec<f64> = Vec::new();
             let mut sizes = Vec::new();
@@ -307,7 +313,10 @@ mod tests {
     #[test]
     fn a_shard_that_held_its_slots_has_no_shortfall_and_one_that_sent_half_has() {
         let key = Key::new("DescribeOrganization", "2021-03-31", "AKIDshard");
-        let mine = split(&Schedule::steady(20.0, 2000), ShardSpec { index: 1, count: 4 });
+        let mine = split(
+            &Schedule::steady(20.0, 2000),
+            ShardSpec { index: 1, count: 4 },
+        );
         let times = mine.times_ms();
         let start = 1_700_000_000_000;
         let calls: Vec<Call> = times

@@ -59,8 +59,8 @@ fn run_inner(
     let case = super::case(&a)?;
     super::check_rate(a.rate)?;
     let start_text = a.start_at.clone().unwrap_or_default();
-    let start_at_ms = parse_start_at(&start_text, tco_scenarios::schedule::wall_ms())
-        .map_err(CliError::usage)?;
+    let start_at_ms =
+        parse_start_at(&start_text, tco_scenarios::schedule::wall_ms()).map_err(CliError::usage)?;
     let Some(url) = a.endpoint.clone() else {
         return Err(CliError::usage(
             "--shard needs --endpoint: shards on their own in-process mocks would share no limit",
@@ -69,8 +69,7 @@ fn run_inner(
     let target = super::endpoint_target(&url, a.allow_production)?;
     let outcome = conformance::block_on(async move {
         let env = super::endpoint_env(target, &a, report_dir).await?;
-        let needs =
-            tco_scenarios::preconditions::check(&env, std::slice::from_ref(&case)).await?;
+        let needs = tco_scenarios::preconditions::check(&env, std::slice::from_ref(&case)).await?;
         // Shards share the endpoint: setting it up is one process's job, before the start.
         needs.ensure_allowed(false)?;
         shard::run_shard(
@@ -147,14 +146,14 @@ mod tests {
     /// The manifest's shell line for one index, expanded as `sh` would for these variables
     /// (the only expansions it uses), then split into words as `sh` would.
     fn expand(script: &str, index: u64, vars: &[(String, String)]) -> Vec<String> {
-        let mut line = script.replace(
-            "$((JOB_COMPLETION_INDEX + 1))",
-            &(index + 1).to_string(),
-        );
+        let mut line = script.replace("$((JOB_COMPLETION_INDEX + 1))", &(index + 1).to_string());
         for (name, value) in vars {
             line = line.replace(&format!("${name}"), value);
         }
-        assert!(!line.contains('$'), "an expansion the test does not know: {line}");
+        assert!(
+            !line.contains('$'),
+            "an expansion the test does not know: {line}"
+        );
         let mut words = shlex::split(&line).expect("the shell line splits into words");
         assert_eq!(words.remove(0), "exec", "{line}");
         words
@@ -177,7 +176,10 @@ mod tests {
         use serde::Deserialize;
         use serde_json::Value;
 
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/k8s/rate-limit-shards.yaml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/deploy/k8s/rate-limit-shards.yaml"
+        );
         let text = std::fs::read_to_string(path).unwrap();
         let docs: Vec<Value> = serde_yaml_ng::Deserializer::from_str(&text)
             .map(|d| Value::deserialize(d).unwrap())
@@ -189,7 +191,11 @@ mod tests {
         let shards = &docs[1]["spec"];
         assert_eq!(shards["completionMode"], "Indexed");
         let n = shards["completions"].as_u64().unwrap();
-        assert_eq!(shards["parallelism"].as_u64(), Some(n), "every shard at once");
+        assert_eq!(
+            shards["parallelism"].as_u64(),
+            Some(n),
+            "every shard at once"
+        );
         let pod = &shards["template"]["spec"];
         let container = &pod["containers"][0];
         let vars: Vec<(String, String)> = container["env"]
@@ -207,7 +213,10 @@ mod tests {
         let mut shard_dirs = Vec::new();
         for index in 0..n {
             let args = load_args(&expand(script, index, &vars));
-            let dir = args.report_dir.clone().expect("each shard its own report dir");
+            let dir = args
+                .report_dir
+                .clone()
+                .expect("each shard its own report dir");
             let Some(LoadCommand::RateLimit(a)) = args.command else {
                 panic!("not load rate-limit: {script}");
             };
@@ -216,11 +225,9 @@ mod tests {
             assert!(a.endpoint.is_some(), "shards need an endpoint");
             // The example start parses (checked as if a minute before it).
             let start = a.start_at.as_deref().unwrap();
-            let at = time::OffsetDateTime::parse(
-                start,
-                &time::format_description::well_known::Rfc3339,
-            )
-            .unwrap();
+            let at =
+                time::OffsetDateTime::parse(start, &time::format_description::well_known::Rfc3339)
+                    .unwrap();
             let at_ms = (at.unix_timestamp_nanos() / 1_000_000) as i64;
             assert_eq!(parse_start_at(start, at_ms - 60_000), Ok(at_ms));
             shard_dirs.push(dir);
