@@ -367,3 +367,55 @@ fn merge_judges_shards_of_one_run_and_refuses_the_rest_in_one_line() {
     assert_eq!(no_dirs.status.code(), Some(2));
     std::fs::remove_dir_all(&base).ok();
 }
+
+/// A shard that gets ready too late to start on time sends nothing (rather than its whole
+/// share at once) and says it did not offer it: exit 3. Started 1.5 s ahead, it cannot be
+/// ready in time (it needs the settle time and goose's start); on a machine so slow that the
+/// time has passed before the arguments are read, it is refused as in the past (exit 2).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shard_too_late_for_its_start_sends_nothing_and_exits_3() {
+    let mock = Arc::new(MockServer::builder().journal_capacity(1_000).start().await);
+    let env = Env::for_mock(mock.clone());
+    env::ensure_organization(&env).await.unwrap();
+    let before = mock.journal().len();
+    let d = dir("late");
+    let start = rfc3339(tco_scenarios::schedule::wall_ms() + 1_500);
+    let out = harness_against(
+        &mock,
+        strings(&[
+            "load",
+            "rate-limit",
+            "--action",
+            "DescribeOrganization",
+            "--rate",
+            "10",
+            "--duration",
+            "1s",
+            "--endpoint",
+            &mock.uri(),
+            "--shard",
+            "1/2",
+            "--start-at",
+            &start,
+            "--report-dir",
+            d.to_str().unwrap(),
+        ]),
+    )
+    .await;
+    let t = text(&out);
+    match out.status.code() {
+        Some(3) => {
+            assert!(t.contains("LOAD NOT OFFERED shard 1/2: not started"), "{t}");
+            assert!(t.contains("0 of 5 calls recorded"), "{t}");
+            let file = ShardFile::read(&d).unwrap();
+            assert!(file.calls.is_empty());
+            assert_eq!(file.planned_calls, 5);
+        }
+        Some(2) => assert!(t.contains("is in the past"), "{t}"),
+        _ => panic!("{t}"),
+    }
+    // Nothing but the precondition's one call reached the endpoint.
+    let after = mock.journal().len();
+    assert!(after - before <= 1, "{} calls", after - before);
+    std::fs::remove_dir_all(&d).ok();
+}

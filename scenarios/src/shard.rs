@@ -202,6 +202,7 @@ pub async fn run_shard(
     let unreachable = unreachable(&file, &times, env.call_timeout);
     let path = match &env.report_dir {
         Some(dir) => {
+            std::fs::create_dir_all(dir)?;
             crate::report::write_calls(&dir.join("calls.csv"), &file.calls)?;
             Some(file.write(dir)?)
         }
