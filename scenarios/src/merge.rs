@@ -241,10 +241,13 @@ mod tests {
         assert_eq!(failed.status, Status::Fail);
     }
 
+    /// One change to a shard's plan.
+    type Change = Box<dyn Fn(&mut ShardFile)>;
+
     #[test]
     fn shards_of_different_runs_are_refused_naming_the_difference() {
         let base = shards(20.0, 2000, 10, 3, 25);
-        let cases: Vec<(&str, Box<dyn Fn(&mut ShardFile)>)> = vec![
+        let cases: Vec<(&str, Change)> = vec![
             (
                 "action",
                 Box::new(|f| f.key.action = "ListOrganizationNodes".into()),
