@@ -96,26 +96,11 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: LoadArgs) -> ExitCode {
-    let report_dir = args
-        .report_dir
-        .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
-    match args.command {
-        Some(LoadCommand::RateLimit(a)) => match a.shard {
-            Some(spec) => shard::run(a, spec, report_dir),
-            None => finish(rate_limit(a, report_dir)),
-        },
-        Some(LoadCommand::Merge(m)) => finish(merge::run(m, report_dir)),
-        None => finish(
-            conformance::block_on(conformance::run_conformance_on_mock(Some(report_dir)))
-                .map_err(usage)
-                .and_then(|r| r.map_err(usage)),
-        ),
+    // A shard judges nothing: its own report and exit status.
+    if matches!(&args.command, Some(LoadCommand::RateLimit(a)) if a.shard.is_some()) {
+        return shard::run(args);
     }
-}
-
-/// The table, the failures and the exit status of a judged run (single or merged).
-fn finish(outcome: Result<Summary, CliError>) -> ExitCode {
-    match outcome {
+    match run_inner(args) {
         Ok(summary) => {
             // Nothing answered: the endpoint is unreachable or too slow, not the limiter wrong.
             if let Some(why) = summary.unreachable() {
@@ -150,71 +135,63 @@ pub fn exit_status(status: Status) -> u8 {
     }
 }
 
-fn rate_limit(a: RateLimitArgs, report_dir: PathBuf) -> Result<Summary, CliError> {
-    let case = case(&a)?;
-    check_rate(a.rate)?;
-    let endpoint = match &a.endpoint {
-        Some(url) => Some(endpoint_target(url, a.allow_production)?),
-        None => None,
-    };
-    conformance::block_on(async move {
-        let env = match endpoint {
-            Some(target) => endpoint_env(target, &a, report_dir).await?,
-            None => {
-                let calls = (a.rate * a.duration.as_secs_f64()).ceil() as usize;
-                let mock = conformance::start_mock(a.mock_limit, calls + 1000).await;
-                let env = Env::for_mock(mock);
-                tco_scenarios::env::ensure_organization(&env).await?;
-                with_timeout(env.with_report_dir(Some(report_dir)), &a)
+fn run_inner(args: LoadArgs) -> Result<Summary, CliError> {
+    let report_dir = args
+        .report_dir
+        .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
+    let outcome = match args.command {
+        None => conformance::block_on(conformance::run_conformance_on_mock(Some(report_dir))),
+        Some(LoadCommand::Merge(m)) => return merge::run(m, report_dir),
+        Some(LoadCommand::RateLimit(a)) => {
+            let case = case(&a)?;
+            if !(a.rate > 0.0 && a.rate <= 100_000.0) {
+                return Err(CliError::usage(format!(
+                    "--rate {} must be above 0 and at most 100000",
+                    a.rate
+                )));
             }
-        };
-        // What the run needs, checked before it starts; set up only when allowed.
-        let needs = preconditions::check(&env, std::slice::from_ref(&case)).await?;
-        needs.ensure_allowed(a.allow_mutations)?;
-        let prepared = needs.set_up(&env).await?;
-        let summary =
-            conformance::run_rate_limit(&env, &case, a.rate, a.duration.as_millis() as u64).await;
-        for left in prepared.undo(&env).await {
-            eprintln!("tco-harness: note: {left}");
+            let endpoint = match &a.endpoint {
+                Some(url) => {
+                    let target = Target::new(url).map_err(CliError::usage)?;
+                    conformance::check_production(&target, a.allow_production).map_err(usage)?;
+                    Some(target)
+                }
+                None => None,
+            };
+            conformance::block_on(async move {
+                let env = match endpoint {
+                    Some(target) => {
+                        let creds = conformance::endpoint_credentials().await?;
+                        Env::new(target, creds)
+                    }
+                    None => {
+                        let calls = (a.rate * a.duration.as_secs_f64()).ceil() as usize;
+                        let mock = conformance::start_mock(a.mock_limit, calls + 1000).await;
+                        let env = Env::for_mock(mock);
+                        tco_scenarios::env::ensure_organization(&env).await?;
+                        env
+                    }
+                }
+                .with_report_dir(Some(report_dir));
+                let env = match a.timeout {
+                    Some(timeout) => env.with_call_timeout(timeout),
+                    None => env,
+                };
+                // What the run needs, checked before it starts; set up only when allowed.
+                let needs = preconditions::check(&env, std::slice::from_ref(&case)).await?;
+                needs.ensure_allowed(a.allow_mutations)?;
+                let prepared = needs.set_up(&env).await?;
+                let summary =
+                    conformance::run_rate_limit(&env, &case, a.rate, a.duration.as_millis() as u64)
+                        .await;
+                for left in prepared.undo(&env).await {
+                    eprintln!("tco-harness: note: {left}");
+                }
+                summary
+            })
         }
-        summary
-    })
-    .map_err(usage)?
-    .map_err(usage)
-}
-
-fn check_rate(rate: f64) -> Result<(), CliError> {
-    if !(rate > 0.0 && rate <= 100_000.0) {
-        return Err(CliError::usage(format!(
-            "--rate {rate} must be above 0 and at most 100000"
-        )));
-    }
-    Ok(())
-}
-
-/// `--endpoint`, refused when it is a production host and that was not allowed.
-fn endpoint_target(url: &str, allow_production: bool) -> Result<Target, CliError> {
-    let target = Target::new(url).map_err(CliError::usage)?;
-    conformance::check_production(&target, allow_production).map_err(usage)?;
-    Ok(target)
-}
-
-/// The env of a run against an endpoint: the client's credentials chain.
-async fn endpoint_env(
-    target: Target,
-    a: &RateLimitArgs,
-    report_dir: PathBuf,
-) -> Result<Env, LoadError> {
-    let creds = conformance::endpoint_credentials().await?;
-    let env = Env::new(target, creds).with_report_dir(Some(report_dir));
-    Ok(with_timeout(env, a))
-}
-
-fn with_timeout(env: Env, a: &RateLimitArgs) -> Env {
-    match a.timeout {
-        Some(timeout) => env.with_call_timeout(timeout),
-        None => env,
-    }
+    };
+    outcome.map_err(usage)?.map_err(usage)
 }
 
 fn case(a: &RateLimitArgs) -> Result<Case, CliError> {

@@ -290,6 +290,13 @@ fn a_shard_that_cannot_run_as_asked_exits_2_in_one_line() {
     ]
     .concat();
     one_line_exit_2(&shard(&bad_index), &["I/N"]);
+    let mutating = [
+        &endpoint[..],
+        &["--shard", "1/2", "--start-at", soon.as_str()],
+        &["--allow-mutations"],
+    ]
+    .concat();
+    one_line_exit_2(&shard(&mutating), &["--allow-mutations with --shard"]);
     // Each needs the other.
     one_line_exit_2(&shard(&["--shard", "1/2"]), &["--start-at"]);
     one_line_exit_2(&shard(&["--start-at", soon.as_str()]), &["--shard"]);

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use tco_scenarios::shard::{self, ShardSpec};
-use tco_scenarios::{conformance, LoadError};
+use tco_scenarios::{conformance, preconditions, Env, LoadError, Target};
 
 use crate::error::{CliError, LOAD_NOT_OFFERED};
 
@@ -43,8 +43,18 @@ pub fn parse_start_at(s: &str, now_ms: i64) -> Result<i64, String> {
     Ok(at_ms)
 }
 
-/// The shard's half of `load rate-limit`: the endpoint, its checks, then the wait and the run.
-pub fn run(a: super::RateLimitArgs, spec: ShardSpec, report_dir: PathBuf) -> ExitCode {
+/// The shard's half of `load rate-limit` (`args` holds `rate-limit --shard`): the endpoint,
+/// its checks, then the wait and the run.
+pub fn run(args: super::LoadArgs) -> ExitCode {
+    let Some(super::LoadCommand::RateLimit(a)) = args.command else {
+        return CliError::usage("--shard belongs to load rate-limit").report();
+    };
+    let Some(spec) = a.shard else {
+        return CliError::usage("--shard I/N is missing").report();
+    };
+    let report_dir = args
+        .report_dir
+        .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
     match run_inner(a, spec, report_dir) {
         Ok(outcome) => report(spec, outcome),
         Err(e) => e.report(),
@@ -57,7 +67,12 @@ fn run_inner(
     report_dir: PathBuf,
 ) -> Result<shard::ShardRun, CliError> {
     let case = super::case(&a)?;
-    super::check_rate(a.rate)?;
+    if !(a.rate > 0.0 && a.rate <= 100_000.0) {
+        return Err(CliError::usage(format!(
+            "--rate {} must be above 0 and at most 100000",
+            a.rate
+        )));
+    }
     let start_text = a.start_at.clone().unwrap_or_default();
     let start_at_ms =
         parse_start_at(&start_text, tco_scenarios::schedule::wall_ms()).map_err(CliError::usage)?;
@@ -66,21 +81,25 @@ fn run_inner(
             "--shard needs --endpoint: shards on their own in-process mocks would share no limit",
         ));
     };
-    let target = super::endpoint_target(&url, a.allow_production)?;
+    if a.allow_mutations {
+        return Err(CliError::usage(
+            "--allow-mutations with --shard: N shards would each set the endpoint up and tear it down; prepare it once before the start",
+        ));
+    }
+    let target = Target::new(&url).map_err(CliError::usage)?;
+    conformance::check_production(&target, a.allow_production).map_err(super::usage)?;
     let outcome = conformance::block_on(async move {
-        let env = super::endpoint_env(target, &a, report_dir).await?;
-        let needs = tco_scenarios::preconditions::check(&env, std::slice::from_ref(&case)).await?;
+        let creds = conformance::endpoint_credentials().await?;
+        let env = Env::new(target, creds).with_report_dir(Some(report_dir));
+        let env = match a.timeout {
+            Some(timeout) => env.with_call_timeout(timeout),
+            None => env,
+        };
+        let needs = preconditions::check(&env, std::slice::from_ref(&case)).await?;
         // Shards share the endpoint: setting it up is one process's job, before the start.
         needs.ensure_allowed(false)?;
-        shard::run_shard(
-            &env,
-            &case,
-            a.rate,
-            a.duration.as_millis() as u64,
-            spec,
-            start_at_ms,
-        )
-        .await
+        let duration_ms = a.duration.as_millis() as u64;
+        shard::run_shard(&env, &case, a.rate, duration_ms, spec, start_at_ms).await
     });
     outcome
         .map_err(super::usage)?
