@@ -196,7 +196,7 @@ pub async fn run_shard(
     if file.calls.is_empty() && !times.is_empty() {
         shortfalls.insert(
             0,
-            format!("not started: the start was {late} ms too close when the shard got ready"),
+            format!("not started: ready {late} ms later than a start at --start-at needs"),
         );
     }
     let unreachable = unreachable(&file, &times, env.call_timeout);

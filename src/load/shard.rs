@@ -195,14 +195,16 @@ mod tests {
         use serde::Deserialize;
         use serde_json::Value;
 
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/deploy/k8s/rate-limit-shards.yaml"
-        );
-        let text = std::fs::read_to_string(path).unwrap();
-        let docs: Vec<Value> = serde_yaml_ng::Deserializer::from_str(&text)
-            .map(|d| Value::deserialize(d).unwrap())
-            .collect();
+        // Both steps, in the order they are applied.
+        let mut docs: Vec<Value> = Vec::new();
+        for file in ["rate-limit-shards.yaml", "rate-limit-merge.yaml"] {
+            let path = format!("{}/deploy/k8s/{file}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(path).unwrap();
+            docs.extend(
+                serde_yaml_ng::Deserializer::from_str(&text)
+                    .map(|d| Value::deserialize(d).unwrap()),
+            );
+        }
         let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["PersistentVolumeClaim", "Job", "Job"]);
         let claim = docs[0]["metadata"]["name"].as_str().unwrap();
