@@ -113,27 +113,9 @@ pub async fn run_rate_limit(
 ) -> Result<Summary, LoadError> {
     let started = wall_ms();
     let result = measured(env, || rate_limit_once(env, case, rate, duration_ms)).await?;
-    rate_limit_summary(
-        &env.label,
-        started,
-        result,
-        env.report_dir.clone(),
-        env.call_timeout,
-    )
-}
-
-/// The summary of a rate-limit run (a single one, or merged shards), written to
-/// `report_dir` when there is one.
-pub fn rate_limit_summary(
-    label: &str,
-    started_ms: i64,
-    result: ScenarioResult,
-    report_dir: Option<PathBuf>,
-    call_timeout: std::time::Duration,
-) -> Result<Summary, LoadError> {
-    let summary =
-        Summary::new(label, started_ms, vec![result], report_dir).with_call_timeout(call_timeout);
-    if let Some(dir) = &summary.report_dir {
+    let summary = Summary::new(&env.label, started, vec![result], env.report_dir.clone())
+        .with_call_timeout(env.call_timeout);
+    if let Some(dir) = &env.report_dir {
         summary.write(dir)?;
     }
     Ok(summary)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::call::Call;
-use crate::conformance::{judge_rate_limit, rate_limit_name, rate_limit_summary};
+use crate::conformance::{judge_rate_limit, rate_limit_name};
 use crate::env::{Case, Executed};
 use crate::report::{slug, Summary};
 use crate::schedule::Epoch;
@@ -127,13 +127,27 @@ pub fn judge(files: &[ShardFile], report_dir: Option<&Path>) -> Result<Summary, 
         first.start_at_ms
     ));
     let timeout = files.iter().map(|f| f.call_timeout_ms).max().unwrap_or(0);
-    rate_limit_summary(
+    let mut summary = Summary::new(
         &first.endpoint,
         first.start_at_ms,
-        result,
+        vec![result],
         report_dir.map(Path::to_path_buf),
-        Duration::from_millis(timeout),
     )
+    .with_call_timeout(Duration::from_millis(timeout));
+    // The run's own end, not the merge's (which may come hours later): the last answer.
+    summary.finished_ms = last_answer_ms(&executed.calls).unwrap_or(first.start_at_ms);
+    if let Some(dir) = report_dir {
+        summary.write(dir)?;
+    }
+    Ok(summary)
+}
+
+/// When the last answer came, Unix ms (send time plus latency).
+fn last_answer_ms(calls: &[Call]) -> Option<i64> {
+    calls
+        .iter()
+        .map(|c| c.sent_ms + (c.latency_us / 1000) as i64)
+        .max()
 }
 
 #[cfg(test)]
@@ -221,6 +235,10 @@ mod tests {
         assert_eq!(verdict(&merged).per_second, verdict(&alone).per_second);
         assert_eq!(verdict(&merged).status, verdict(&alone).status);
         assert_eq!(verdict(&merged).scenario, "rate-limit 20/s");
+        // The run's span, not the merge's time: the last of 60 arrivals 50 ms apart from 25 ms
+        // past the start, answered in 1 ms.
+        assert_eq!(merged.started_ms, START);
+        assert_eq!(merged.finished_ms, START + 25 + 59 * 50 + 1);
     }
 
     #[test]
