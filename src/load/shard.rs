@@ -86,10 +86,14 @@ fn run_inner(
             "--allow-mutations with --shard: N shards would each set the endpoint up and tear it down; prepare it once before the start",
         ));
     }
-    let target = Target::new(&url).map_err(CliError::usage)?;
+    // The endpoint and the credentials as a single run takes them (--ca-cert, --profile).
+    let target = Target::new(&url)
+        .map_err(CliError::usage)?
+        .with_root_certificates(a.connection.roots()?);
     conformance::check_production(&target, a.allow_production).map_err(super::usage)?;
+    let connection = a.connection.clone();
+    let creds = conformance::block_on(connection.credentials()).map_err(super::usage)??;
     let outcome = conformance::block_on(async move {
-        let creds = conformance::endpoint_credentials().await?;
         let env = Env::new(target, creds).with_report_dir(Some(report_dir));
         let env = match a.timeout {
             Some(timeout) => env.with_call_timeout(timeout),
