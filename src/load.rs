@@ -11,6 +11,9 @@ use tco_scenarios::{conformance, preconditions, Case, Env, LoadError, Status, Su
 
 use crate::error::{CliError, CHECK_FAILED, LOAD_NOT_OFFERED};
 
+mod merge;
+mod shard;
+
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     #[command(subcommand)]
@@ -24,6 +27,8 @@ pub struct LoadArgs {
 enum LoadCommand {
     /// One action at one rate: does it honour its limit?
     RateLimit(RateLimitArgs),
+    /// Judge a sharded run: the union of the shards' calls (`rate-limit --shard`), as one run.
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +65,15 @@ struct RateLimitArgs {
     /// Benchmarks: replace every limit of the in-process mock with this one.
     #[arg(long, hide = true)]
     mock_limit: Option<u32>,
+    /// Send only shard I of N of this run's schedule (the arrivals whose index is I mod N), for
+    /// a load larger than one machine; needs --start-at and --endpoint. Judge the shards
+    /// together with `load merge`.
+    #[arg(long, value_name = "I/N", value_parser = shard::parse_shard, requires = "start_at")]
+    shard: Option<tco_scenarios::shard::ShardSpec>,
+    /// With --shard: when every shard starts, RFC 3339 (e.g. 2026-12-02T01:30:00Z), the same
+    /// on every machine, in the next 24 h.
+    #[arg(long, value_name = "TIME", requires = "shard")]
+    start_at: Option<String>,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -84,6 +98,10 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: LoadArgs) -> ExitCode {
+    // A shard judges nothing: its own report and exit status.
+    if matches!(&args.command, Some(LoadCommand::RateLimit(a)) if a.shard.is_some()) {
+        return shard::run(args);
+    }
     match run_inner(args) {
         Ok(summary) => {
             // Nothing answered: the endpoint is unreachable or too slow, not the limiter wrong.
@@ -128,6 +146,7 @@ fn run_inner(args: LoadArgs) -> Result<Summary, CliError> {
         .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
     let outcome = match args.command {
         None => conformance::block_on(conformance::run_conformance_on_mock(Some(report_dir))),
+        Some(LoadCommand::Merge(m)) => return merge::run(m, report_dir),
         Some(LoadCommand::RateLimit(a)) => {
             let case = case(&a)?;
             if !(a.rate > 0.0 && a.rate <= 100_000.0) {

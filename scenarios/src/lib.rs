@@ -9,6 +9,8 @@
 //! - the scenarios, one behaviour per module: [`under_limit`], [`over_limit`],
 //!   [`window_edge`], [`isolation`], [`recovery`], [`mixed_workload`];
 //! - [`conformance`]: the set `tco-harness load` runs, and the single rate-limit run;
+//! - [`shard`] and [`merge`]: one shard of a rate-limit run on each of several machines,
+//!   and the verdict on their calls together;
 //! - [`report`], [`chart`] and [`table`]: `verdict.json`, `chart.svg`, `calls.csv`, the summary
 //!   table.
 
@@ -19,6 +21,7 @@ pub mod conformance;
 pub mod env;
 pub mod isolation;
 pub mod junit;
+pub mod merge;
 pub mod mixed_workload;
 pub mod over_limit;
 pub mod plan;
@@ -26,6 +29,7 @@ pub mod preconditions;
 pub mod recovery;
 pub mod report;
 pub mod schedule;
+pub mod shard;
 mod steady;
 pub mod table;
 pub mod under_limit;
