@@ -271,7 +271,7 @@ fn client_as(mock: &MockServer, credentials: tco_client::Credentials) -> Client 
     Client::builder()
         .endpoint(mock.uri())
         .credentials(credentials)
-        .clock(tco_client::ManualClock::at(FIXED_TIME))
+        .clock(tco_client::ManualClock::at_secs(FIXED_TIME))
         .build()
         .unwrap()
 }

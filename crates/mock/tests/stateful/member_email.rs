@@ -15,7 +15,7 @@ async fn a_resend_is_read_back_from_the_binding() {
     let host = tco_client::Client::builder()
         .endpoint(mock.uri())
         .credentials(mock.default_credentials())
-        .clock(tco_client::ManualClock::at(1_700_000_000))
+        .clock(tco_client::ManualClock::at_secs(1_700_000_000))
         .build()
         .unwrap();
     let api = host.v2021_03_31();
