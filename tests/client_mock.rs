@@ -290,9 +290,7 @@ async fn every_action(version: Version) -> Value {
         // A fresh mock per action, so each sees the same starting world; both sides on one
         // fixed time, so times in responses are stable.
         let mock = fixtures::builder()
-            .clock(std::sync::Arc::new(tco_mock::clock::ManualClock::at_secs(
-                FIXED_TIME,
-            )))
+            .clock(tco_mock::ManualClock::at_secs(FIXED_TIME))
             .start()
             .await;
         // The state the examples refer to: an organization with its root, an empty unit, a

@@ -60,13 +60,13 @@ mod retry;
 
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{Client, ClientBuilder, REQUEST_CLIENT};
-/// The workspace's one clock (see [`tco_clock`]): give the client and the mock the same
-/// [`ManualClock`] and a test moves time for both.
-pub use tco_clock::{Clock, ManualClock, SleepFuture, Sleeper, SystemClock, TokioSleeper};
 pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider};
 pub use endpoint::{Endpoint, InvalidEndpoint, ENDPOINT_RULE};
 pub use error::{Error, RETRYABLE_CODES};
 pub use operation::Operation;
 pub use profile::{is_production_host, HttpMethod, Profile, SignMethod, DEFAULT_ENDPOINT};
 pub use retry::RetryPolicy;
+/// The workspace's one clock (see [`tco_clock`]): give the client and the mock the same
+/// [`ManualClock`] and a test moves time for both.
+pub use tco_clock::{Clock, ManualClock, SleepFuture, Sleeper, SystemClock, TokioSleeper};
 pub use tco_spec::Version;

@@ -29,6 +29,9 @@ mod tests {
         let secs = SystemClock.now_secs();
         let millis = SystemClock.now_millis();
         // Two readings a moment apart: the same second, or the next one.
-        assert!((0..=1).contains(&(millis.div_euclid(1000) - secs)), "{secs} {millis}");
+        assert!(
+            (0..=1).contains(&(millis.div_euclid(1000) - secs)),
+            "{secs} {millis}"
+        );
     }
 }
