@@ -7,9 +7,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
+use tco_clock::Clock;
 use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
 
 /// The service name in TC3 credential scopes.
@@ -204,19 +205,6 @@ fn causes(error: &reqwest::Error) -> String {
     text
 }
 
-/// The clock that stamps requests: Unix seconds.
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
-    })
-}
-
 /// An endpoint and the credentials that call it.
 #[derive(Clone)]
 pub struct Endpoint {
@@ -229,7 +217,8 @@ pub struct Endpoint {
     timeout: Duration,
     max_response_bytes: usize,
     keys: Arc<KeyCache>,
-    clock: Clock,
+    /// Stamps every request; the run's [`crate::Options::clock`].
+    clock: Arc<dyn Clock>,
     nonce: Arc<AtomicU64>,
 }
 
@@ -254,11 +243,12 @@ impl Endpoint {
     /// `url` is read by [`tco_client::ENDPOINT_RULE`] (`http(s)://host[:port]`; without a
     /// scheme, https, or http for a loopback host). Answers are read up to
     /// [`tco_client::DEFAULT_MAX_RESPONSE_BYTES`] unless [`Endpoint::with_max_response_bytes`].
+    /// `clock` stamps the requests (`Arc::new(tco_clock::SystemClock)` but in tests).
     pub fn new(
         url: &str,
         credentials: Credentials,
         timeout: Duration,
-        clock: Clock,
+        clock: Arc<dyn Clock>,
     ) -> Result<Self, BadEndpoint> {
         let bad = |reason: &str| BadEndpoint {
             url: url.to_owned(),
@@ -269,10 +259,8 @@ impl Endpoint {
             .timeout(timeout)
             .build()
             .map_err(|e| bad(&e.to_string()))?;
-        let seed = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1);
+        // Random, not the clock: endpoints on one manual clock must not share nonces.
+        let seed = uuid::Uuid::new_v4().as_u64_pair().0;
         Ok(Endpoint {
             base: parsed.origin,
             host: parsed.host,
@@ -300,8 +288,9 @@ impl Endpoint {
         &self.credentials
     }
 
+    /// Unix seconds on the endpoint's clock: what a probe's timestamp starts from.
     pub fn now(&self) -> i64 {
-        (self.clock)()
+        self.clock.now_secs()
     }
 
     /// The signed request for a probe, exactly as it will be sent.
