@@ -375,3 +375,40 @@ impl Endpoint {
         Ok(exchange)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tco_clock::ManualClock;
+
+    #[test]
+    fn probes_are_stamped_by_the_endpoints_clock_plus_their_offset() {
+        let clock = ManualClock::at_secs(1_700_000_000);
+        let endpoint = Endpoint::new(
+            "http://127.0.0.1:9",
+            Credentials::new("AKIDclock", "clock-key"),
+            Duration::from_secs(1),
+            Arc::new(clock.clone()),
+        )
+        .unwrap();
+        clock.advance(Duration::from_millis(90_999));
+        assert_eq!(endpoint.now(), 1_700_000_090);
+        let probe = Probe::new(
+            "DescribeOrganization",
+            "2021-03-31",
+            Value::Object(Map::new()),
+        );
+        let stamp = |probe: &Probe| {
+            endpoint
+                .sign(probe)
+                .header("X-TC-Timestamp")
+                .map(str::to_owned)
+        };
+        assert_eq!(stamp(&probe).as_deref(), Some("1700000090"));
+        let stale = Probe {
+            timestamp_offset: -301,
+            ..probe
+        };
+        assert_eq!(stamp(&stale).as_deref(), Some("1699999789"));
+    }
+}
