@@ -2,7 +2,6 @@
 //! signature with curl and for checking the signer from outside.
 
 use std::io::Write;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use serde_json::{json, Map, Value};
@@ -254,10 +253,8 @@ fn credentials(args: &SignArgs) -> Result<Credentials, CliError> {
 }
 
 fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
+    use tco_client::Clock;
+    tco_client::SystemClock.now_secs()
 }
 
 /// A nonce that differs per call; it need not be unpredictable, only unrepeated.
