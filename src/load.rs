@@ -24,6 +24,8 @@ pub struct LoadArgs {
 enum LoadCommand {
     /// One action at one rate: does it honour its limit?
     RateLimit(RateLimitArgs),
+    /// Consumer-shaped runs: `terraform-plan`, `mixed`.
+    Scenario(crate::load_scenario::ScenarioArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,7 +62,7 @@ struct RateLimitArgs {
     mock_limit: Option<u32>,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (number, unit) = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -82,30 +84,43 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: LoadArgs) -> ExitCode {
-    match run_inner(args) {
-        Ok(summary) => {
-            // Nothing answered: the endpoint is unreachable or too slow, not the limiter wrong.
-            if let Some(why) = summary.unreachable() {
-                return CliError::failed(format!("{}: {why}", summary.endpoint)).report();
-            }
-            print!("{}", summary.table());
-            for failure in summary.failures() {
-                println!("FAIL {failure}");
-            }
-            for shortfall in summary.load_shortfalls() {
-                println!("LOAD NOT OFFERED {shortfall}");
-            }
-            if let Some(dir) = &summary.report_dir {
-                if let Err(e) = crate::report_index::write(dir, "tco-harness load", summary.pass) {
-                    return CliError::usage(format!("cannot write {}: {e}", dir.display()))
-                        .report();
-                }
-                println!("reports: {}", dir.join("index.html").display());
-            }
-            ExitCode::from(exit_status(summary.status))
+    let LoadArgs {
+        command,
+        report_dir,
+    } = args;
+    let rate_limit = match command {
+        Some(LoadCommand::Scenario(scenario)) => {
+            return crate::load_scenario::run(scenario, report_dir)
         }
+        Some(LoadCommand::RateLimit(a)) => Some(a),
+        None => None,
+    };
+    match run_inner(rate_limit, report_dir) {
+        Ok(summary) => print_summary(summary),
         Err(e) => e.report(),
     }
+}
+
+/// Prints a run's table, failures and shortfalls; its exit status.
+pub fn print_summary(summary: Summary) -> ExitCode {
+    // Nothing answered: the endpoint is unreachable or too slow, not the limiter wrong.
+    if let Some(why) = summary.unreachable() {
+        return CliError::failed(format!("{}: {why}", summary.endpoint)).report();
+    }
+    print!("{}", summary.table());
+    for failure in summary.failures() {
+        println!("FAIL {failure}");
+    }
+    for shortfall in summary.load_shortfalls() {
+        println!("LOAD NOT OFFERED {shortfall}");
+    }
+    if let Some(dir) = &summary.report_dir {
+        if let Err(e) = crate::report_index::write(dir, "tco-harness load", summary.pass) {
+            return CliError::usage(format!("cannot write {}: {e}", dir.display())).report();
+        }
+        println!("reports: {}", dir.join("index.html").display());
+    }
+    ExitCode::from(exit_status(summary.status))
 }
 
 /// 0 when the behaviour matches, 1 when it does not, 3 when the run could not offer its load.
@@ -117,13 +132,15 @@ pub fn exit_status(status: Status) -> u8 {
     }
 }
 
-fn run_inner(args: LoadArgs) -> Result<Summary, CliError> {
-    let report_dir = args
-        .report_dir
-        .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
-    let outcome = match args.command {
+fn run_inner(
+    rate_limit: Option<RateLimitArgs>,
+    report_dir: Option<PathBuf>,
+) -> Result<Summary, CliError> {
+    let report_dir =
+        report_dir.unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
+    let outcome = match rate_limit {
         None => conformance::block_on(conformance::run_conformance_on_mock(Some(report_dir))),
-        Some(LoadCommand::RateLimit(a)) => {
+        Some(a) => {
             let case = case(&a)?;
             if !(a.rate > 0.0 && a.rate <= 100_000.0) {
                 return Err(CliError::usage(format!(
