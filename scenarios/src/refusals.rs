@@ -133,27 +133,124 @@ impl RefusalCounts {
         parts.join(", ")
     }
 
-    /// A verdict's words for refusals by layers other than the per-action one, one line per
-    /// layer that refused something.
-    pub fn by_other_layers(&self) -> Vec<String> {
+    /// The counts of a map of error codes (codes of no layer count as other).
+    pub fn of_counts(codes: &std::collections::BTreeMap<String, usize>) -> Self {
+        let mut counts = RefusalCounts::default();
+        for (code, n) in codes {
+            match Refuser::of_code(code) {
+                Some(r) => *counts.slot(r) += n,
+                None => counts.other += n,
+            }
+        }
+        counts
+    }
+
+    /// A verdict's words for refusals by other layers than the one under test (the per-action
+    /// one unless `under_test` says otherwise), one line per layer that refused something.
+    pub fn by_other_layers(&self, under_test: Option<Refuser>) -> Vec<String> {
+        let under_test = under_test.unwrap_or(Refuser::Action);
         Refuser::ALL
             .into_iter()
-            .filter(|&r| r != Refuser::Action && self.get(r) > 0)
+            .filter(|&r| r != under_test && self.get(r) > 0)
             .map(|r| {
                 format!(
-                    "{} calls refused by {} ({}), not by the per-action limit under test",
+                    "{} calls refused by {} ({}), not by {} under test",
                     self.get(r),
                     r.layer(),
-                    r.code()
+                    r.code(),
+                    under_test.layer()
                 )
             })
             .collect()
     }
 }
 
+/// A call's outcome as a verdict on `layer` judges it: that layer's refusals are the
+/// throttling, and a per-action refusal is then another layer's (`RequestLimitExceeded`).
+pub fn as_throttled(outcome: &Outcome, layer: Option<Refuser>) -> Outcome {
+    let Some(layer) = layer.filter(|&l| l != Refuser::Action) else {
+        return outcome.clone();
+    };
+    match Refuser::of(outcome) {
+        Some(r) if r == layer => Outcome::Throttled,
+        Some(Refuser::Action) => Outcome::OtherError(THROTTLE_CODE.to_string()),
+        _ => outcome.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call::{Call, Key};
+    use crate::verdict::{Expectation, ScenarioKind, Verdict};
+
+    /// 10 calls 50 ms apart in one second: 5 accepted, then 5 refused by the IP layer.
+    fn ip_refused_calls(key: &Key) -> Vec<Call> {
+        let ip = Outcome::OtherError("RequestLimitExceeded.IPLimitExceeded".into());
+        (0..10)
+            .map(|k| {
+                let o = if k < 5 { Outcome::Accepted } else { ip.clone() };
+                Call::synthetic(key, 1_700_000_000_000 + k * 50, o)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_per_action_verdict_names_the_layer_that_refused_instead() {
+        let key = Key::new("DescribeOrganization", "2021-03-31", "AKIDlayers");
+        let calls = ip_refused_calls(&key);
+        let e = Expectation::steady("rate-limit 20/s", ScenarioKind::UnderLimit, 20, 20.0, 500);
+        let v = Verdict::compute(&key, &calls, &e);
+        assert!(!v.pass);
+        assert_eq!(v.by_code.source_ip, 5);
+        assert_eq!(v.throttled, 0);
+        assert_eq!(
+            v.violations,
+            ["5 calls refused by the per-IP layer (RequestLimitExceeded.IPLimitExceeded), not by the per-action layer under test"]
+        );
+    }
+
+    #[test]
+    fn a_layer_verdict_judges_that_layers_refusals_as_its_throttling() {
+        let key = Key::new("DescribeOrganization", "2021-03-31", "AKIDlayers");
+        let calls = ip_refused_calls(&key);
+        // The IP layer at 5 per second: the first 5 pass, the rest are its refusals.
+        let e = Expectation::steady("source-ip", ScenarioKind::OverLimit, 5, 20.0, 500)
+            .for_layer(Refuser::SourceIp);
+        let v = Verdict::compute(&key, &calls, &e);
+        assert_eq!((v.accepted, v.throttled), (5, 5));
+        assert!(v.violations.is_empty(), "{:?}", v.violations);
+        // The same layer at 7: a refusal in a window that had only 5 breaks its rule (send
+        // times, so one call of slack for jitter).
+        let e = Expectation::steady("source-ip", ScenarioKind::OverLimit, 7, 20.0, 500)
+            .for_layer(Refuser::SourceIp);
+        let v = Verdict::compute(&key, &calls, &e);
+        assert!(!v.pass);
+        assert!(
+            v.violations[0].contains("5 throttled although only 5 of the 7"),
+            "{:?}",
+            v.violations
+        );
+    }
+
+    #[test]
+    fn under_a_layer_its_refusals_are_the_throttling_and_per_action_ones_are_not() {
+        let ip = Outcome::OtherError("RequestLimitExceeded.IPLimitExceeded".into());
+        let uin = Outcome::OtherError("RequestLimitExceeded.UinLimitExceeded".into());
+        let layer = Some(Refuser::SourceIp);
+        assert_eq!(as_throttled(&ip, layer), Outcome::Throttled);
+        assert_eq!(as_throttled(&uin, layer), uin);
+        assert_eq!(
+            as_throttled(&Outcome::Throttled, layer),
+            Outcome::OtherError("RequestLimitExceeded".into())
+        );
+        assert_eq!(as_throttled(&Outcome::Accepted, layer), Outcome::Accepted);
+        // Without a layer (or the per-action one), nothing changes.
+        for l in [None, Some(Refuser::Action)] {
+            assert_eq!(as_throttled(&ip, l), ip);
+            assert_eq!(as_throttled(&Outcome::Throttled, l), Outcome::Throttled);
+        }
+    }
 
     #[test]
     fn each_code_is_counted_under_its_layer_and_the_rest_as_other() {
@@ -186,10 +283,20 @@ mod tests {
             c.line(),
             "RequestLimitExceeded 2, .UinLimitExceeded 1, .GlobalRegionUinLimitExceeded 1, .IPLimitExceeded 2, other 3"
         );
-        let words = c.by_other_layers();
+        let words = c.by_other_layers(None);
+        assert_eq!(words.len(), 3, "{words:?}");
+        assert_eq!(
+            words[2],
+            "2 calls refused by the per-IP layer (RequestLimitExceeded.IPLimitExceeded), not by the per-action layer under test"
+        );
+        let words = c.by_other_layers(Some(Refuser::SourceIp));
         assert_eq!(words.len(), 3, "{words:?}");
         assert!(
-            words[2].starts_with("2 calls refused by the per-IP layer"),
+            words[0].starts_with("2 calls refused by the per-action layer"),
+            "{words:?}"
+        );
+        assert!(
+            words[2].ends_with("not by the per-IP layer under test"),
             "{words:?}"
         );
         let json = serde_json::to_value(c).unwrap();

@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
-use crate::call::Key;
+use crate::call::{Key, Outcome};
 
 /// A server holding `members` members that answers after `latency` and refuses the calls
 /// `refuse(k)` says (k counts every call it received), with `code`.
