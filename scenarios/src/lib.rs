@@ -19,6 +19,7 @@ pub mod conformance;
 pub mod env;
 pub mod isolation;
 pub mod junit;
+pub mod layers;
 pub mod mixed_workload;
 pub mod over_limit;
 pub mod plan;
