@@ -26,6 +26,8 @@ enum LoadCommand {
     RateLimit(RateLimitArgs),
     /// Consumer-shaped runs: `terraform-plan`, `mixed`.
     Scenario(crate::load_scenario::ScenarioArgs),
+    /// The limits on top of the per-action one: sub-accounts, main account, source IP.
+    Layers(crate::load_layers::LayersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +94,7 @@ pub fn run(args: LoadArgs) -> ExitCode {
         Some(LoadCommand::Scenario(scenario)) => {
             return crate::load_scenario::run(scenario, report_dir)
         }
+        Some(LoadCommand::Layers(layers)) => return crate::load_layers::run(layers, report_dir),
         Some(LoadCommand::RateLimit(a)) => Some(a),
         None => None,
     };

@@ -8,6 +8,7 @@ mod call;
 mod contract;
 mod error;
 mod load;
+mod load_layers;
 mod load_scenario;
 mod mock;
 mod progress;

@@ -109,3 +109,51 @@ fn the_mixed_workload_runs_below_every_limit() {
     assert!(stdout.contains("mixed-workload 24/s"), "{stdout}");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn layer_limits_without_an_endpoint_are_refused_in_one_line() {
+    let out = harness()
+        .args(["load", "layers", "--main-account-limit", "20"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+/// Against an endpoint that was told nothing about its layers, each layer scenario says it
+/// was not tested and why, and none passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_an_endpoint_without_limits_or_accounts_the_layers_are_not_tested() {
+    let mock = tco_mock::MockServer::start().await;
+    let creds = mock.default_credentials();
+    let d = dir("layers");
+    let mut cmd = harness();
+    cmd.args(["load", "--report-dir"])
+        .arg(&d)
+        .args(["layers", "--endpoint", &mock.uri()])
+        .env("TENCENTCLOUD_SECRET_ID", creds.secret_id())
+        .env("TENCENTCLOUD_SECRET_KEY", creds.secret_key());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("NOT TESTED "))
+        .collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].starts_with("NOT TESTED sub-accounts: needs two sub-accounts"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].contains("no per-main-account limit given"),
+        "{stdout}"
+    );
+    assert!(lines[2].contains("no per-IP limit given"), "{stdout}");
+    assert!(!stdout.contains("pass"), "{stdout}");
+    assert!(d.join("not-tested.txt").exists());
+    std::fs::remove_dir_all(&d).unwrap();
+}
