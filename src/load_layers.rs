@@ -24,6 +24,10 @@ pub struct LayersArgs {
     /// Against an endpoint: the per-main-account limit to expect (requests per second).
     #[arg(long)]
     main_account_limit: Option<u32>,
+    /// Against an endpoint: the per-main-account-and-region limit to expect (requests per
+    /// second).
+    #[arg(long)]
+    main_account_region_limit: Option<u32>,
     /// Against an endpoint: the per-source-IP limit to expect (requests per second).
     #[arg(long)]
     source_ip_limit: Option<u32>,
@@ -72,9 +76,13 @@ pub fn run(args: LayersArgs, report_dir: Option<PathBuf>) -> ExitCode {
 
 fn outcomes(a: LayersArgs, report_dir: PathBuf) -> Result<(String, Vec<LayerOutcome>), CliError> {
     let Some(url) = &a.endpoint else {
-        if a.accounts.is_some() || a.main_account_limit.is_some() || a.source_ip_limit.is_some() {
+        let given = a.accounts.is_some()
+            || a.main_account_limit.is_some()
+            || a.main_account_region_limit.is_some()
+            || a.source_ip_limit.is_some();
+        if given {
             return Err(CliError::usage(
-                "--accounts, --main-account-limit and --source-ip-limit are for --endpoint: on the mock each scenario configures its own layer",
+                "--accounts and the --*-limit flags are for --endpoint: on the mock each scenario configures its own layer",
             ));
         }
         let outcomes = conformance::block_on(layers::run_all_on_mock(Some(report_dir)))
@@ -106,6 +114,7 @@ fn outcomes(a: LayersArgs, report_dir: PathBuf) -> Result<(String, Vec<LayerOutc
             sub_accounts: file.sub_accounts.iter().map(KeyPair::credentials).collect(),
             other_main: file.other_main.as_ref().map(KeyPair::credentials),
             main_account_limit: a.main_account_limit,
+            main_account_region_limit: a.main_account_region_limit,
             source_ip_limit: a.source_ip_limit,
         };
         let env = Env::new(target, main).with_report_dir(Some(report_dir));

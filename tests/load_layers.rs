@@ -93,6 +93,32 @@ async fn the_main_account_layer_caps_its_sub_accounts_together() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_main_account_region_layer_caps_its_sub_accounts_in_one_region() {
+    let r = judged(
+        layers::on_mock(Which::MainAccountRegion, None)
+            .await
+            .unwrap(),
+    );
+    assert_not_failed(&r);
+    let v = &r.verdicts[0];
+    let m = layers::MOCK_MAIN_ACCOUNT_LIMIT;
+    assert_eq!(v.layer, Some(Refuser::MainAccountRegion));
+    assert_eq!(v.frame, Frame::Server);
+    assert!(v.max_accepted_in_window <= m, "{:?}", v.per_second);
+    assert_eq!(v.throttled, v.by_code.main_account_region);
+    assert_eq!(v.by_code.rate_limited(), v.by_code.main_account_region);
+    if v.offered_as_intended() {
+        assert_eq!(v.calls, 90);
+        assert!(v.throttled > 0);
+        assert!(
+            (v.accepted_per_second - m as f64).abs() <= 1.0,
+            "{}",
+            v.accepted_per_second
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ip_layer_caps_every_account_from_one_address() {
     let r = judged(layers::on_mock(Which::SourceIp, None).await.unwrap());
     assert_not_failed(&r);

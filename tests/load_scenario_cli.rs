@@ -143,7 +143,7 @@ async fn against_an_endpoint_without_limits_or_accounts_the_layers_are_not_teste
         .lines()
         .filter(|l| l.starts_with("NOT TESTED "))
         .collect();
-    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(lines.len(), 4, "{stdout}");
     assert!(
         lines[0].starts_with("NOT TESTED sub-accounts: needs two sub-accounts"),
         "{stdout}"
@@ -152,7 +152,11 @@ async fn against_an_endpoint_without_limits_or_accounts_the_layers_are_not_teste
         lines[1].contains("no per-main-account limit given"),
         "{stdout}"
     );
-    assert!(lines[2].contains("no per-IP limit given"), "{stdout}");
+    assert!(
+        lines[2].contains("no per-main-account-and-region limit given"),
+        "{stdout}"
+    );
+    assert!(lines[3].contains("no per-IP limit given"), "{stdout}");
     assert!(!stdout.contains("pass"), "{stdout}");
     assert!(d.join("not-tested.txt").exists());
     std::fs::remove_dir_all(&d).unwrap();

@@ -1,6 +1,7 @@
 //! The limits on top of the per-action one, one scenario each: sub-accounts isolated from each
 //! other under one main account ([`sub_accounts`]), the main-account layer ([`main_account`]),
-//! the per-IP layer ([`source_ip`]). The documentation gives no numbers for the layers, so a
+//! the main-account-and-region layer ([`main_account_region`]), the per-IP layer
+//! ([`source_ip`]). The documentation gives no numbers for the layers, so a
 //! scenario needs them given: on the in-process mock each configures its own layer
 //! ([`on_mock`]); against an endpoint the accounts and limits come from [`LayerTargets`], and
 //! a scenario missing one says it was not tested rather than pass.
@@ -15,6 +16,7 @@
 //! configured. `tco-harness load layers` runs them.
 
 pub mod main_account;
+pub mod main_account_region;
 pub mod source_ip;
 pub mod sub_accounts;
 
@@ -41,6 +43,8 @@ pub struct LayerTargets {
     pub other_main: Option<Credentials>,
     /// The per-main-account limit to expect, per second.
     pub main_account_limit: Option<u32>,
+    /// The per-main-account-and-region limit to expect, per second.
+    pub main_account_region_limit: Option<u32>,
     /// The per-source-IP limit to expect, per second.
     pub source_ip_limit: Option<u32>,
 }
@@ -56,6 +60,7 @@ impl std::fmt::Debug for LayerTargets {
             )
             .field("other_main", &self.other_main.as_ref().map(id))
             .field("main_account_limit", &self.main_account_limit)
+            .field("main_account_region_limit", &self.main_account_region_limit)
             .field("source_ip_limit", &self.source_ip_limit)
             .finish()
     }
@@ -77,11 +82,12 @@ pub fn case() -> Result<Case, LoadError> {
     Case::from_contract("DescribeOrganization", "2021-03-31")
 }
 
-/// Runs the three scenarios against `env`'s target with what `targets` gives.
+/// Runs the four scenarios against `env`'s target with what `targets` gives.
 pub async fn run_all(env: &Env, targets: &LayerTargets) -> Result<Vec<LayerOutcome>, LoadError> {
     Ok(vec![
         sub_accounts::run(env, targets).await?,
         main_account::run(env, targets).await?,
+        main_account_region::run(env, targets).await?,
         source_ip::run(env, targets).await?,
     ])
 }
@@ -203,6 +209,7 @@ pub fn mock_targets(mock: &tco_mock::MockServer) -> LayerTargets {
             .collect(),
         other_main: Some(Credentials::new(id, key)),
         main_account_limit: Some(MOCK_MAIN_ACCOUNT_LIMIT),
+        main_account_region_limit: Some(MOCK_MAIN_ACCOUNT_LIMIT),
         source_ip_limit: Some(MOCK_SOURCE_IP_LIMIT),
     }
 }
@@ -212,6 +219,7 @@ pub fn mock_targets(mock: &tco_mock::MockServer) -> LayerTargets {
 pub enum Which {
     SubAccounts,
     MainAccount,
+    MainAccountRegion,
     SourceIp,
 }
 
@@ -224,6 +232,7 @@ pub async fn on_mock(
     let layer = match which {
         Which::SubAccounts => None,
         Which::MainAccount => Some(Refuser::MainAccount),
+        Which::MainAccountRegion => Some(Refuser::MainAccountRegion),
         Which::SourceIp => Some(Refuser::SourceIp),
     };
     let mock = start_mock(layer).await;
@@ -235,6 +244,7 @@ pub async fn on_mock(
         let once = match which {
             Which::SubAccounts => sub_accounts::run(&env, &targets).await?,
             Which::MainAccount => main_account::run(&env, &targets).await?,
+            Which::MainAccountRegion => main_account_region::run(&env, &targets).await?,
             Which::SourceIp => source_ip::run(&env, &targets).await?,
         };
         let again =
@@ -247,12 +257,17 @@ pub async fn on_mock(
     outcome.ok_or_else(|| LoadError::Usage("no measurement".into()))
 }
 
-/// The three scenarios, each on its own mock.
+/// The four scenarios, each on its own mock.
 pub async fn run_all_on_mock(
     report_dir: Option<std::path::PathBuf>,
 ) -> Result<Vec<LayerOutcome>, LoadError> {
     let mut out = Vec::new();
-    for which in [Which::SubAccounts, Which::MainAccount, Which::SourceIp] {
+    for which in [
+        Which::SubAccounts,
+        Which::MainAccount,
+        Which::MainAccountRegion,
+        Which::SourceIp,
+    ] {
         out.push(on_mock(which, report_dir.clone()).await?);
     }
     Ok(out)
