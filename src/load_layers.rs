@@ -96,9 +96,16 @@ fn outcomes(a: LayersArgs, report_dir: PathBuf) -> Result<(String, Vec<LayerOutc
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::usage(format!("{}: cannot read: {e}", path.display())))?;
-            // serde_json names the line and column, never a value.
+            // Only the place and the kind of the error: serde_json's message can quote a
+            // value, and a misplaced value may be a secret key.
             serde_json::from_str::<AccountsFile>(&text).map_err(|e| {
-                CliError::usage(format!("{}: not an accounts file: {e}", path.display()))
+                CliError::usage(format!(
+                    "{}: line {} column {}: not an accounts file ({:?} error): expected {{\"sub_accounts\": [{{\"secret_id\", \"secret_key\"}}, ...], \"other_main\": {{\"secret_id\", \"secret_key\"}}}}",
+                    path.display(),
+                    e.line(),
+                    e.column(),
+                    e.classify()
+                ))
             })?
         }
         None => AccountsFile {

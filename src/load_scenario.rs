@@ -164,6 +164,12 @@ fn terraform(a: TerraformPlanArgs, report_dir: PathBuf) -> Result<ExitCode, CliE
     })
     .map_err(usage)?
     .map_err(usage)?;
+    // Nothing accepted and nothing throttled: the endpoint refuses the plan for another
+    // reason (no organization, bad credentials) or does not answer; the plan measures nothing.
+    if report.accepted == 0 && report.throttled == 0 {
+        let why = report.violations.first().cloned().unwrap_or_default();
+        return Err(CliError::failed(format!("{}: {why}", report.endpoint)));
+    }
     print!("{}", report.text());
     let dir = report_dir.join("terraform-plan");
     report

@@ -161,3 +161,57 @@ async fn against_an_endpoint_without_limits_or_accounts_the_layers_are_not_teste
     assert!(d.join("not-tested.txt").exists());
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// An account in no organization: the plan's first call is refused for good, so the command
+/// stops in one line (exit 2) rather than report a plan that measured nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_against_an_account_in_no_organization_stops_in_one_line() {
+    let mock = tco_mock::MockServer::start().await;
+    let creds = mock.default_credentials();
+    let mut cmd = harness();
+    cmd.args(["load", "--report-dir"])
+        .arg(dir("plan-no-org"))
+        .args(["scenario", "terraform-plan", "--members", "5"])
+        .args(["--endpoint", &mock.uri()])
+        .env("TENCENTCLOUD_SECRET_ID", creds.secret_id())
+        .env("TENCENTCLOUD_SECRET_KEY", creds.secret_key());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("ResourceNotFound.OrganizationNotExist"),
+        "{stderr}"
+    );
+    assert_eq!(mock.received("DescribeOrganizationMembers").len(), 1);
+}
+
+/// A secret key in the wrong place of the accounts file is not quoted back.
+#[test]
+fn a_bad_accounts_file_is_named_without_its_values() {
+    let d = dir("accounts");
+    std::fs::create_dir_all(&d).unwrap();
+    let file = d.join("accounts.json");
+    std::fs::write(&file, r#"{"sub_accounts": "sUpErSeCrEtKeY"}"#).unwrap();
+    let out = harness()
+        .args([
+            "load",
+            "layers",
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--accounts",
+        ])
+        .arg(&file)
+        .env("TENCENTCLOUD_SECRET_ID", "AKIDx")
+        .env("TENCENTCLOUD_SECRET_KEY", "y")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("line 1 column"), "{stderr}");
+    assert!(!stderr.contains("sUpErSeCrEtKeY"), "{stderr}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
