@@ -9,7 +9,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::Value;
-use tco_client::credentials::ChainCredentials;
 use tco_client::{Client, Error, HttpMethod, Profile, RetryPolicy, SignMethod, DEFAULT_ENDPOINT};
 use tco_spec::Version;
 
@@ -30,6 +29,8 @@ pub struct CallArgs {
     pub params_file: Option<PathBuf>,
     #[arg(long, default_value = DEFAULT_ENDPOINT, help = crate::endpoint_help("default: the international site"))]
     pub endpoint: String,
+    #[command(flatten)]
+    pub connection: crate::connection::ConnectionArgs,
     /// The region sent as X-TC-Region / Region (the Organization API is global: none by
     /// default).
     #[arg(long)]
@@ -88,7 +89,8 @@ impl Call {
         let mut profile = Profile::default()
             .with_endpoint(&args.endpoint)
             .with_sign_method(sign_method)
-            .with_http_method(http_method);
+            .with_http_method(http_method)
+            .with_root_certificates(&args.connection.roots()?);
         if let Some(region) = &args.region {
             profile = profile.with_region(region);
         }
@@ -101,7 +103,7 @@ impl Call {
         }
         let client = Client::builder()
             .profile(profile)
-            .credentials(ChainCredentials::default_chain())
+            .credentials(args.connection.chain())
             .retry(retry)
             .build()
             .map_err(|e| CliError::usage(e.to_string()))?;
@@ -139,6 +141,19 @@ impl Call {
                 },
                 Error::Credentials(_) | Error::InvalidRequest(_) | Error::Config(_) => {
                     CliError::usage(e.to_string())
+                }
+                Error::Transport { ref source, .. } => {
+                    match tco_client::transport::certificate_refused(source) {
+                        Some(reason) => CliError::failed(format!(
+                            "{} {}",
+                            tco_client::transport::untrusted_certificate_message(
+                                self.client.profile().endpoint(),
+                                &reason
+                            ),
+                            crate::connection::UNTRUSTED_HINT
+                        )),
+                        None => CliError::failed(e.to_string()),
+                    }
                 }
                 other => CliError::failed(other.to_string()),
             })

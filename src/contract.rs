@@ -78,6 +78,8 @@ struct SuiteArgs {
     /// Each request's timeout, in seconds.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    #[command(flatten)]
+    connection: crate::connection::ConnectionArgs,
     /// The SecretId to sign with.
     #[arg(long, env = "TENCENTCLOUD_SECRET_ID")]
     secret_id: Option<String>,
@@ -154,6 +156,7 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
         invitee_uin: args.invitee_uin,
         sub_account_uin: args.sub_account_uin,
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        root_certificates: args.connection.roots()?,
         ..Options::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -166,17 +169,12 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
             let credentials = match (args.secret_id, args.secret_key) {
                 (Some(id), Some(key)) => Credentials::new(id, key),
                 // The client's chain, as `call` and `load` use: environment, then profile files.
-                _ => runtime.block_on(chain_credentials())?,
+                _ => runtime.block_on(args.connection.credentials())?,
             };
             Target::endpoint(url, credentials)
         }
     };
-    let report = runtime
-        .block_on(run(target, options))
-        .map_err(|e| match e {
-            RunError::Usage(m) => CliError::usage(m),
-            other => CliError::usage(other.to_string()),
-        })?;
+    let report = runtime.block_on(run(target, options)).map_err(run_error)?;
 
     // With a report on standard output, the summary goes to standard error so that output
     // stays one document.
@@ -206,16 +204,16 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
     }
 }
 
-async fn chain_credentials() -> Result<Credentials, CliError> {
-    use tco_client::CredentialsProvider;
-    tco_client::credentials::ChainCredentials::default_chain()
-        .credentials()
-        .await
-        .map_err(|e| {
-            CliError::usage(format!(
-                "an endpoint needs credentials (TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY, ~/.tencentcloud/credentials, or --secret-id/--secret-key): {e}"
-            ))
-        })
+/// A suite that could not run, as the CLI reports it (exit 2); a refused certificate names
+/// the remedy.
+pub fn run_error(e: RunError) -> CliError {
+    match e {
+        RunError::Usage(m) => CliError::usage(m),
+        RunError::Connect(
+            ref t @ tco_contract::wire::TransportError::CertificateNotTrusted { .. },
+        ) => CliError::failed(format!("{t} {}", crate::connection::UNTRUSTED_HINT)),
+        other => CliError::usage(other.to_string()),
+    }
 }
 
 fn write_output(path: &PathBuf, text: &str) -> Result<(), CliError> {

@@ -49,6 +49,8 @@ struct RateLimitArgs {
     expect_limit: Option<i64>,
     #[arg(long, help = crate::endpoint_help("default: the mock, started in-process"))]
     endpoint: Option<String>,
+    #[command(flatten)]
+    connection: crate::connection::ConnectionArgs,
     /// Allow an endpoint under tencentcloudapi.com.
     #[arg(long)]
     allow_production: bool,
@@ -117,6 +119,9 @@ pub fn print_summary(summary: Summary) -> ExitCode {
     for shortfall in summary.load_shortfalls() {
         println!("LOAD NOT OFFERED {shortfall}");
     }
+    for untested in summary.not_tested() {
+        println!("NOT TESTED {untested}");
+    }
     if let Some(dir) = &summary.report_dir {
         if let Err(e) = crate::report_index::write(dir, "tco-harness load", summary.pass) {
             return CliError::usage(format!("cannot write {}: {e}", dir.display())).report();
@@ -153,19 +158,23 @@ fn run_inner(
             }
             let endpoint = match &a.endpoint {
                 Some(url) => {
-                    let target = Target::new(url).map_err(CliError::usage)?;
+                    let target = Target::new(url)
+                        .map_err(CliError::usage)?
+                        .with_root_certificates(a.connection.roots()?);
                     conformance::check_production(&target, a.allow_production).map_err(usage)?;
                     Some(target)
                 }
                 None => None,
             };
+            let connection = a.connection.clone();
+            let creds = match &endpoint {
+                Some(_) => Some(conformance::block_on(connection.credentials()).map_err(usage)??),
+                None => None,
+            };
             conformance::block_on(async move {
-                let env = match endpoint {
-                    Some(target) => {
-                        let creds = conformance::endpoint_credentials().await?;
-                        Env::new(target, creds)
-                    }
-                    None => {
+                let env = match (endpoint, creds) {
+                    (Some(target), Some(creds)) => Env::new(target, creds),
+                    _ => {
                         let calls = (a.rate * a.duration.as_secs_f64()).ceil() as usize;
                         let mock = conformance::start_mock(a.mock_limit, calls + 1000).await;
                         let env = Env::for_mock(mock);

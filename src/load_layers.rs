@@ -14,11 +14,14 @@ use serde::Deserialize;
 use tco_scenarios::layers::{self, LayerOutcome, LayerTargets};
 use tco_scenarios::{conformance, Env, LoadError, Summary, Target};
 
+use crate::connection::ConnectionArgs;
 use crate::error::CliError;
 use crate::load::parse_duration;
 
 #[derive(Debug, Args)]
 pub struct LayersArgs {
+    #[command(flatten)]
+    connection: ConnectionArgs,
     #[arg(long, help = crate::endpoint_help("default: the mock, started in-process, one per layer with that layer on"))]
     endpoint: Option<String>,
     /// Against an endpoint: the per-main-account limit to expect (requests per second).
@@ -90,7 +93,9 @@ fn outcomes(a: LayersArgs, report_dir: PathBuf) -> Result<(String, Vec<LayerOutc
             .map_err(usage)?;
         return Ok(("in-process mock, one per layer".into(), outcomes));
     };
-    let target = Target::new(url).map_err(CliError::usage)?;
+    let target = Target::new(url)
+        .map_err(CliError::usage)?
+        .with_root_certificates(a.connection.roots()?);
     conformance::check_production(&target, a.allow_production).map_err(usage)?;
     let file = match &a.accounts {
         Some(path) => {
@@ -115,7 +120,11 @@ fn outcomes(a: LayersArgs, report_dir: PathBuf) -> Result<(String, Vec<LayerOutc
     };
     let label = target.base();
     let outcomes = conformance::block_on(async move {
-        let main = conformance::endpoint_credentials().await?;
+        let main = a
+            .connection
+            .credentials()
+            .await
+            .map_err(crate::load_scenario::cli_to_load)?;
         let targets = LayerTargets {
             main: Some(main.clone()),
             sub_accounts: file.sub_accounts.iter().map(KeyPair::credentials).collect(),

@@ -13,6 +13,7 @@ use serde_json::json;
 use tco_scenarios::terraform_plan::{self, PlanOptions, PlanReport};
 use tco_scenarios::{conformance, mixed_workload, preconditions, Env, LoadError, Summary, Target};
 
+use crate::connection::ConnectionArgs;
 use crate::error::{CliError, CHECK_FAILED};
 use crate::load::parse_duration;
 
@@ -35,6 +36,8 @@ enum ScenarioCommand {
 
 #[derive(Debug, Args)]
 struct TerraformPlanArgs {
+    #[command(flatten)]
+    connection: ConnectionArgs,
     /// Managed members the plan reads (the mock is seeded with as many, at most 1000).
     #[arg(long)]
     members: u64,
@@ -56,6 +59,8 @@ struct TerraformPlanArgs {
 
 #[derive(Debug, Args)]
 struct MixedArgs {
+    #[command(flatten)]
+    connection: ConnectionArgs,
     /// Requests per second across the mix (each action gets its weight's share, below its
     /// limit).
     #[arg(long, default_value_t = 40.0)]
@@ -93,17 +98,23 @@ pub fn run(args: ScenarioArgs, report_dir: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn endpoint(url: &Option<String>, allow_production: bool) -> Result<Option<Target>, CliError> {
+fn endpoint(
+    url: &Option<String>,
+    connection: &ConnectionArgs,
+    allow_production: bool,
+) -> Result<Option<Target>, CliError> {
     let Some(url) = url else {
         return Ok(None);
     };
-    let target = Target::new(url).map_err(CliError::usage)?;
+    let target = Target::new(url)
+        .map_err(CliError::usage)?
+        .with_root_certificates(connection.roots()?);
     conformance::check_production(&target, allow_production).map_err(usage)?;
     Ok(Some(target))
 }
 
 fn terraform(a: TerraformPlanArgs, report_dir: PathBuf) -> Result<ExitCode, CliError> {
-    let target = endpoint(&a.endpoint, a.allow_production)?;
+    let target = endpoint(&a.endpoint, &a.connection, a.allow_production)?;
     if a.members == 0 || (target.is_none() && a.members > terraform_plan::MOCK_MAX_MEMBERS) {
         return Err(CliError::usage(format!(
             "--members {} must be at least 1{}",
@@ -136,15 +147,16 @@ fn terraform(a: TerraformPlanArgs, report_dir: PathBuf) -> Result<ExitCode, CliE
         options.max_time = max;
     }
     let timeout = a.timeout.unwrap_or(Duration::from_secs(5));
+    let connection = a.connection.clone();
     let (report, driven) = conformance::block_on(async move {
         // The mock stays alive until the plan is over.
         let (label, pager, _mock) = match target {
             Some(target) => {
-                let creds = conformance::endpoint_credentials().await?;
+                let creds = connection.credentials().await.map_err(cli_to_load)?;
                 let label = target.base();
                 (
                     label,
-                    terraform_plan::http_pager(target, creds, timeout),
+                    terraform_plan::http_pager(target, creds, timeout)?,
                     None,
                 )
             }
@@ -155,7 +167,7 @@ fn terraform(a: TerraformPlanArgs, report_dir: PathBuf) -> Result<ExitCode, CliE
                     .credentials(0)
                     .cloned()
                     .ok_or_else(|| LoadError::Usage("the mock serves no account".into()))?;
-                let pager = terraform_plan::http_pager(env.target.clone(), creds, timeout);
+                let pager = terraform_plan::http_pager(env.target.clone(), creds, timeout)?;
                 (env.label.clone(), pager, Some(mock))
             }
         };
@@ -184,7 +196,7 @@ fn terraform(a: TerraformPlanArgs, report_dir: PathBuf) -> Result<ExitCode, CliE
 }
 
 fn mixed(a: MixedArgs, report_dir: PathBuf) -> Result<Summary, CliError> {
-    let target = endpoint(&a.endpoint, a.allow_production)?;
+    let target = endpoint(&a.endpoint, &a.connection, a.allow_production)?;
     if !(a.rate > 0.0 && a.rate <= 10_000.0) {
         return Err(CliError::usage(format!(
             "--rate {} must be above 0 and at most 10000",
@@ -192,10 +204,14 @@ fn mixed(a: MixedArgs, report_dir: PathBuf) -> Result<Summary, CliError> {
         )));
     }
     let duration_ms = a.duration.unwrap_or(Duration::from_secs(10)).as_millis() as u64;
+    let connection = a.connection.clone();
     let outcome = conformance::block_on(async move {
         let on_mock = target.is_none();
         let env = match target {
-            Some(target) => Env::new(target, conformance::endpoint_credentials().await?),
+            Some(target) => {
+                let creds = connection.credentials().await.map_err(cli_to_load)?;
+                Env::new(target, creds)
+            }
             None => {
                 let calls = (a.rate * duration_ms as f64 / 1000.0).ceil() as usize;
                 let mock = conformance::start_mock(None, calls * 3 + 1000).await;
@@ -252,4 +268,9 @@ async fn root_node(env: &Env) -> Option<u64> {
 
 fn usage(e: LoadError) -> CliError {
     CliError::usage(e.to_string())
+}
+
+/// A CLI error met inside a run (credentials), as the run's error: its line is kept.
+pub(crate) fn cli_to_load(e: CliError) -> LoadError {
+    LoadError::Usage(e.to_string())
 }

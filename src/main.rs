@@ -5,6 +5,7 @@
 #![allow(rustdoc::bare_urls)]
 
 mod call;
+mod connection;
 mod contract;
 mod error;
 mod load;

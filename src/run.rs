@@ -17,6 +17,10 @@ use tco_contract::report::counted;
 pub struct RunArgs {
     #[arg(long, help = crate::endpoint_help("default: the mock, started in-process"))]
     endpoint: Option<String>,
+    #[command(flatten)]
+    connection: crate::connection::ConnectionArgs,
+    #[command(flatten)]
+    second: crate::connection::SecondAccountArgs,
     /// Where every report goes (default `reports/run-<UTC timestamp>/`).
     #[arg(long)]
     report_dir: Option<PathBuf>,
@@ -41,9 +45,12 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     });
     let endpoint = match &args.endpoint {
         Some(url) => {
-            let target = LoadTarget::new(url).map_err(CliError::usage)?;
+            let target = LoadTarget::new(url)
+                .map_err(CliError::usage)?
+                .with_root_certificates(args.connection.roots()?);
             conformance::check_production(&target, args.allow_production).map_err(load_error)?;
-            Some((url.clone(), target))
+            let second = args.second.credentials()?;
+            Some((url.clone(), target, second))
         }
         None => None,
     };
@@ -60,11 +67,11 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             // Against an endpoint: its credentials, and what the load scenarios need of it,
             // checked before anything runs.
             let remote = match endpoint {
-                Some((url, target)) => {
-                    let creds = conformance::endpoint_credentials()
-                        .await
-                        .map_err(load_error)?;
-                    let env = Env::new(target, creds).with_report_dir(Some(load_dir.clone()));
+                Some((url, target, second)) => {
+                    let creds = args.connection.credentials().await?;
+                    let env = Env::new(target, creds)
+                        .with_second_account(second)
+                        .with_report_dir(Some(load_dir.clone()));
                     let needs = preconditions::check(&env, &load_options.cases)
                         .await
                         .map_err(load_error)?;
@@ -85,6 +92,10 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             };
             let options = Options {
                 progress: callback.clone(),
+                root_certificates: remote
+                    .as_ref()
+                    .map(|(_, env)| env.target.roots.clone())
+                    .unwrap_or_default(),
                 ..contract_options(&args)
             };
             let contract = tco_contract::run(contract_target, options)
@@ -198,6 +209,9 @@ fn summary_text(contract: &Report, load: &Summary) -> String {
     for shortfall in load.load_shortfalls() {
         out.push_str(&format!("LOAD NOT OFFERED {shortfall}\n"));
     }
+    for untested in load.not_tested() {
+        out.push_str(&format!("NOT TESTED {untested}\n"));
+    }
     out
 }
 
@@ -227,5 +241,37 @@ fn load_error(e: LoadError) -> CliError {
 }
 
 fn contract_error(e: RunError) -> CliError {
-    CliError::usage(e.to_string())
+    crate::contract::run_error(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a run could not test is on the terminal, not only in `load/summary.txt`.
+    #[test]
+    fn the_summary_names_what_was_not_tested() {
+        let mut isolation = tco_scenarios::ScenarioResult::new("isolation", Vec::new());
+        isolation
+            .not_tested
+            .push(tco_scenarios::isolation::across_accounts_untested());
+        let load = Summary::new("https://staging.example.com", 0, vec![isolation], None);
+        let contract = Report {
+            target: "https://staging.example.com".into(),
+            cases: Vec::new(),
+            violations: Vec::new(),
+            warnings: Vec::new(),
+            skipped: Vec::new(),
+            preconditions: Vec::new(),
+            differences: Vec::new(),
+            requests: 0,
+            elapsed: std::time::Duration::ZERO,
+        };
+        let text = summary_text(&contract, &load);
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("NOT TESTED isolation across accounts not tested: ")),
+            "{text}"
+        );
+    }
 }

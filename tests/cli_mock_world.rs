@@ -244,6 +244,19 @@ fn invalid_seeds_and_unreadable_state_files_are_refused_with_one_line() {
         "{err}"
     );
 
+    // An entry of the newer seed forms: a group naming a user its zone does not have.
+    let zone = dir.path().join("zone.toml");
+    std::fs::write(
+        &zone,
+        "version = 1\n[orgs.10001]\nhost_uin = 1\nroot = 5\n[orgs.10001.nodes.5]\nname = \"Root\"\n[identity_center.zones.z-1]\norg_id = 10001\nname = \"a\"\n[identity_center.zones.z-1.groups.g-1]\nname = \"g\"\nmembers = { u-9 = {} }\n",
+    )
+    .unwrap();
+    let err = refused(&["--seed", zone.to_str().unwrap()]);
+    assert!(
+        err.contains("zone.toml: identity_center.zones.z-1.groups.g-1.members.u-9: user \"u-9\" is not in the zone"),
+        "{err}"
+    );
+
     let err = refused(&["--seed", "/nonexistent/seed.toml"]);
     assert!(err.contains("cannot read"), "{err}");
 

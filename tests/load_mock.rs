@@ -180,6 +180,70 @@ async fn each_key_gets_its_own_budget() {
         }
     }
     assert_ne!(r.verdicts[0].account, r.verdicts[1].account);
+    assert!(r.not_tested.is_empty(), "{:?}", r.not_tested);
+}
+
+/// With one account, isolation across accounts is not tested, and every report says so in
+/// its own way: a "not tested" row in the table, a skipped JUnit case, a line in summary.txt.
+/// A second account given as `run --endpoint` gives it ([`Env::with_second_account`]) makes it
+/// tested again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn isolation_with_one_account_is_not_tested_across_accounts() {
+    let dir = report_dir("isolation-one-account");
+    let two = env_for(
+        mock_with(N, Algorithm::FixedWindow).await,
+        Some(dir.clone()),
+    )
+    .await;
+    let second = two.credentials(1).cloned();
+    let one = two.clone().with_second_account(None);
+    let cases = [describe(), case("ListOrganizationNodes", "2018-12-25")];
+    let r = measured(&one, || isolation::run(&one, &cases, 1000)).await;
+    assert_not_failed(&r);
+    let accounts: std::collections::BTreeSet<&str> =
+        r.verdicts.iter().map(|v| v.account.as_str()).collect();
+    assert_eq!(accounts.len(), 1, "{accounts:?}");
+    assert_eq!(r.not_tested.len(), 1);
+    assert_eq!(r.not_tested[0].part, "across accounts");
+
+    let summary = tco_scenarios::Summary::new("mock", 0, vec![r], Some(dir.clone()));
+    assert_eq!(
+        summary.not_tested(),
+        vec![format!(
+            "isolation {}",
+            isolation::across_accounts_untested()
+        )]
+    );
+    let table = summary.table();
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("isolation") && l.contains("across accounts"))
+        .unwrap_or_else(|| panic!("no row for what was not tested:\n{table}"));
+    assert!(row.trim_end().ends_with("not tested"), "{row}");
+    summary.write(&dir).unwrap();
+    let text = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
+    assert!(
+        text.contains("isolation across accounts not tested: only one account"),
+        "{text}"
+    );
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
+    assert!(
+        junit.contains(r#"name="isolation across accounts""#) && junit.contains("<skipped "),
+        "{junit}"
+    );
+    // Not tested fails nothing: the run's status is its verdicts'.
+    assert_ne!(summary.status, Status::Fail);
+
+    let given = two.clone().with_second_account(second.clone());
+    assert_eq!(given.accounts.len(), 2);
+    let r = measured(&given, || isolation::run(&given, &cases, 1000)).await;
+    assert_not_failed(&r);
+    assert!(r.not_tested.is_empty(), "{:?}", r.not_tested);
+    assert!(r
+        .verdicts
+        .iter()
+        .any(|v| Some(v.account.as_str()) == second.as_ref().map(|c| c.secret_id())));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

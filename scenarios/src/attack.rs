@@ -21,6 +21,9 @@ use crate::call::Call;
 use crate::schedule::{drive, Done, Epoch, Stream, Target};
 use crate::LoadError;
 
+/// The streams still to be taken by a goose user, each with the HTTP client it is sent on.
+type Users = Arc<Mutex<VecDeque<(Arc<Stream>, reqwest::Client)>>>;
+
 /// Runs that use goose, one at a time.
 static GOOSE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -101,9 +104,18 @@ pub async fn run(
     let config = GooseConfiguration::parse_args_default(&args)
         .map_err(|e| LoadError::Goose(format!("configuration: {e:?}")))?;
 
+    // Each user's HTTP client, built before the clock starts (building one reads the system's
+    // roots): goose's default client would neither trust the target's extra certificate
+    // authorities nor keep a loopback target away from a proxy.
+    let mut users_streams = VecDeque::new();
+    for stream in streams {
+        let client = target
+            .http_client(options.timeout)
+            .map_err(LoadError::Usage)?;
+        users_streams.push_back((Arc::new(stream), client));
+    }
     let epoch = Epoch::after(options.lead, options.align_offset_ms);
-    let queue: Arc<Mutex<VecDeque<Arc<Stream>>>> =
-        Arc::new(Mutex::new(streams.into_iter().map(Arc::new).collect()));
+    let queue: Users = Arc::new(Mutex::new(users_streams));
     let collected: Arc<Mutex<Vec<Call>>> = Arc::new(Mutex::new(Vec::new()));
     let target = Arc::new(target.clone());
     let grace = options.grace;
@@ -114,10 +126,10 @@ pub async fn run(
             let (queue, collected, target) = (queue.clone(), collected.clone(), target.clone());
             Box::pin(async move {
                 let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
-                let Some(stream) = next else {
+                let Some((stream, client)) = next else {
                     return Ok(());
                 };
-                let client = user.client.clone();
+                user.client = client.clone();
                 let calls = drive(
                     client,
                     target,

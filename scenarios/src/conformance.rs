@@ -227,15 +227,6 @@ pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, LoadErro
     Ok(rt.block_on(future))
 }
 
-/// Credentials for a real endpoint: the client's chain (environment, then the profile files).
-pub async fn endpoint_credentials() -> Result<tco_sign::Credentials, LoadError> {
-    use tco_client::CredentialsProvider;
-    tco_client::credentials::ChainCredentials::default_chain()
-        .credentials()
-        .await
-        .map_err(|e| LoadError::Usage(format!("no credentials for the endpoint: {e}")))
-}
-
 /// Refuses Tencent's production hosts unless allowed: a load run there can get the account
 /// throttled for everyone using it.
 pub fn check_production(target: &crate::Target, allow: bool) -> Result<(), LoadError> {

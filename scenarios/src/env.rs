@@ -125,6 +125,13 @@ impl Env {
         self
     }
 
+    /// A second account (isolation across accounts), when there is one.
+    pub fn with_second_account(mut self, second: Option<Credentials>) -> Self {
+        self.accounts.truncate(1);
+        self.accounts.extend(second);
+        self
+    }
+
     pub fn credentials(&self, i: usize) -> Option<&Credentials> {
         self.accounts.get(i)
     }
@@ -298,10 +305,9 @@ pub async fn call_once(
     version: &str,
     params: Value,
 ) -> (crate::call::Outcome, Value) {
-    let client = reqwest::Client::builder()
-        .timeout(env.call_timeout)
-        .build()
-        .unwrap_or_default();
+    // The target's roots were checked when they were read: a client that fails to build here
+    // fails every call the same way the default one would.
+    let client = env.target.http_client(env.call_timeout).unwrap_or_default();
     let stream = Stream::new(
         action,
         version,

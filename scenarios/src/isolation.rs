@@ -62,13 +62,19 @@ pub async fn run(env: &Env, cases: &[Case], duration_ms: u64) -> Result<Scenario
             .push("cross-talk not judged: the load was not offered as intended".into());
     }
     if env.credentials(1).is_none() {
-        result
-            .notes
-            .push("only one account available: isolation across accounts not tested".into());
+        result.not_tested.push(across_accounts_untested());
     }
     result.settle();
     env::write(&result, &executed)?;
     Ok(result)
+}
+
+/// What a run with one account cannot show.
+pub fn across_accounts_untested() -> crate::report::Untested {
+    crate::report::Untested {
+        part: "across accounts".into(),
+        why: "only one account was given (a second account is needed to show that one account's calls do not use up another's limit)".into(),
+    }
 }
 
 /// Keys that got less than their own N while loaded alongside others.

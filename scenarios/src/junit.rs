@@ -40,6 +40,13 @@ fn suite(scenario: &ScenarioResult) -> TestSuite {
             .set_system_out(format!("refused, by code: {}", v.by_code.line()));
         suite.add_test_case(case);
     }
+    for u in &scenario.not_tested {
+        let mut status = TestCaseStatus::skipped();
+        status.set_message(u.to_string()).set_type("not-tested");
+        let mut case = TestCase::new(format!("{} {}", scenario.name, u.part), status);
+        case.set_classname(&classname).set_time(Duration::ZERO);
+        suite.add_test_case(case);
+    }
     if !scenario.violations.is_empty() || !scenario.notes.is_empty() || scenario.verdicts.is_empty()
     {
         let failed =

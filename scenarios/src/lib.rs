@@ -40,7 +40,7 @@ pub use conformance::{
     run_conformance, run_conformance_on_mock, run_rate_limit, ConformanceOptions,
 };
 pub use env::{Case, Env};
-pub use report::{ScenarioResult, Summary};
+pub use report::{ScenarioResult, Summary, Untested};
 pub use schedule::{Schedule, Stream, Target};
 pub use verdict::{Expectation, ScenarioKind, Status, Verdict};
 

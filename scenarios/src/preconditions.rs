@@ -69,6 +69,8 @@ fn unanswered(env: &Env, kind: &str) -> LoadError {
             "no answer within {} (the call timed out: the server is slower than the timeout, or does not answer; --timeout raises it)",
             tco_client::body::human_duration(env.call_timeout)
         )
+    } else if kind == crate::schedule::CERTIFICATE_NOT_TRUSTED {
+        "the server's TLS certificate is not trusted: give the certificate authority that signed it as a PEM file (--ca-cert FILE, or ca_cert in the credentials file)".to_owned()
     } else if kind == "connect" {
         "cannot connect (nothing accepts connections there)".to_owned()
     } else {

@@ -38,6 +38,25 @@ pub struct ScenarioResult {
     /// From its first call leaving to its last answer, ms.
     #[serde(default)]
     pub elapsed_ms: u64,
+    /// Parts of what the scenario is for that this run could not test (isolation across
+    /// accounts with one account): shown as "not tested" in the table, JUnit and summaries,
+    /// never as a pass. They do not fail the run.
+    #[serde(default)]
+    pub not_tested: Vec<Untested>,
+}
+
+/// A part of a scenario this run did not test, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Untested {
+    /// E.g. `across accounts`.
+    pub part: String,
+    pub why: String,
+}
+
+impl std::fmt::Display for Untested {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} not tested: {}", self.part, self.why)
+    }
 }
 
 impl ScenarioResult {
@@ -51,6 +70,7 @@ impl ScenarioResult {
             pass: false,
             dir: None,
             elapsed_ms: 0,
+            not_tested: Vec::new(),
         };
         r.settle();
         r
@@ -333,6 +353,15 @@ impl Summary {
             .collect()
     }
 
+    /// Every part of a scenario the run did not test, one per line (`isolation across
+    /// accounts not tested: ...`).
+    pub fn not_tested(&self) -> Vec<String> {
+        self.scenarios
+            .iter()
+            .flat_map(|s| s.not_tested.iter().map(move |u| format!("{} {u}", s.name)))
+            .collect()
+    }
+
     /// `summary.json` and `summary.txt` in `dir`.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         fs::create_dir_all(dir)?;
@@ -363,6 +392,15 @@ impl Summary {
                 counts.add(&v.by_code);
             }
             text.push_str(&format!("  {}: {}\n", scenario.name, counts.line()));
+        }
+        let untested = self.not_tested();
+        if !untested.is_empty() {
+            text.push_str("\nnot tested (neither passed nor failed):\n");
+            for u in untested {
+                text.push_str("  ");
+                text.push_str(&u);
+                text.push('\n');
+            }
         }
         let notes: Vec<String> = self
             .scenarios

@@ -115,6 +115,10 @@ pub struct Target {
     pub region: Option<String>,
     /// Derived TC3 keys, shared by every call of the run.
     pub keys: Arc<KeyCache>,
+    /// The endpoint as parsed, for [`tco_client::transport::configure`].
+    pub endpoint: tco_client::Endpoint,
+    /// Certificate authorities trusted besides the system's (a staging endpoint's private CA).
+    pub roots: tco_client::RootCertificates,
 }
 
 impl std::fmt::Debug for Target {
@@ -132,10 +136,28 @@ impl Target {
         let endpoint = tco_client::Endpoint::parse(url).map_err(|e| format!("endpoint {e}"))?;
         Ok(Target {
             url: endpoint.url(),
-            host: endpoint.host,
+            host: endpoint.host.clone(),
             region: None,
             keys: Arc::new(KeyCache::default()),
+            endpoint,
+            roots: tco_client::RootCertificates::default(),
         })
+    }
+
+    /// Trusts these certificate authorities besides the system's, in every client of the run.
+    pub fn with_root_certificates(mut self, roots: tco_client::RootCertificates) -> Self {
+        self.roots = roots;
+        self
+    }
+
+    /// An HTTP client for this target (goose's users, and calls outside a run), set up the
+    /// way every client of the harness is ([`tco_client::transport::configure`]).
+    pub fn http_client(&self, timeout: Duration) -> Result<reqwest::Client, String> {
+        let builder = reqwest::Client::builder().timeout(timeout);
+        tco_client::transport::configure(builder, &self.endpoint, &self.roots)
+            .map_err(|e| e.to_string())?
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))
     }
 
     pub fn with_region(mut self, region: Option<String>) -> Self {
@@ -346,9 +368,14 @@ pub async fn send_call_full(
     (done, answer)
 }
 
+/// The transport kind of a call refused for the server's TLS certificate.
+pub const CERTIFICATE_NOT_TRUSTED: &str = "certificate not trusted";
+
 /// A transport failure named by kind, never by its full text (which can hold a URL).
 fn transport_kind(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
+    if tco_client::transport::certificate_refused(e).is_some() {
+        CERTIFICATE_NOT_TRUSTED
+    } else if e.is_timeout() {
         "timeout"
     } else if e.is_connect() {
         "connect"

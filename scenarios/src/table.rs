@@ -11,6 +11,9 @@ pub const MAX_WIDTH: usize = 120;
 
 const GAP: &str = "  ";
 
+/// The result cell of a part a run did not test.
+pub const NOT_TESTED: &str = "not tested";
+
 const HEADER: [&str; 11] = [
     "scenario",
     "action",
@@ -43,6 +46,14 @@ pub fn render(results: &[ScenarioResult]) -> String {
                 v.status
             };
             rows.push(row(v, status, &accounts));
+        }
+        // What the scenario could not test gets a row of its own, never a pass.
+        for u in &r.not_tested {
+            let mut row = vec!["-".to_string(); HEADER.len()];
+            row[0] = r.name.clone();
+            row[1] = u.part.clone();
+            row[10] = NOT_TESTED.to_string();
+            rows.push(row);
         }
         if r.verdicts.is_empty() {
             let mut empty = vec!["-".to_string(); HEADER.len()];

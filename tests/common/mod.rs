@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: loading committed test data.
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::path::PathBuf;
 
 /// A file under `tests/`, read whole.

@@ -2,9 +2,9 @@
 """The official Python SDK against `tco-harness mock`.
 
 Starts the mock itself (three times: once with the default configuration for the workflows,
-the manage-policy lifecycle and the wrong-key check, once with a low rate limit for the burst
-check, once with a second account for the share-unit lifecycle, whose member answers with its
-own account), drives it with the SDK's typed clients for both API versions, prints one
+the manage-policy lifecycle and the wrong-key check, once with a zero rate limit on one action
+for the burst check, once with a second account for the share-unit lifecycle, whose member
+answers with its own account), drives it with the SDK's typed clients for both API versions, prints one
 PASS/FAIL line per step, stops each mock with SIGTERM and checks it exits 0. Exits non-zero on
 any failure.
 
@@ -42,7 +42,9 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILTIN_SECRET_ID = "AKIDMockDefaultAccount00000000000000"
 BUILTIN_SECRET_KEY = "tco-harness-mock-default-secret-key"
 REGION = "ap-guangzhou"
-LOW_LIMIT = 5
+# The burst step: a limit of zero refuses every call of the action, however slow the machine.
+ZERO_LIMIT = 0
+BURST = 10
 # The share-unit lifecycle's accounts: the manager (the default credentials, under the mock's
 # default UIN) and a member with credentials of its own.
 HOST_UIN = 100000000001
@@ -794,41 +796,52 @@ def wrong_key(endpoint):
 
 
 def burst(endpoint):
-    """With `[rate_limits] default = LOW_LIMIT`, a quick burst over the limit is refused."""
+    """With `[rate_limits.actions] DescribeOrganization = 0`, every DescribeOrganization is
+    refused however slowly it arrives (a limit of N per second would let a slow machine through
+    N+1 calls, so the step would depend on the machine's speed); other actions pass; lifting the
+    limit through the admin surface lets the same call through."""
     sid, key = default_credentials()
     v18, v21 = clients(endpoint, "TC3-HMAC-SHA256", sid, key)
-    try:
-        v18.CreateOrganization(req(m18.CreateOrganizationRequest, OrgType=1))
-    except TencentCloudSDKException as e:
-        report(False, "rate limit: CreateOrganization", f"{e.get_code()}: {e.get_message()}")
+    p = f"[rate limit: DescribeOrganization = {ZERO_LIMIT}]"
+    state = {}
+
+    def other_actions():
+        org = v18.CreateOrganization(req(m18.CreateOrganizationRequest, OrgType=1)).OrgId
+        got = v18.GetOrganization(m18.GetOrganizationRequest()).OrgId
+        assert got == org, f"GetOrganization OrgId={got}, created {org}"
+        state["org"] = org
+        return org, f"CreateOrganization and GetOrganization pass (OrgId={org})"
+
+    if step(f"{p} other actions are not limited", other_actions) is None:
         return
-    n = 3 * LOW_LIMIT
-    results = []  # (second, code or "ok", request id)
-    for _ in range(n):
-        sec = int(time.time())
-        try:
-            r = v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en"))
-            results.append((sec, "ok", r.RequestId))
-        except TencentCloudSDKException as e:
-            results.append((sec, e.get_code(), e.get_request_id()))
-    ok = sum(1 for _, c, _ in results if c == "ok")
-    limited = [(s, rid) for s, c, rid in results if c == "RequestLimitExceeded"]
-    other = sorted({c for _, c, _ in results} - {"ok", "RequestLimitExceeded"})
-    seconds = len({s for s, _, _ in results})
-    # Fixed window: at most LOW_LIMIT pass per second the burst touched.
-    good = (
-        not other
-        and limited
-        and all(rid for _, rid in limited)
-        and ok <= LOW_LIMIT * (seconds + 1)
-    )
-    report(
-        bool(good),
-        f"rate limit: burst of {n} DescribeOrganization with default = {LOW_LIMIT}",
-        f"{ok} passed, {len(limited)} RequestLimitExceeded "
-        f"(first RequestId {limited[0][1] if limited else None}), other codes {other}, "
-        f"over {seconds} clock second(s)",
-    )
+
+    def refused():
+        codes, ids = [], set()
+        for _ in range(BURST):
+            try:
+                v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en"))
+                codes.append("ok")
+            except TencentCloudSDKException as e:
+                codes.append(e.get_code())
+                ids.add(e.get_request_id())
+        assert codes == ["RequestLimitExceeded"] * BURST, f"codes {codes}"
+        assert len(ids) == BURST and all(ids), f"RequestIds {sorted(map(str, ids))}"
+        return None, f"{BURST} of {BURST} RequestLimitExceeded, {len(ids)} distinct RequestIds"
+
+    step(f"{p} a burst of {BURST} DescribeOrganization", refused)
+
+    def lifted():
+        r = requests.put(
+            f"http://{endpoint}/_mock/limits",
+            json={"actions": {"DescribeOrganization": None}},
+            timeout=10,
+        )
+        assert r.status_code == 200, f"PUT /_mock/limits: {r.status_code} {r.text}"
+        got = v21.DescribeOrganization(req(m21.DescribeOrganizationRequest, Lang="en")).OrgId
+        assert got == state["org"], f"OrgId={got}, created {state['org']}"
+        return None, f"PUT /_mock/limits removed it; DescribeOrganization OrgId={got}"
+
+    step(f"{p} the limit lifted", lifted)
 
 
 def two_accounts_config():
@@ -1008,13 +1021,13 @@ def main():
         rc = mock.stop()
     report(rc == 0, "mock (default config) exits 0 on SIGTERM", f"exit status {rc}")
 
-    limited = Mock(args.binary, f"[rate_limits]\ndefault = {LOW_LIMIT}\n")
-    print(f"mock ([rate_limits] default = {LOW_LIMIT}) at http://{limited.endpoint}", flush=True)
+    limited = Mock(args.binary, f"[rate_limits.actions]\nDescribeOrganization = {ZERO_LIMIT}\n")
+    print(f"mock (DescribeOrganization limited to {ZERO_LIMIT}) at http://{limited.endpoint}", flush=True)
     try:
         burst(limited.endpoint)
     finally:
         rc = limited.stop()
-    report(rc == 0, "mock (low limit) exits 0 on SIGTERM", f"exit status {rc}")
+    report(rc == 0, "mock (limited) exits 0 on SIGTERM", f"exit status {rc}")
 
     shared = Mock(args.binary, two_accounts_config())
     print(f"mock (two accounts) at http://{shared.endpoint}", flush=True)

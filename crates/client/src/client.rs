@@ -176,7 +176,7 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("endpoint {e}")))?;
         let http = match self.http {
             Some(http) => http,
-            None => http_client(&self.profile)?,
+            None => http_client(&self.profile, &endpoint)?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -198,23 +198,15 @@ impl ClientBuilder {
     }
 }
 
-fn http_client(profile: &Profile) -> Result<reqwest::Client, Error> {
-    let mut builder = reqwest::Client::builder()
+fn http_client(profile: &Profile, endpoint: &Endpoint) -> Result<reqwest::Client, Error> {
+    let builder = reqwest::Client::builder()
         .timeout(profile.timeout())
         .connect_timeout(profile.connect_timeout());
-    for pem in profile.root_certificates() {
-        let certs = reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|e| Error::Config(format!("root certificate PEM: {e}")))?;
-        if certs.is_empty() {
-            return Err(Error::Config(
-                "root certificate PEM holds no certificate".into(),
-            ));
-        }
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
-    builder
+    crate::transport::configure(builder, endpoint, profile.root_certificates())
+        .map_err(|e| match e {
+            Error::Config(why) => Error::Config(format!("root certificate PEM {why}")),
+            other => other,
+        })?
         .build()
         .map_err(|e| Error::Config(format!("HTTP client: {e}")))
 }

@@ -227,6 +227,35 @@ impl ProfileFile {
     }
 }
 
+impl ProfileFile {
+    /// Another key of the section, e.g. `ca_cert`: `None` when the file, the section or the
+    /// key is missing or empty.
+    pub fn setting(&self, key: &str) -> Option<String> {
+        let text = std::fs::read_to_string(&self.path).ok()?;
+        parse_ini_section(&text, &self.profile)?
+            .get(&key.to_ascii_lowercase())
+            .filter(|v| !v.is_empty())
+            .cloned()
+    }
+
+    /// A path-valued setting (`ca_cert`), a relative path read from the file's directory.
+    pub fn path_setting(&self, key: &str) -> Option<PathBuf> {
+        let value = PathBuf::from(self.setting(key)?);
+        Some(match self.path.parent() {
+            Some(dir) if value.is_relative() => dir.join(value),
+            _ => value,
+        })
+    }
+}
+
+/// The first of the default profile files (see [`default_profile_paths`]) whose `[profile]`
+/// section sets `key` to a path, and that path: how the CLI finds `ca_cert`.
+pub fn profile_path_setting(env: &Environment, profile: &str, key: &str) -> Option<PathBuf> {
+    default_profile_paths(env)
+        .into_iter()
+        .find_map(|p| ProfileFile::new(p).with_profile(profile).path_setting(key))
+}
+
 impl CredentialsProvider for ProfileFile {
     fn credentials(&self) -> CredentialsFuture<'_> {
         let result = self.load();
@@ -293,13 +322,22 @@ impl ChainCredentials {
 
     /// The default chain with the profile files given explicitly (for tests).
     pub fn default_chain_with_files(env: Environment, files: Vec<PathBuf>) -> Self {
+        Self::chain_of(env, files, "default")
+    }
+
+    /// The default chain, reading the `[profile]` section of the profile files instead of
+    /// `[default]` (the environment still comes first).
+    pub fn default_chain_for_profile(env: Environment, profile: &str) -> Self {
+        let files = default_profile_paths(&env);
+        Self::chain_of(env, files, profile)
+    }
+
+    fn chain_of(env: Environment, files: Vec<PathBuf>, profile: &str) -> Self {
         let mut providers: Vec<Box<dyn CredentialsProvider>> =
             vec![Box::new(EnvCredentials::with_environment(env))];
-        providers.extend(
-            files
-                .into_iter()
-                .map(|p| Box::new(ProfileFile::new(p)) as Box<dyn CredentialsProvider>),
-        );
+        providers.extend(files.into_iter().map(|p| {
+            Box::new(ProfileFile::new(p).with_profile(profile)) as Box<dyn CredentialsProvider>
+        }));
         Self::new(providers)
     }
 
@@ -359,6 +397,27 @@ mod tests {
         assert_eq!(s["secret_id"], "AKID1");
         assert_eq!(s["secret_key"], "k1");
         assert!(parse_ini_section(text, "missing").is_none());
+    }
+
+    #[test]
+    fn settings_of_a_section_and_relative_paths() {
+        let dir = std::env::temp_dir().join(format!("tco-cred-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("credentials");
+        std::fs::write(
+            &file,
+            "[default]\nsecret_id = A\nca_cert = ca.pem\n[staging]\nCA_CERT = /etc/ssl/staging.pem\n",
+        )
+        .unwrap();
+        let default = ProfileFile::new(&file);
+        assert_eq!(default.path_setting("ca_cert"), Some(dir.join("ca.pem")));
+        let staging = ProfileFile::new(&file).with_profile("staging");
+        assert_eq!(
+            staging.path_setting("ca_cert"),
+            Some(PathBuf::from("/etc/ssl/staging.pem"))
+        );
+        assert_eq!(staging.setting("secret_id"), None);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -79,6 +79,11 @@ impl Endpoint {
         })
     }
 
+    /// Whether the host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        is_loopback_authority(&self.host_name)
+    }
+
     /// The origin as a URL (for HTTP clients that want one).
     pub fn url(&self) -> reqwest::Url {
         reqwest::Url::parse(&self.origin).expect("an origin that parsed once parses again")

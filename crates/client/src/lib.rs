@@ -13,6 +13,10 @@
 //!   your own [`CredentialsProvider`] ([`credentials`]).
 //! - **Retries** of throttling and network failures only, with exponential back-off, jitter,
 //!   an attempt cap and a total-time cap, each retry signed afresh ([`RetryPolicy`]).
+//! - **Connections** set up in one place ([`transport::configure`]), which the contract suite
+//!   and the load runs use too: certificate authorities trusted besides the system's
+//!   ([`RootCertificates`], e.g. a staging endpoint's private CA), proxies from the environment,
+//!   never for a loopback endpoint.
 //! - **Errors as values** ([`Error`]): the API's code, message and RequestId; transport,
 //!   undecodable bodies and contract breaks told apart. No secret is ever in `Debug` or
 //!   `Display`.
@@ -56,6 +60,7 @@ pub mod models;
 mod operation;
 mod profile;
 mod retry;
+pub mod transport;
 
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{Client, ClientBuilder, REQUEST_CLIENT};
@@ -67,3 +72,4 @@ pub use operation::Operation;
 pub use profile::{is_production_host, HttpMethod, Profile, SignMethod, DEFAULT_ENDPOINT};
 pub use retry::RetryPolicy;
 pub use tco_spec::Version;
+pub use transport::RootCertificates;

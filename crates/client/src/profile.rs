@@ -6,6 +6,7 @@ use std::time::Duration;
 pub use tco_sign::{HttpMethod, SignMethod};
 
 use crate::body::DEFAULT_MAX_RESPONSE_BYTES;
+use crate::RootCertificates;
 
 /// The international site's endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://organization.intl.tencentcloudapi.com";
@@ -33,7 +34,7 @@ pub struct Profile {
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: usize,
-    root_certificates: Vec<Vec<u8>>,
+    root_certificates: RootCertificates,
 }
 
 impl Default for Profile {
@@ -47,7 +48,7 @@ impl Default for Profile {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            root_certificates: Vec::new(),
+            root_certificates: RootCertificates::default(),
         }
     }
 }
@@ -106,7 +107,13 @@ impl Profile {
     /// Trusts the certificates in this PEM text (one or more) besides the built-in roots, e.g.
     /// a staging endpoint's private CA. Checked when the client is built.
     pub fn with_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.root_certificates.push(pem.into());
+        self.root_certificates.push_pem(pem.into());
+        self
+    }
+
+    /// Trusts these certificates besides the built-in roots (and any given before).
+    pub fn with_root_certificates(mut self, roots: &RootCertificates) -> Self {
+        self.root_certificates.extend(roots);
         self
     }
 
@@ -142,7 +149,8 @@ impl Profile {
         self.max_response_bytes
     }
 
-    pub(crate) fn root_certificates(&self) -> &[Vec<u8>] {
+    /// The certificates trusted besides the built-in roots.
+    pub fn root_certificates(&self) -> &RootCertificates {
         &self.root_certificates
     }
 }

@@ -78,6 +78,8 @@ pub struct Options {
     pub clock: Clock,
     /// Told what the run is doing as it goes (phase and counts), one line at a time.
     pub progress: Option<Progress>,
+    /// Certificate authorities an endpoint's certificate may chain to besides the system's.
+    pub root_certificates: tco_client::RootCertificates,
 }
 
 /// Receives progress lines, e.g. `contract: 37/146 actions probed, 1204 requests`.
@@ -101,6 +103,7 @@ impl Default for Options {
             pace: 0.75,
             clock: wire::system_clock(),
             progress: None,
+            root_certificates: tco_client::RootCertificates::default(),
         }
     }
 }
@@ -145,6 +148,7 @@ fn no_answer(e: &TransportError) -> String {
         TransportError::Timeout { .. } => format!("the endpoint did not answer in time: {e}"),
         TransportError::TooLarge { .. } => format!("the endpoint's answer is too large: {e}"),
         TransportError::Failed { .. } => format!("cannot reach the endpoint: {e}"),
+        TransportError::CertificateNotTrusted { .. } => format!("cannot reach the endpoint: {e}"),
     }
 }
 
@@ -196,6 +200,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
                 options.timeout,
                 options.clock.clone(),
             )?
+            .with_root_certificates(&options.root_certificates)?
             .with_max_response_bytes(options.max_response_bytes),
             url.clone(),
             options.allow_mutations,

@@ -181,6 +181,9 @@ pub enum TransportError {
     Timeout { url: String, after: Duration },
     #[error("{url}: the answer is larger than {} (the suite's cap on response bodies; not read whole)", tco_client::body::human_bytes(*.limit))]
     TooLarge { url: String, limit: usize },
+    /// The server's TLS certificate was refused (rustls's reason, e.g. `UnknownIssuer`).
+    #[error("{}", tco_client::transport::untrusted_certificate_message(.url, .reason))]
+    CertificateNotTrusted { url: String, reason: String },
     #[error("{url}: {}", causes(.source))]
     Failed {
         url: String,
@@ -204,6 +207,20 @@ fn causes(error: &reqwest::Error) -> String {
     text
 }
 
+/// The suite's HTTP client, set up as every client of the harness is
+/// ([`tco_client::transport::configure`]).
+fn http_client(
+    endpoint: &tco_client::Endpoint,
+    timeout: Duration,
+    roots: &tco_client::RootCertificates,
+) -> Result<reqwest::Client, String> {
+    let builder = reqwest::Client::builder().timeout(timeout);
+    tco_client::transport::configure(builder, endpoint, roots)
+        .map_err(|e| e.to_string())?
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 /// The clock that stamps requests: Unix seconds.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
@@ -224,6 +241,7 @@ pub struct Endpoint {
     base: String,
     /// The Host header value that gets signed.
     host: String,
+    parsed: tco_client::Endpoint,
     credentials: Credentials,
     http: reqwest::Client,
     timeout: Duration,
@@ -265,15 +283,14 @@ impl Endpoint {
             reason: reason.to_owned(),
         };
         let parsed = tco_client::Endpoint::parse(url).map_err(|e| bad(&e.reason))?;
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| bad(&e.to_string()))?;
+        let http = http_client(&parsed, timeout, &tco_client::RootCertificates::default())
+            .map_err(|e| bad(&e))?;
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
         Ok(Endpoint {
+            parsed: parsed.clone(),
             base: parsed.origin,
             host: parsed.host,
             credentials,
@@ -284,6 +301,20 @@ impl Endpoint {
             clock,
             nonce: Arc::new(AtomicU64::new(seed % 1_000_000_007)),
         })
+    }
+
+    /// Trusts these certificate authorities besides the system's (a staging endpoint's
+    /// private CA).
+    pub fn with_root_certificates(
+        mut self,
+        roots: &tco_client::RootCertificates,
+    ) -> Result<Self, BadEndpoint> {
+        self.http =
+            http_client(&self.parsed, self.timeout, roots).map_err(|reason| BadEndpoint {
+                url: self.base.clone(),
+                reason,
+            })?;
+        Ok(self)
     }
 
     /// The largest answer body read; a larger one is [`TransportError::TooLarge`].
@@ -351,7 +382,12 @@ impl Endpoint {
             }
         }
         let fail = |source: reqwest::Error| {
-            if source.is_timeout() {
+            if let Some(reason) = tco_client::transport::certificate_refused(&source) {
+                TransportError::CertificateNotTrusted {
+                    url: self.base.clone(),
+                    reason,
+                }
+            } else if source.is_timeout() {
                 TransportError::Timeout {
                     url: self.base.clone(),
                     after: self.timeout,

@@ -378,14 +378,18 @@ impl PlanReport {
     }
 }
 
-/// A pager over HTTP: signed calls of `credentials` to `target`.
-pub fn http_pager(target: Target, credentials: Credentials, call_timeout: Duration) -> Pager {
-    let client = reqwest::Client::builder()
-        .timeout(call_timeout)
-        .build()
-        .unwrap_or_default();
+/// A pager over HTTP: signed calls of `credentials` to `target` (with the target's certificate
+/// authorities).
+pub fn http_pager(
+    target: Target,
+    credentials: Credentials,
+    call_timeout: Duration,
+) -> Result<Pager, crate::LoadError> {
+    let client = target
+        .http_client(call_timeout)
+        .map_err(crate::LoadError::Usage)?;
     let target = Arc::new(target);
-    Arc::new(move |offset| {
+    Ok(Arc::new(move |offset| {
         let (client, target, credentials) = (client.clone(), target.clone(), credentials.clone());
         Box::pin(async move {
             let params = json!({"Offset": offset, "Limit": walk::PAGE_SIZE});
@@ -405,7 +409,7 @@ pub fn http_pager(target: Target, credentials: Credentials, call_timeout: Durati
                 items,
             }
         })
-    })
+    }))
 }
 
 /// The in-process mock with an organization of the built-in account holding `members`

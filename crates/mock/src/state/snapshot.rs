@@ -3,10 +3,17 @@
 //!
 //! A snapshot is the world's data serialized as it is (every area, IDs and the counters that
 //! hand out the next ones, so IDs keep increasing after a load). A seed is the same document
-//! with most fields left out: every area may be missing, and an organization needs only its
-//! manager, its root and its units' names and parents; members need only a name and a unit.
-//! IDs left out of an entry are the key it is filed under, and the counters move past the
-//! highest ID the document uses.
+//! with most fields left out: every area may be missing, and each entry needs only what
+//! identifies it (an organization its manager, its root and its units' names and parents; a
+//! member a name and a unit; an invitation its organization, invitee and name; an Identity
+//! Center zone its organization and name, its users and groups a name, an assignment its
+//! role configuration, target and principal, ...). IDs left out of an entry are the key it is
+//! filed under, the counters move past the highest ID the document uses, and the rest has the
+//! defaults each area's model declares (`#[serde(default)]`, the README lists them). Tasks in
+//! progress are the one part without a seed form: a snapshot keeps them as they are.
+//!
+//! Each area completes and checks its own part (`<area>::seed`); this module parses, reads
+//! the version, and completes the organization area (units, members, invitations).
 //!
 //! The document holds the world's state, never credentials: accounts are UINs and names
 //! (secret keys stay in the mock's configuration and the environment).
@@ -21,7 +28,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::data::{Account, Inner};
-use super::org::model::MAX_NODE_DEPTH;
+use super::org::model::{INVITATION_TTL_SECS, MAX_NODE_DEPTH, SEED_EXPIRY};
 
 /// The only version of the document this mock reads and writes.
 pub const VERSION: u64 = 1;
@@ -218,6 +225,7 @@ fn complete(inner: &mut Inner) -> Result<(), DocError> {
     check_units(inner)?;
     check_members(inner)?;
     check_accounts_unique(inner)?;
+    complete_invitations(inner)?;
     super::member_login::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
     super::sharing::seed::complete(inner)
@@ -225,7 +233,7 @@ fn complete(inner: &mut Inner) -> Result<(), DocError> {
     super::policies::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
     super::services::seed::check(inner).map_err(|(place, message)| DocError::at(place, message))?;
-    super::identity_center::seed::check(inner)
+    super::identity_center::seed::complete(inner)
         .map_err(|(place, message)| DocError::at(place, message))?;
     declare_accounts(inner);
     advance_counters(inner);
@@ -368,6 +376,52 @@ fn check_accounts_unique(inner: &Inner) -> Result<(), DocError> {
                     format!("account {uin} is already in organization {other}"),
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Invitations: sent by the manager of an organization that exists (left out: its manager),
+/// to an account that is not that manager, landing in one of its units; the expiry left out is
+/// [`SEED_EXPIRY`] or, after an `invite_time`, the service's.
+fn complete_invitations(inner: &mut Inner) -> Result<(), DocError> {
+    for (&id, invitation) in &mut inner.invitations {
+        let at = |field: &str| format!("invitations.{id}.{field}");
+        let Some(org) = inner.orgs.get(&invitation.org_id) else {
+            return Err(DocError::at(
+                at("org_id"),
+                format!("organization {} does not exist", invitation.org_id),
+            ));
+        };
+        if invitation.host_uin == 0 {
+            invitation.host_uin = org.host_uin;
+        }
+        if invitation.host_uin != org.host_uin {
+            return Err(DocError::at(
+                at("host_uin"),
+                format!(
+                    "account {} does not manage organization {}",
+                    invitation.host_uin, org.id
+                ),
+            ));
+        }
+        if invitation.invitee == org.host_uin {
+            return Err(DocError::at(
+                at("invitee"),
+                "the manager cannot be invited to its own organization",
+            ));
+        }
+        if let Some(node) = invitation.node.filter(|n| !org.nodes.contains_key(n)) {
+            return Err(DocError::at(
+                at("node"),
+                format!("unit {node} does not exist in organization {}", org.id),
+            ));
+        }
+        if invitation.expire_time == 0 {
+            invitation.expire_time = match invitation.invite_time {
+                0 => SEED_EXPIRY,
+                sent => sent.saturating_add(INVITATION_TTL_SECS),
+            };
         }
     }
     Ok(())

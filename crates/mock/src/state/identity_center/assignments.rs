@@ -35,25 +35,32 @@ pub(crate) const MAX_ASSIGNMENTS: usize = 1000;
 
 /// What identifies an assignment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Key {
     pub role: String,
     pub target: Target,
     pub principal: Principal,
 }
 
+/// In a seed only `key` is needed: the sequence number is the entry's key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Assignment {
     pub key: Key,
     /// Creation sequence (paging key).
+    #[serde(default)]
     pub seq: u64,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
 }
 
 /// The assignments of one zone, by creation sequence.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
 pub(crate) struct Assignments {
-    by_seq: BTreeMap<u64, Assignment>,
+    pub(super) by_seq: BTreeMap<u64, Assignment>,
 }
 
 impl Assignments {

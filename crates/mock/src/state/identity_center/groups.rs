@@ -33,26 +33,37 @@ const MAX_GROUP_NAME: usize = 128;
 
 /// The groups of one zone, by ID.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
 pub(crate) struct Groups {
-    by_id: BTreeMap<String, Group>,
+    pub(super) by_id: BTreeMap<String, Group>,
 }
 
+/// In a seed only `name` is needed (and `members`, user IDs with `{}`): the ID is the key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Group {
+    #[serde(default)]
     pub id: String,
     /// Creation sequence (paging key).
+    #[serde(default)]
     pub seq: u64,
     pub name: String,
+    #[serde(default)]
     pub description: String,
+    #[serde(default = "super::manual")]
     pub origin: Origin,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
     /// Members by user ID.
-    members: BTreeMap<String, Membership>,
+    #[serde(default)]
+    pub(super) members: BTreeMap<String, Membership>,
 }
 
 /// A user's place in a group.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Membership {
     /// Sequence of the joining (paging key of member and joined-group lists).
     pub seq: u64,

@@ -63,30 +63,54 @@ pub(crate) const ACCESS_ACTIONS: [&str; 23] = [
 
 /// Every zone, by ID.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct IdentityCenter {
     pub zones: BTreeMap<String, Zone>,
     /// The creation sequence of the next item of any kind (IDs and paging keys).
     pub next_seq: u64,
 }
 
-/// One organization's Identity Center.
+/// One organization's Identity Center. In a seed: `name` and `org_id` (the ID is the key,
+/// the owner the organization's manager), then its contents, each filed by ID.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Zone {
+    #[serde(default)]
     pub id: String,
     pub name: String,
     /// The organization manager that opened it.
+    #[serde(default)]
     pub owner_uin: u64,
     /// The organization it belongs to (it goes when the organization goes).
     pub org_id: u64,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
+    #[serde(default)]
     pub users: users::Users,
+    #[serde(default)]
     pub groups: groups::Groups,
+    #[serde(default)]
     pub roles: roles::RoleConfigurations,
+    #[serde(default)]
     pub assignments: assignments::Assignments,
+    #[serde(default)]
     pub scim: scim::Scim,
+    #[serde(default)]
     pub saml: saml::Saml,
+    #[serde(default)]
     pub sync: sync::UserSync,
+}
+
+/// What a seed's user, SCIM key... that leaves its status out means.
+fn enabled() -> Switch {
+    Switch::Enabled
+}
+
+/// What a seed's user or group that leaves its origin out means.
+fn manual() -> Origin {
+    Origin::Manual
 }
 
 impl IdentityCenter {

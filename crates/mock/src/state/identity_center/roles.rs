@@ -8,7 +8,7 @@
 //! the deployed CAM role (session duration, initial page, policies) marks each deployment
 //! `DeployedRequired` until it is provisioned again.
 
-mod policies;
+pub(crate) mod policies;
 mod provisioning;
 
 use std::collections::BTreeMap;
@@ -47,25 +47,41 @@ const CONSOLE_HOSTS: [&str; 3] = [
 
 /// The role configurations of one zone, by ID.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
 pub(crate) struct RoleConfigurations {
-    by_id: BTreeMap<String, RoleConfiguration>,
+    pub(super) by_id: BTreeMap<String, RoleConfiguration>,
 }
 
+/// In a seed only `name` is needed: the ID is the key, sessions of an hour.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RoleConfiguration {
+    #[serde(default)]
     pub id: String,
     /// Creation sequence (paging key).
+    #[serde(default)]
     pub seq: u64,
     pub name: String,
+    #[serde(default)]
     pub description: String,
+    #[serde(default = "default_session_duration")]
     pub session_duration: i64,
+    #[serde(default)]
     pub relay_state: String,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
     /// In the order they were added.
+    #[serde(default)]
     pub policies: Vec<policies::RolePolicy>,
     /// One per target account it is deployed on.
+    #[serde(default)]
     pub provisionings: Vec<Provisioning>,
+}
+
+fn default_session_duration() -> i64 {
+    DEFAULT_SESSION_DURATION
 }
 
 impl RoleConfigurations {

@@ -22,23 +22,43 @@ pub(crate) const MAX_CERTIFICATES: usize = 5;
 
 /// A zone's single sign-on configuration.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Saml {
-    idp: Option<IdentityProvider>,
+    pub(super) idp: Option<IdentityProvider>,
 }
 
+/// In a seed: `entity_id`, `login_url`, `sso` (disabled if left out, as the action) and the
+/// signing certificates as PEM in `pem_certificates`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct IdentityProvider {
+    #[serde(default)]
     pub entity_id: String,
+    #[serde(default)]
     pub login_url: String,
+    #[serde(default = "disabled")]
     pub sso: Switch,
     /// The metadata document as last given (base64), empty if none was.
+    #[serde(default)]
     pub metadata: String,
+    #[serde(default)]
     pub certificates: Vec<Certificate>,
+    /// A seed's certificates, PEM or bare base64, read into `certificates` when the document
+    /// is loaded; never written.
+    #[serde(default, skip_serializing)]
+    pub pem_certificates: Vec<String>,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
 }
 
+fn disabled() -> Switch {
+    Switch::Disabled
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Certificate {
     pub id: String,
     pub seq: u64,
@@ -377,6 +397,7 @@ fn set_external_saml_identity_provider(inner: &mut Inner, ctx: &Ctx<'_>) -> Resu
         sso,
         metadata,
         certificates,
+        pem_certificates: Vec::new(),
         create_time,
         update_time: ctx.now,
     });

@@ -33,9 +33,10 @@ const SECRET_LEN: usize = 32;
 
 /// A zone's SCIM keys and synchronization switch.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Scim {
     sync: Switch,
-    credentials: BTreeMap<String, Credential>,
+    pub(super) credentials: BTreeMap<String, Credential>,
 }
 
 impl Default for Scim {
@@ -48,11 +49,17 @@ impl Default for Scim {
 }
 
 /// One SCIM key, without its secret.
+/// In a seed: `expire_time` (the ID is the key, enabled).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Credential {
+    #[serde(default)]
     pub id: String,
+    #[serde(default)]
     pub seq: u64,
+    #[serde(default = "super::enabled")]
     pub status: Switch,
+    #[serde(default)]
     pub create_time: i64,
     pub expire_time: i64,
 }

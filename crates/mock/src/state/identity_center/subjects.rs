@@ -54,6 +54,7 @@ impl TargetKind {
 
 /// An account access is given on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Target {
     pub kind: TargetKind,
     pub uin: u64,
@@ -125,6 +126,7 @@ impl Target {
 
 /// An Identity Center user or group, by ID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Principal {
     pub kind: PrincipalKind,
     pub id: String,

@@ -32,28 +32,59 @@ const DELETION: [&str; 2] = ["Delete", "Keep"];
 const DEFAULT_DUPLICATION: &str = "KeepBoth";
 const DEFAULT_DELETION: &str = "Keep";
 
+/// In a seed: `principal` and `target` (the ID is the key, the principal's name is filled,
+/// `KeepBoth` and `Keep`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct UserProvisioning {
+    #[serde(default)]
     pub id: String,
     /// Creation sequence (paging key).
+    #[serde(default)]
     pub seq: u64,
+    #[serde(default)]
     pub description: String,
     pub principal: Principal,
     /// The principal's name when the synchronization started.
+    #[serde(default)]
     pub principal_name: String,
     pub target: Target,
     /// `KeepBoth` or `TakeOver`.
+    #[serde(default = "default_duplication")]
     pub duplication: String,
     /// `Delete` or `Keep`.
+    #[serde(default = "default_deletion")]
     pub deletion: String,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
+}
+
+fn default_duplication() -> String {
+    DEFAULT_DUPLICATION.to_owned()
+}
+
+fn default_deletion() -> String {
+    DEFAULT_DELETION.to_owned()
+}
+
+/// Whether a seed's `duplication` and `deletion` are values the action accepts.
+pub(crate) fn valid_strategies(p: &UserProvisioning) -> std::result::Result<(), &'static str> {
+    if !DUPLICATION.contains(&p.duplication.as_str()) {
+        return Err("duplication");
+    }
+    if !DELETION.contains(&p.deletion.as_str()) {
+        return Err("deletion");
+    }
+    Ok(())
 }
 
 /// The synchronizations of one zone, by ID.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
 pub(crate) struct UserSync {
-    by_id: BTreeMap<String, UserProvisioning>,
+    pub(super) by_id: BTreeMap<String, UserProvisioning>,
 }
 
 impl UserSync {

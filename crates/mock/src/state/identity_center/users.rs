@@ -35,25 +35,40 @@ const USER_NAME_SYMBOLS: &str = "+=,.@-_";
 
 /// The users of one zone, by ID.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
 pub(crate) struct Users {
-    by_id: BTreeMap<String, User>,
+    pub(super) by_id: BTreeMap<String, User>,
 }
 
+/// In a seed only `name` is needed: the ID is the key, an enabled manual user.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct User {
+    #[serde(default)]
     pub id: String,
     /// Creation sequence (paging key).
+    #[serde(default)]
     pub seq: u64,
     pub name: String,
+    #[serde(default)]
     pub first_name: String,
+    #[serde(default)]
     pub last_name: String,
+    #[serde(default)]
     pub display_name: String,
+    #[serde(default)]
     pub description: String,
+    #[serde(default)]
     pub email: String,
+    #[serde(default = "super::enabled")]
     pub status: Switch,
+    #[serde(default = "super::manual")]
     pub origin: Origin,
+    #[serde(default)]
     pub need_reset_password: bool,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
 }
 

@@ -91,7 +91,10 @@ impl IdentityPolicy {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+/// When a grant was made: optional in a seed (a member's `identity_ids` make the grant; without
+/// an entry here the times are the member's join time).
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Grant {
     pub create_time: i64,
     pub update_time: i64,

@@ -28,7 +28,24 @@ pub(crate) fn complete(inner: &mut Inner) -> Result<(), Refusal> {
     if let Some(max) = area.identities.keys().max() {
         area.next_identity = area.next_identity.max(max + 1);
     }
-    check_holders(inner)
+    check_holders(inner)?;
+    check_grants(inner)
+}
+
+/// A grant's times are recorded for an identity the member holds.
+fn check_grants(inner: &Inner) -> Result<(), Refusal> {
+    for (&uin, grants) in &inner.member_login.grants {
+        let member = inner.orgs.values().find_map(|o| o.members.get(&uin));
+        let Some(member) = member else {
+            let message = format!("account {uin} is not a member of any organization");
+            return Err((format!("member_login.grants.{uin}"), message));
+        };
+        if let Some(id) = grants.keys().find(|id| !member.identity_ids.contains(id)) {
+            let message = format!("the member does not hold identity {id} (see its identity_ids)");
+            return Err((format!("member_login.grants.{uin}.{id}"), message));
+        }
+    }
+    Ok(())
 }
 
 fn check_holders(inner: &Inner) -> Result<(), Refusal> {

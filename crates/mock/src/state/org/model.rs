@@ -171,24 +171,49 @@ pub(crate) enum InvitationStatus {
     Cancelled = 3,
 }
 
+/// In a seed: `org_id`, `invitee` and `name` (the ID is the key, sent by the organization's
+/// manager, pending, financial with permissions 1 and 2; see [`SEED_EXPIRY`] for its expiry).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Invitation {
+    #[serde(default)]
     pub id: u64,
     pub org_id: u64,
+    #[serde(default)]
     pub host_uin: u64,
     pub invitee: u64,
     pub name: String,
+    #[serde(default)]
     pub remark: String,
+    #[serde(default = "pending")]
     pub status: InvitationStatus,
+    #[serde(default)]
     pub invite_time: i64,
+    #[serde(default)]
     pub expire_time: i64,
     /// Where the invitee lands on accepting (2021 invitations name a unit; 2018 ones the root).
+    #[serde(default)]
     pub node: Option<u64>,
+    #[serde(default = "default_policy_type")]
     pub policy_type: String,
+    #[serde(default = "default_permissions")]
     pub permissions: Vec<u64>,
+    #[serde(default)]
     pub allow_quit: bool,
+    #[serde(default)]
     pub pay_uin: String,
+    #[serde(default)]
     pub tags: Vec<Tag>,
+}
+
+/// When a seeded invitation that gives neither `invite_time` nor `expire_time` expires
+/// (2100-01-01): a seed is loaded long after it was written, and an invitation it describes as
+/// pending should stay so. With an `invite_time`, it expires as the service's do, after
+/// [`INVITATION_TTL_SECS`].
+pub(crate) const SEED_EXPIRY: i64 = 4_102_444_800;
+
+fn pending() -> InvitationStatus {
+    InvitationStatus::Pending
 }
 
 /// What a seed that leaves these fields out means: the 2021 default organization type, a

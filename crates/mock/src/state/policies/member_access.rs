@@ -27,24 +27,34 @@ const MAX_DESCRIPTION: usize = 128;
 
 /// A member access policy: sub-accounts bound to it may act in its members' accounts with its
 /// identity.
+/// In a seed: `name`, `identity_id` and `members` (the ID is the key).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct MemberPolicy {
+    #[serde(default)]
     pub id: u64,
     pub name: String,
+    #[serde(default)]
     pub description: String,
     pub identity_id: u64,
     /// In the order they were named; no UIN twice. Members that leave the organization leave
     /// the list; the policy stays (it is the manager's).
+    #[serde(default)]
     pub members: Vec<u64>,
     /// The manager's sub-accounts bound to it, in binding order; no UIN twice.
+    #[serde(default)]
     pub sub_accounts: Vec<SubAccount>,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct SubAccount {
     pub uin: u64,
+    #[serde(default)]
     pub bound_at: i64,
 }
 

@@ -6,6 +6,7 @@ use super::catalogue::Kind;
 use super::document::check_syntax;
 use super::model::{Policies, Target};
 use crate::state::data::Inner;
+use crate::state::member_login::model::{presets, MemberLogin};
 use crate::state::org::model::Org;
 
 /// A refusal: the key's path and what is wrong.
@@ -14,6 +15,7 @@ pub(crate) type Refusal = (String, String);
 /// Fills IDs left out (the key) and checks the area against the organizations.
 pub(crate) fn complete(inner: &mut Inner) -> Result<(), Refusal> {
     let orgs = &inner.orgs;
+    let inner_login = &inner.member_login;
     let area = &mut inner.policies;
     for (&org_id, policies) in &mut area.orgs {
         let at = |rest: String| format!("policies.orgs.{org_id}{rest}");
@@ -52,6 +54,25 @@ pub(crate) fn complete(inner: &mut Inner) -> Result<(), Refusal> {
                 let message = format!("is {}, but the entry is filed under {id}", member_policy.id);
                 return Err((at(format!(".member_policies.{id}.id")), message));
             }
+            if !identity_usable(inner_login, org_id, member_policy.identity_id) {
+                let message = format!(
+                    "identity {} is neither preset nor one of organization {org_id}",
+                    member_policy.identity_id
+                );
+                return Err((at(format!(".member_policies.{id}.identity_id")), message));
+            }
+            let place = |i: usize| at(format!(".member_policies.{id}.members[{i}]"));
+            if let Some((i, uin)) = member_policy
+                .members
+                .iter()
+                .enumerate()
+                .find(|(_, uin)| !org.members.contains_key(uin))
+            {
+                return Err((
+                    place(i),
+                    format!("member {uin} is not in organization {org_id}"),
+                ));
+            }
         }
     }
     advance_counters(area);
@@ -66,6 +87,15 @@ fn check_policy(kind: Kind, document: &str) -> Result<(), Refusal> {
             format!("not a {} document: {detail}", kind.name()),
         )
     })
+}
+
+/// The service's preset identity, or a custom identity of the organization.
+fn identity_usable(login: &MemberLogin, org_id: u64, id: u64) -> bool {
+    presets().identities.iter().any(|p| p.identity_id == id)
+        || login
+            .identities
+            .get(&id)
+            .is_some_and(|i| i.org_id == org_id)
 }
 
 fn target_exists(org: &Org, target: Target) -> bool {

@@ -21,11 +21,19 @@ pub(crate) struct DelegatedServices {
     pub assignments: BTreeMap<u64, BTreeMap<u64, Assignment>>,
 }
 
+/// In a seed only `org_id` is needed: the delegate manages all members (`scope = 1`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Assignment {
     pub org_id: u64,
+    #[serde(default = "scope_all")]
     pub scope: u64,
+    #[serde(default)]
     pub create_time: i64,
+}
+
+fn scope_all() -> u64 {
+    SCOPE_ALL
 }
 
 /// One service of the catalogue, named as `ListOrganizationService` names its members.

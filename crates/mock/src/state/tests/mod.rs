@@ -295,3 +295,4 @@ pub(super) fn check_and_call(
     }
     answer
 }
+mod seed_forms;

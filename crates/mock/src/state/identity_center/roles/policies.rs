@@ -24,7 +24,7 @@ const MAX_PER_CALL: usize = 20;
 const MAX_POLICY_NAME: usize = 32;
 const MAX_DOCUMENT: usize = 4096;
 /// Custom policies are numbered from here up (by the zone's creation counter).
-const FIRST_CUSTOM_POLICY_ID: i64 = 500_000_000;
+pub(crate) const FIRST_CUSTOM_POLICY_ID: i64 = 500_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum PolicyKind {
@@ -41,14 +41,20 @@ impl PolicyKind {
     }
 }
 
+/// In a seed: `name` and `kind` (a system policy's `id` if it has one, a custom one's
+/// `document`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RolePolicy {
     /// A system policy added by name alone has none.
+    #[serde(default)]
     pub id: Option<i64>,
     pub name: String,
     pub kind: PolicyKind,
     /// Custom policies only.
+    #[serde(default)]
     pub document: String,
+    #[serde(default)]
     pub add_time: i64,
 }
 

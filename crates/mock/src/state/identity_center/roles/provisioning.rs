@@ -39,14 +39,24 @@ impl Deployment {
 }
 
 /// A role configuration deployed on one target account.
+/// In a seed only `target` is needed: deployed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Provisioning {
     pub target: Target,
     /// Creation sequence (paging key).
+    #[serde(default)]
     pub seq: u64,
+    #[serde(default = "deployed")]
     pub status: Deployment,
+    #[serde(default)]
     pub create_time: i64,
+    #[serde(default)]
     pub update_time: i64,
+}
+
+fn deployed() -> Deployment {
+    Deployment::Deployed
 }
 
 const NOT_DEPLOYED: Failure = Failure {
