@@ -11,6 +11,9 @@ use tco_scenarios::{conformance, preconditions, Case, Env, LoadError, Status, Su
 
 use crate::error::{CliError, CHECK_FAILED, LOAD_NOT_OFFERED};
 
+mod merge;
+mod shard;
+
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     #[command(subcommand)]
@@ -28,6 +31,8 @@ enum LoadCommand {
     Scenario(crate::load_scenario::ScenarioArgs),
     /// The limits on top of the per-action one: sub-accounts, main account, source IP.
     Layers(crate::load_layers::LayersArgs),
+    /// Judge a sharded run: the union of the shards' calls (`rate-limit --shard`), as one run.
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -64,6 +69,15 @@ struct RateLimitArgs {
     /// Benchmarks: replace every limit of the in-process mock with this one.
     #[arg(long, hide = true)]
     mock_limit: Option<u32>,
+    /// Send only shard I of N of this run's schedule (the arrivals whose index is I mod N), for
+    /// a load larger than one machine; needs --start-at and --endpoint. Judge the shards
+    /// together with `load merge`.
+    #[arg(long, value_name = "I/N", value_parser = shard::parse_shard, requires = "start_at")]
+    shard: Option<tco_scenarios::shard::ShardSpec>,
+    /// With --shard: when every shard starts, RFC 3339 (e.g. 2026-12-02T01:30:00Z), the same
+    /// on every machine, in the next 24 h.
+    #[arg(long, value_name = "TIME", requires = "shard")]
+    start_at: Option<String>,
 }
 
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -88,6 +102,10 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: LoadArgs) -> ExitCode {
+    // A shard judges nothing: its own report and exit status.
+    if matches!(&args.command, Some(LoadCommand::RateLimit(a)) if a.shard.is_some()) {
+        return shard::run(args);
+    }
     let LoadArgs {
         command,
         report_dir,
@@ -97,6 +115,14 @@ pub fn run(args: LoadArgs) -> ExitCode {
             return crate::load_scenario::run(scenario, report_dir)
         }
         Some(LoadCommand::Layers(layers)) => return crate::load_layers::run(layers, report_dir),
+        Some(LoadCommand::Merge(m)) => {
+            let dir = report_dir
+                .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
+            return match merge::run(m, dir) {
+                Ok(summary) => print_summary(summary),
+                Err(e) => e.report(),
+            };
+        }
         Some(LoadCommand::RateLimit(a)) => Some(a),
         None => None,
     };

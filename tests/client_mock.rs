@@ -40,6 +40,91 @@ fn the_readme_shows_the_first_test() {
     );
 }
 
+// The README's "A shared clock" shows the test between these two markers as it is;
+// `the_readme_shows_the_shared_clock_test` keeps them equal.
+// readme-clock: begin
+#[tokio::test]
+async fn a_ten_minute_task_in_no_time() {
+    use std::time::Duration;
+    use tco_mock::{state::TaskPolicy, ManualClock};
+
+    let clock = ManualClock::at_secs(1_700_000_000);
+    let mock = tco_mock::MockServer::builder()
+        .clock(clock.clone()) // signature expiry, rate windows, task timers, times
+        .task_policy(TaskPolicy::after(Duration::from_secs(600)))
+        .start()
+        .await;
+    let client = tco_client::Client::builder()
+        .endpoint(mock.uri())
+        .credentials(mock.default_credentials())
+        .clock(clock.clone()) // signing timestamps
+        .sleeper(clock.clone()) // a retry's back-off advances the clock, never sleeps
+        .build()
+        .unwrap();
+    let task = start_a_task(&client).await; // e.g. ProvisionRoleConfiguration
+    clock.advance(Duration::from_secs(599));
+    assert_eq!(task_status(&client, &task).await, "InProgress");
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(task_status(&client, &task).await, "Success");
+}
+// readme-clock: end
+
+#[test]
+fn the_readme_shows_the_shared_clock_test() {
+    let this = include_str!("client_mock.rs");
+    let begin = this.find("// readme-clock: begin\n").expect("begin marker") + 23;
+    let end = this.find("// readme-clock: end\n").expect("end marker");
+    let example = &this[begin..end];
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&format!("```rust\n{example}```")),
+        "README.md must show this test as it is:\n{example}"
+    );
+}
+
+/// The README's `start_a_task`: an organization, Identity Center, a role configuration, and
+/// the task that deploys it on the manager's own account; the task's ID and zone.
+async fn start_a_task(client: &Client) -> (Value, Value) {
+    let call = |action: &'static str, params: Value| async move {
+        client
+            .call_json(Version::V2021_03_31, action, params)
+            .await
+            .unwrap_or_else(|e| panic!("{action}: {e}"))
+    };
+    call("CreateOrganization", json!({})).await;
+    let zone =
+        call("OpenIdentityCenter", json!({"ZoneName": "readme-zone"})).await["ZoneId"].clone();
+    let role = call(
+        "CreateRoleConfiguration",
+        json!({"ZoneId": zone, "RoleConfigurationName": "readme-role"}),
+    )
+    .await["RoleConfigurationInfo"]["RoleConfigurationId"]
+        .clone();
+    let provisioned = call(
+        "ProvisionRoleConfiguration",
+        json!({"ZoneId": zone, "RoleConfigurationId": role,
+               "TargetType": "ManagerUin", "TargetUin": tco_mock::config::DEFAULT_UIN}),
+    )
+    .await;
+    (provisioned["Task"]["TaskId"].clone(), zone)
+}
+
+/// The README's `task_status`: `GetTaskStatus`'s `Status`.
+async fn task_status(client: &Client, (task, zone): &(Value, Value)) -> String {
+    let answer = client
+        .call_json(
+            Version::V2021_03_31,
+            "GetTaskStatus",
+            json!({"ZoneId": zone, "TaskId": task}),
+        )
+        .await
+        .unwrap();
+    answer["TaskStatus"]["Status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 async fn client_for(mock: &MockServer) -> Client {
     Client::builder()
         .endpoint(mock.uri())
@@ -271,7 +356,7 @@ fn client_as(mock: &MockServer, credentials: tco_client::Credentials) -> Client 
     Client::builder()
         .endpoint(mock.uri())
         .credentials(credentials)
-        .clock(tco_client::ManualClock::at(FIXED_TIME))
+        .clock(tco_client::ManualClock::at_secs(FIXED_TIME))
         .build()
         .unwrap()
 }
@@ -290,9 +375,7 @@ async fn every_action(version: Version) -> Value {
         // A fresh mock per action, so each sees the same starting world; both sides on one
         // fixed time, so times in responses are stable.
         let mock = fixtures::builder()
-            .clock(std::sync::Arc::new(tco_mock::clock::ManualClock::at_secs(
-                FIXED_TIME,
-            )))
+            .clock(tco_mock::ManualClock::at_secs(FIXED_TIME))
             .start()
             .await;
         // The state the examples refer to: an organization with its root, an empty unit, a

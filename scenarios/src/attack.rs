@@ -34,6 +34,9 @@ pub struct RunOptions {
     pub lead: Duration,
     /// Start this many ms past a whole wall-clock second (`None`: as soon as the lead allows).
     pub align_offset_ms: Option<i64>,
+    /// Start at this wall-clock instant, Unix ms, instead (shards on several machines line up
+    /// on it); `lead` and `align_offset_ms` are then unused.
+    pub start_at_ms: Option<i64>,
     /// After the last slot, how long to wait for answers still in flight.
     pub grace: Duration,
     /// Per-call timeout.
@@ -47,6 +50,7 @@ impl Default for RunOptions {
         RunOptions {
             lead: Duration::from_millis(300),
             align_offset_ms: None,
+            start_at_ms: None,
             grace: Duration::from_secs(5),
             timeout: Duration::from_secs(5),
             goose_report_stem: None,
@@ -114,7 +118,10 @@ pub async fn run(
             .map_err(LoadError::Usage)?;
         users_streams.push_back((Arc::new(stream), client));
     }
-    let epoch = Epoch::after(options.lead, options.align_offset_ms);
+    let epoch = match options.start_at_ms {
+        Some(at) => Epoch::at(at),
+        None => Epoch::after(options.lead, options.align_offset_ms),
+    };
     let queue: Users = Arc::new(Mutex::new(users_streams));
     let collected: Arc<Mutex<Vec<Call>>> = Arc::new(Mutex::new(Vec::new()));
     let target = Arc::new(target.clone());

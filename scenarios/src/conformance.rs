@@ -121,28 +121,52 @@ pub async fn run_rate_limit(
     Ok(summary)
 }
 
+/// The scenario name of a rate-limit run at `rate`.
+pub fn rate_limit_name(rate: f64) -> String {
+    format!("rate-limit {rate}/s")
+}
+
+/// How a rate-limit run's calls are driven: slots kept off window boundaries, and time for
+/// slow answers after the last one.
+pub fn rate_limit_options(rate: f64) -> crate::attack::RunOptions {
+    let mut options = crate::env::aligned(&[rate]);
+    options.grace = std::time::Duration::from_secs(10);
+    options
+}
+
 async fn rate_limit_once(
     env: &Env,
     case: &Case,
     rate: f64,
     duration_ms: u64,
 ) -> Result<ScenarioResult, LoadError> {
+    let name = rate_limit_name(rate);
+    let creds = env
+        .credentials(0)
+        .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
+    let stream = case.stream(creds, crate::Schedule::steady(rate, duration_ms));
+    let executed = crate::env::execute(env, &name, vec![stream], rate_limit_options(rate)).await?;
+    judge_rate_limit(case, &case.key(creds), rate, duration_ms, &executed)
+}
+
+/// The verdict on a rate-limit run's calls of `key` (one process's, or the union of shards'),
+/// with its reports written: under-limit at or below the expected limit, over-limit above it.
+pub fn judge_rate_limit(
+    case: &Case,
+    key: &crate::Key,
+    rate: f64,
+    duration_ms: u64,
+    executed: &crate::env::Executed,
+) -> Result<ScenarioResult, LoadError> {
     let kind = if rate <= case.limit as f64 {
         ScenarioKind::UnderLimit
     } else {
         ScenarioKind::OverLimit
     };
-    let name = format!("rate-limit {rate}/s");
-    let creds = env
-        .credentials(0)
-        .ok_or_else(|| LoadError::Usage("no credentials".into()))?;
-    let stream = case.stream(creds, crate::Schedule::steady(rate, duration_ms));
-    let mut options = crate::env::aligned(&[rate]);
-    options.grace = std::time::Duration::from_secs(10);
-    let executed = crate::env::execute(env, &name, vec![stream], options).await?;
+    let name = rate_limit_name(rate);
     let e = Expectation::steady(&name, kind, case.limit, rate, duration_ms);
-    let result = crate::env::judge(env, &name, &executed, &[(case.key(creds), e)]);
-    crate::env::write(&result, &executed)?;
+    let result = crate::env::judge_calls(&name, executed, &[(key.clone(), e)]);
+    crate::env::write(&result, executed)?;
     Ok(result)
 }
 

@@ -9,6 +9,8 @@
 //! - the scenarios, one behaviour per module: [`under_limit`], [`over_limit`],
 //!   [`window_edge`], [`isolation`], [`recovery`], [`mixed_workload`];
 //! - [`conformance`]: the set `tco-harness load` runs, and the single rate-limit run;
+//! - [`shard`] and [`merge`]: one shard of a rate-limit run on each of several machines,
+//!   and the verdict on their calls together;
 //! - [`report`], [`chart`] and [`table`]: `verdict.json`, `chart.svg`, `calls.csv`, the summary
 //!   table.
 
@@ -20,6 +22,7 @@ pub mod env;
 pub mod isolation;
 pub mod junit;
 pub mod layers;
+pub mod merge;
 pub mod mixed_workload;
 pub mod over_limit;
 pub mod plan;
@@ -28,6 +31,7 @@ pub mod recovery;
 pub mod refusals;
 pub mod report;
 pub mod schedule;
+pub mod shard;
 mod steady;
 pub mod table;
 pub mod terraform_plan;

@@ -46,6 +46,12 @@ impl Schedule {
         }
     }
 
+    /// These slots, in time order (a part of another schedule, e.g. one shard's).
+    pub fn from_slots(mut slots: Vec<Slot>) -> Self {
+        slots.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        Schedule { slots }
+    }
+
     /// `count` calls spread evenly over `spread_ms`, starting at `at_ms`.
     pub fn burst(at_ms: f64, count: usize, spread_ms: f64) -> Self {
         let step = if count > 1 {
@@ -247,6 +253,21 @@ impl Epoch {
             instant: now_i + Duration::from_millis((wall - now_ms).max(0) as u64),
             wall_ms: wall,
         }
+    }
+
+    /// The wall-clock instant `wall_ms` (Unix ms), now or later; one in the past stands for a
+    /// monotonic instant as far back, so slots due then count as late.
+    pub fn at(wall_ms: i64) -> Self {
+        let now_i = Instant::now();
+        let ahead = wall_ms - self::wall_ms();
+        let instant = if ahead >= 0 {
+            now_i + Duration::from_millis(ahead as u64)
+        } else {
+            now_i
+                .checked_sub(Duration::from_millis(ahead.unsigned_abs()))
+                .unwrap_or(now_i)
+        };
+        Epoch { instant, wall_ms }
     }
 
     /// The wall-clock ms of a slot.

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
+use tco_clock::{Clock, Sleeper, SystemClock, TokioSleeper};
 use tco_sign::{HttpMethod, KeyCache, RequestSpec};
 use tco_spec::{Version, ViolationKind};
 
 use crate::body::{read_capped, BodyError};
-use crate::clock::{Clock, Sleeper, SystemClock, TokioSleeper};
 use crate::credentials::{ChainCredentials, CredentialsProvider};
 use crate::models::{v2018_12_25, v2021_03_31};
 use crate::{Endpoint, Error, Operation, Profile, RetryPolicy};
@@ -147,12 +147,15 @@ impl ClientBuilder {
     }
 
     /// The clock that stamps requests and measures the retry budget. Default: system time.
+    /// A [`tco_clock::ManualClock`] shared with the mock puts both on one time.
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
     }
 
-    /// How the client waits between attempts. Default: `tokio::time::sleep`.
+    /// How the client waits between attempts. Default: `tokio::time::sleep`. The
+    /// [`tco_clock::ManualClock`] given to [`ClientBuilder::clock`] makes each wait advance it
+    /// instead, and records it.
     pub fn sleeper(mut self, sleeper: impl Sleeper + 'static) -> Self {
         self.sleeper = Arc::new(sleeper);
         self
@@ -326,7 +329,7 @@ impl Client {
             version: version.as_str(),
             region: inner.profile.region(),
             language: inner.profile.language(),
-            timestamp: inner.clock.unix_timestamp(),
+            timestamp: inner.clock.now_secs(),
             nonce: (inner.nonce)(),
             unsigned_payload: false,
             request_client: REQUEST_CLIENT,

@@ -48,11 +48,12 @@
 //! ```
 //!
 //! For tests, [`ManualClock`] stands in for both the clock and the sleeper, so a retry test
-//! neither sleeps nor depends on the time of day.
+//! neither sleeps nor depends on the time of day. It is the workspace's one clock type
+//! ([`tco_clock`]): give a clone to `tco_mock`'s builder too, and signature expiry, rate
+//! windows and task timers move with the client's timestamps when the test advances it.
 
 pub mod body;
 mod client;
-mod clock;
 pub mod credentials;
 pub mod endpoint;
 mod error;
@@ -64,12 +65,14 @@ pub mod transport;
 
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use client::{Client, ClientBuilder, REQUEST_CLIENT};
-pub use clock::{Clock, ManualClock, SleepFuture, Sleeper, SystemClock, TokioSleeper};
 pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider};
 pub use endpoint::{Endpoint, InvalidEndpoint, ENDPOINT_RULE};
 pub use error::{Error, RETRYABLE_CODES};
 pub use operation::Operation;
 pub use profile::{is_production_host, HttpMethod, Profile, SignMethod, DEFAULT_ENDPOINT};
 pub use retry::RetryPolicy;
+/// The workspace's one clock (see [`tco_clock`]): give the client and the mock the same
+/// [`ManualClock`] and a test moves time for both.
+pub use tco_clock::{Clock, ManualClock, SleepFuture, Sleeper, SystemClock, TokioSleeper};
 pub use tco_spec::Version;
 pub use transport::RootCertificates;

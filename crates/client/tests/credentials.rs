@@ -186,7 +186,7 @@ fn default_paths_follow_home_then_etc() {
 
 #[tokio::test]
 async fn a_client_on_the_chain_signs_with_its_credentials_and_token() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let server = MockServer::start().await;
     let verified = Verified::new(&clock);
     Mock::given(verified.clone())
@@ -219,7 +219,7 @@ async fn a_client_on_the_chain_signs_with_its_credentials_and_token() {
 
 #[tokio::test]
 async fn no_credentials_is_an_error_before_anything_is_sent() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let server = MockServer::start().await;
     let client = builder(&server.uri(), &clock, Profile::default())
         .credentials(ChainCredentials::default_chain_with_files(

@@ -12,7 +12,7 @@ use tco_client::{Error, ManualClock, Profile, RetryPolicy, Version};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn answer(response: ResponseTemplate) -> (MockServer, tco_client::Client) {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let server = MockServer::start().await;
     Mock::given(Verified::new(&clock))
         .respond_with(response)
@@ -83,7 +83,7 @@ async fn auth_errors_are_flagged() {
 
 #[tokio::test]
 async fn transport_error_from_a_closed_port() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let client = builder(
         &format!("http://127.0.0.1:{}", closed_port()),
         &clock,
@@ -104,7 +104,7 @@ async fn transport_error_from_a_closed_port() {
 
 #[tokio::test]
 async fn transport_errors_never_show_the_url_of_a_v1_get() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let client = builder(
         &format!("http://127.0.0.1:{}", closed_port()),
         &clock,
@@ -241,7 +241,7 @@ async fn call_json_rejects_non_object_params() {
 
 #[tokio::test]
 async fn secrets_never_in_debug_or_display() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let client = builder("http://127.0.0.1:1", &clock, Profile::default())
         .build()
         .unwrap();
@@ -319,7 +319,7 @@ async fn an_endless_answer_stops_at_the_cap() {
         let chunk = format!("400\r\n{}\r\n", " ".repeat(0x400));
         while stream.write_all(chunk.as_bytes()).await.is_ok() {}
     });
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let client = builder(
         &format!("http://{address}"),
         &clock,
@@ -338,7 +338,7 @@ async fn an_endless_answer_stops_at_the_cap() {
 
 #[tokio::test]
 async fn a_slow_answer_is_a_timeout_that_says_so() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let server = MockServer::start().await;
     Mock::given(Verified::new(&clock))
         .respond_with(

@@ -47,7 +47,7 @@ async fn create(client: &tco_client::Client) -> Result<CreateOrganizationRespons
 #[tokio::test]
 async fn each_retryable_throttle_code_is_retried_then_succeeds() {
     for code in tco_client::RETRYABLE_CODES {
-        let clock = ManualClock::at(NOW);
+        let clock = ManualClock::at_secs(NOW);
         let (server, verified) = server(&clock, api_error(code, "slow down"), 2, created()).await;
         let client = builder(&server.uri(), &clock, Profile::default())
             .build()
@@ -68,7 +68,7 @@ async fn each_retryable_throttle_code_is_retried_then_succeeds() {
 
 #[tokio::test]
 async fn retries_are_resigned_with_a_fresh_timestamp() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let (server, verified) = server(
         &clock,
         api_error("RequestLimitExceeded", "slow down"),
@@ -100,7 +100,7 @@ async fn retries_are_resigned_with_a_fresh_timestamp() {
 
 #[tokio::test]
 async fn gives_up_after_the_attempt_cap_with_the_last_error() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let (server, _) = server(
         &clock,
         api_error("RequestLimitExceeded", "slow down"),
@@ -128,7 +128,7 @@ async fn gives_up_after_the_attempt_cap_with_the_last_error() {
 
 #[tokio::test]
 async fn gives_up_when_the_next_wait_would_pass_the_time_cap() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let (server, _) = server(
         &clock,
         api_error("RequestLimitExceeded", "slow down"),
@@ -154,7 +154,7 @@ async fn gives_up_when_the_next_wait_would_pass_the_time_cap() {
 
 #[tokio::test]
 async fn jittered_waits_stay_within_the_upper_half_of_the_back_off() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let (server, _) = server(
         &clock,
         api_error("RequestLimitExceeded", "slow down"),
@@ -193,7 +193,7 @@ async fn nothing_else_is_retried() {
         "FailedOperation.OrganizationExistAlready",
         "ResourceNotFound.OrganizationNotExist",
     ] {
-        let clock = ManualClock::at(NOW);
+        let clock = ManualClock::at_secs(NOW);
         let (server, _) = server(&clock, api_error(code, "no"), 100, created()).await;
         let client = builder(&server.uri(), &clock, Profile::default())
             .build()
@@ -211,7 +211,7 @@ async fn undecodable_bodies_and_contract_breaks_are_not_retried() {
         ResponseTemplate::new(502).set_body_string("<html>bad gateway</html>"),
         ResponseTemplate::new(200).set_body_json(success(json!({"OrgId": 9}))),
     ] {
-        let clock = ManualClock::at(NOW);
+        let clock = ManualClock::at_secs(NOW);
         let server = MockServer::start().await;
         Mock::given(Verified::new(&clock))
             .respond_with(body)
@@ -228,7 +228,7 @@ async fn undecodable_bodies_and_contract_breaks_are_not_retried() {
 
 #[tokio::test]
 async fn network_errors_are_retried_then_reported_as_transport() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let client = builder(
         &format!("http://127.0.0.1:{}", closed_port()),
         &clock,
@@ -246,7 +246,7 @@ async fn network_errors_are_retried_then_reported_as_transport() {
 
 #[tokio::test]
 async fn the_no_retry_policy_shows_every_throttle() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let (server, _) = server(
         &clock,
         api_error("RequestLimitExceeded", "slow down"),

@@ -56,7 +56,7 @@ fn nodes_response() -> Value {
 async fn every_sign_method_and_http_method_verifies_with_a_token() {
     for sign in SignMethod::ALL {
         for http in [HttpMethod::Post, HttpMethod::Get] {
-            let clock = ManualClock::at(NOW);
+            let clock = ManualClock::at_secs(NOW);
             let (server, verified) = server(&clock, nodes_response()).await;
             let client = builder(
                 &server.uri(),
@@ -97,7 +97,7 @@ async fn every_sign_method_and_http_method_verifies_with_a_token() {
 
 #[tokio::test]
 async fn a_wrong_key_is_refused_by_the_matcher() {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let (server, verified) = server(&clock, nodes_response()).await;
     let client = builder(&server.uri(), &clock, Profile::default())
         .credentials(tco_client::Credentials::new("AKIDclienttest", "wrong"))
@@ -124,7 +124,7 @@ where
     F: FnOnce(tco_client::Client) -> Fut,
     Fut: std::future::Future<Output = Result<(), tco_client::Error>>,
 {
-    let clock = ManualClock::at(NOW);
+    let clock = ManualClock::at_secs(NOW);
     let (server, verified) = server(&clock, body).await;
     let client = builder(&server.uri(), &clock, profile).build().unwrap();
     call(client).await.unwrap_or_else(|e| panic!("{name}: {e}"));

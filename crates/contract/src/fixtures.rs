@@ -6,15 +6,16 @@
 //! so its success can be judged.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use tco_mock::clock::{Clock as _, SystemClock};
+use tco_clock::Clock;
 use tco_mock::fixtures::{self, Caller, Fixtures};
 use tco_mock::MockServer;
 use tco_spec::Action;
 
-use crate::wire::{Clock, Endpoint};
+use crate::wire::Endpoint;
 
 /// A fresh mock with the fixture accounts, and the world one action's example needs.
 pub(crate) struct Fixture {
@@ -31,10 +32,10 @@ impl Fixture {
     pub(crate) async fn start(
         action: &Action,
         timeout: Duration,
-        clock: Clock,
+        clock: Arc<dyn Clock>,
         requests: &AtomicU64,
     ) -> Result<Self, String> {
-        let mock = fixtures::builder().start().await;
+        let mock = fixtures::builder().clock(clock.clone()).start().await;
         let endpoint = |caller: Caller| {
             Endpoint::new(
                 &mock.uri(),
@@ -47,7 +48,7 @@ impl Fixture {
         let host = endpoint(Caller::Host)?;
         let joined = endpoint(Caller::Joined)?;
         let pending = endpoint(Caller::Pending)?;
-        let fixtures = fixtures::populate(&mock, &action.name, SystemClock.now_secs())?;
+        let fixtures = fixtures::populate(&mock, &action.name, clock.now_secs())?;
         requests.fetch_add(fixtures.calls(), Ordering::Relaxed);
         Ok(Fixture {
             _mock: mock,

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
+use tco_clock::{Clock, SystemClock};
 use tco_sign::Credentials;
 use tco_spec::{Action, Contract, Version};
 
@@ -15,7 +16,7 @@ use crate::flows::{self, Flow, Vars};
 use crate::pace::Pacer;
 use crate::probes::{self, Expect, Planned};
 use crate::report::{Difference, Recorder, Report, Verdict, SERVICE};
-use crate::wire::{self, BadEndpoint, Clock, Endpoint, Exchange, Outcome, Probe, TransportError};
+use crate::wire::{BadEndpoint, Endpoint, Exchange, Outcome, Probe, TransportError};
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -74,8 +75,9 @@ pub struct Options {
     pub max_response_bytes: usize,
     /// The share of an action's documented limit the probes may use per second.
     pub pace: f64,
-    /// The clock that stamps requests.
-    pub clock: Clock,
+    /// The clock that stamps requests, aligns the rate-limit burst, and runs the in-process
+    /// mocks (so a test may put the whole run on one [`tco_clock::ManualClock`]).
+    pub clock: Arc<dyn Clock>,
     /// Told what the run is doing as it goes (phase and counts), one line at a time.
     pub progress: Option<Progress>,
     /// Certificate authorities an endpoint's certificate may chain to besides the system's.
@@ -101,7 +103,7 @@ impl Default for Options {
             timeout: Duration::from_secs(30),
             max_response_bytes: tco_client::DEFAULT_MAX_RESPONSE_BYTES,
             pace: 0.75,
-            clock: wire::system_clock(),
+            clock: Arc::new(SystemClock),
             progress: None,
             root_certificates: tco_client::RootCertificates::default(),
         }
@@ -337,7 +339,7 @@ async fn mock_endpoint(
     options: &Options,
     mocks: &mut Vec<tco_mock::MockServer>,
 ) -> Result<(Endpoint, u64), RunError> {
-    let (mock, invitee) = start_mock().await;
+    let (mock, invitee) = start_mock(options.clock.clone()).await;
     let endpoint = Endpoint::new(
         &mock.uri(),
         mock.default_credentials(),
@@ -349,7 +351,7 @@ async fn mock_endpoint(
 }
 
 #[cfg(feature = "mock")]
-async fn start_mock() -> (tco_mock::MockServer, u64) {
+async fn start_mock(clock: Arc<dyn Clock>) -> (tco_mock::MockServer, u64) {
     let invitee = tco_mock::config::Account::new(
         MOCK_INVITEE_UIN,
         "AKIDtcoContractInvitee000000000000000",
@@ -358,6 +360,7 @@ async fn start_mock() -> (tco_mock::MockServer, u64) {
     .with_name("tco-contract-invitee");
     let mock = tco_mock::MockServer::builder()
         .account(invitee)
+        .clock(clock)
         .start()
         .await;
     (mock, MOCK_INVITEE_UIN)
@@ -775,7 +778,10 @@ impl Runner {
 
         // Start just after a second boundary, so the whole burst lands in one window of a
         // server whose clock is close to ours.
-        let now = std::time::SystemTime::now()
+        let now = self
+            .options
+            .clock
+            .now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
         let into_second = Duration::from_nanos(u64::from(now.subsec_nanos()));

@@ -7,9 +7,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
+use tco_clock::Clock;
 use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
 
 /// The service name in TC3 credential scopes.
@@ -221,19 +222,6 @@ fn http_client(
         .map_err(|e| e.to_string())
 }
 
-/// The clock that stamps requests: Unix seconds.
-pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
-    })
-}
-
 /// An endpoint and the credentials that call it.
 #[derive(Clone)]
 pub struct Endpoint {
@@ -247,7 +235,8 @@ pub struct Endpoint {
     timeout: Duration,
     max_response_bytes: usize,
     keys: Arc<KeyCache>,
-    clock: Clock,
+    /// Stamps every request; the run's [`crate::Options::clock`].
+    clock: Arc<dyn Clock>,
     nonce: Arc<AtomicU64>,
 }
 
@@ -272,11 +261,12 @@ impl Endpoint {
     /// `url` is read by [`tco_client::ENDPOINT_RULE`] (`http(s)://host[:port]`; without a
     /// scheme, https, or http for a loopback host). Answers are read up to
     /// [`tco_client::DEFAULT_MAX_RESPONSE_BYTES`] unless [`Endpoint::with_max_response_bytes`].
+    /// `clock` stamps the requests (`Arc::new(tco_clock::SystemClock)` but in tests).
     pub fn new(
         url: &str,
         credentials: Credentials,
         timeout: Duration,
-        clock: Clock,
+        clock: Arc<dyn Clock>,
     ) -> Result<Self, BadEndpoint> {
         let bad = |reason: &str| BadEndpoint {
             url: url.to_owned(),
@@ -285,10 +275,8 @@ impl Endpoint {
         let parsed = tco_client::Endpoint::parse(url).map_err(|e| bad(&e.reason))?;
         let http = http_client(&parsed, timeout, &tco_client::RootCertificates::default())
             .map_err(|e| bad(&e))?;
-        let seed = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1);
+        // Random, not the clock: endpoints on one manual clock must not share nonces.
+        let seed = uuid::Uuid::new_v4().as_u64_pair().0;
         Ok(Endpoint {
             parsed: parsed.clone(),
             base: parsed.origin,
@@ -331,8 +319,9 @@ impl Endpoint {
         &self.credentials
     }
 
+    /// Unix seconds on the endpoint's clock: what a probe's timestamp starts from.
     pub fn now(&self) -> i64 {
-        (self.clock)()
+        self.clock.now_secs()
     }
 
     /// The signed request for a probe, exactly as it will be sent.
@@ -420,5 +409,42 @@ impl Endpoint {
         let mut exchange = Exchange::new(status, content_type, body);
         exchange.elapsed = started.elapsed();
         Ok(exchange)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tco_clock::ManualClock;
+
+    #[test]
+    fn probes_are_stamped_by_the_endpoints_clock_plus_their_offset() {
+        let clock = ManualClock::at_secs(1_700_000_000);
+        let endpoint = Endpoint::new(
+            "http://127.0.0.1:9",
+            Credentials::new("AKIDclock", "clock-key"),
+            Duration::from_secs(1),
+            Arc::new(clock.clone()),
+        )
+        .unwrap();
+        clock.advance(Duration::from_millis(90_999));
+        assert_eq!(endpoint.now(), 1_700_000_090);
+        let probe = Probe::new(
+            "DescribeOrganization",
+            "2021-03-31",
+            Value::Object(Map::new()),
+        );
+        let stamp = |probe: &Probe| {
+            endpoint
+                .sign(probe)
+                .header("X-TC-Timestamp")
+                .map(str::to_owned)
+        };
+        assert_eq!(stamp(&probe).as_deref(), Some("1700000090"));
+        let stale = Probe {
+            timestamp_offset: -301,
+            ..probe
+        };
+        assert_eq!(stamp(&stale).as_deref(), Some("1699999789"));
     }
 }

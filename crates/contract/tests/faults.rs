@@ -174,7 +174,7 @@ async fn run_options(fault: Fault, unlimited: bool, with_org: bool, base: Option
         &mock.uri(),
         credentials.clone(),
         std::time::Duration::from_secs(10),
-        tco_contract::wire::system_clock(),
+        std::sync::Arc::new(tco_clock::SystemClock),
     )
     .unwrap();
     if with_org {

@@ -3,7 +3,7 @@
 //! why; against one without, they run.
 
 use serde_json::json;
-use tco_contract::wire::{system_clock, Endpoint, Probe};
+use tco_contract::wire::{Endpoint, Probe};
 use tco_contract::{run, Options, Report, Target};
 use tco_mock::MockServer;
 
@@ -44,7 +44,7 @@ async fn an_account_already_in_an_organization_is_a_precondition_not_a_violation
         &mock.uri(),
         mock.default_credentials(),
         std::time::Duration::from_secs(10),
-        system_clock(),
+        std::sync::Arc::new(tco_clock::SystemClock),
     )
     .unwrap();
     let created = direct

@@ -7,7 +7,6 @@ use std::time::Duration;
 use tco_sign::{AuthError, Verified};
 
 use crate::admin::AdminAccess;
-use crate::clock::Clock;
 use crate::config::{Account, Config};
 use crate::faults::Faults;
 use crate::journal::Journal;
@@ -16,6 +15,7 @@ use crate::overrides::Overrides;
 use crate::request::RawRequest;
 use crate::signatures::Authenticator;
 use crate::state::World;
+use tco_clock::Clock;
 
 /// The service name in TC3 credential scopes.
 pub const SERVICE: &str = "organization";

@@ -37,20 +37,20 @@
 //! ```
 //!
 //! The builder sets what a test needs to control: extra accounts, limits and the limiter's
-//! algorithm, a [`clock::ManualClock`] so that signature expiry and rate windows are exact
-//! rather than slept for, fault rules, the journal size:
+//! algorithm, a [`ManualClock`] so that signature expiry, rate windows and task timers are
+//! exact rather than slept for (the same type the client signs with: one clone each and they
+//! share one time), fault rules, the journal size:
 //!
 //! ```no_run
 //! # async fn example() {
-//! use std::sync::Arc;
 //! use std::time::Duration;
-//! use tco_mock::{clock::ManualClock, config::Account, faults::FaultRule, MockServer};
+//! use tco_mock::{config::Account, faults::FaultRule, ManualClock, MockServer};
 //!
 //! let clock = ManualClock::at_secs(1_700_000_000);
 //! let mock = MockServer::builder()
 //!     .account(Account::new(100_000_000_002, "AKIDsecond", "second-key"))
 //!     .rate_limit("DescribeOrganization", 5)
-//!     .clock(Arc::new(clock.clone()))
+//!     .clock(clock.clone())
 //!     .fault(FaultRule::new("CreateOrganization").probability(0.1).error("InternalError"))
 //!     .start()
 //!     .await;
@@ -103,7 +103,6 @@
 
 pub mod admin;
 mod app;
-pub mod clock;
 pub mod config;
 pub mod connections;
 pub mod envelope;
@@ -126,3 +125,5 @@ pub use overrides::{Override, OverrideGuard, Times};
 pub use persist::{serve_with, WorldOptions, DEFAULT_STATE_INTERVAL};
 pub use server::{serve, MockServer, MockServerBuilder};
 pub use state::{DocError, Format, WorldDoc};
+/// The workspace's one clock (see [`tco_clock`]), the same types `tco_client` re-exports.
+pub use tco_clock::{Clock, ManualClock, SystemClock};

@@ -40,8 +40,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
-use crate::clock::Clock;
 use crate::limits::{KeyMode, Layer, LimitModel};
+use tco_clock::Clock;
 
 /// The length of a window, in milliseconds.
 const WINDOW_MS: i64 = 1000;
@@ -566,7 +566,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::clock::ManualClock;
+    use tco_clock::ManualClock;
 
     const T0: i64 = 1_700_000_000_000;
 

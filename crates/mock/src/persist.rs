@@ -106,11 +106,7 @@ pub async fn serve_with(
         .map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()))?;
     let addr = listener.local_addr()?;
     let admin = crate::admin::AdminAccess::for_listener(&addr, config.admin_token.as_deref());
-    let app = Arc::new(App::new(
-        &config,
-        Arc::new(crate::clock::SystemClock),
-        admin,
-    ));
+    let app = Arc::new(App::new(&config, Arc::new(tco_clock::SystemClock), admin));
     world
         .load_into(&app.world)
         .map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()))?;

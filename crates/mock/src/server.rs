@@ -30,7 +30,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::admin::{self, AdminAccess};
 use crate::app::App;
-use crate::clock::{Clock, SystemClock};
 use crate::config::{Account, Config};
 use crate::connections::{Admitted, Connections, InFlight};
 use crate::envelope::{failure, new_request_id, respond, success, ApiError};
@@ -41,6 +40,7 @@ use crate::limiter::{Algorithm, LimitOverrides};
 use crate::limits::{KeyMode, LimitModel, SourceIp};
 use crate::overrides::{self, Origin};
 use crate::state::{TaskPolicy, World};
+use tco_clock::{Clock, SystemClock};
 
 /// How long a stopping server waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -527,9 +527,12 @@ impl MockServerBuilder {
         self
     }
 
-    /// The clock for signatures' skew window, the limiter and the journal.
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
+    /// The clock the mock reads for everything: signatures' skew window, the limiter's
+    /// windows, task timers, the times in its answers and the journal. Default: the system
+    /// clock. Give it a clone of the [`tco_clock::ManualClock`] the test's client signs with,
+    /// and advancing that one clock moves both sides.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
         self
     }
 

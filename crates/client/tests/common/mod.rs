@@ -60,7 +60,7 @@ impl Match for Verified {
         };
         let verdict = self
             .verifier
-            .verify(&incoming, self.clock.unix_timestamp())
+            .verify(&incoming, self.clock.now_secs())
             .map(|v| format!("{} {}", v.method, v.secret_id))
             .map_err(|e| format!("{}: {e}", e.code()));
         let ok = verdict.is_ok();

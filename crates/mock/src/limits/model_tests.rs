@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::*;
-use crate::clock::{Clock, ManualClock};
 use crate::limiter::{Algorithm, CallIdentity, Decision, LimitOverrides, Limiter};
+use tco_clock::{Clock, ManualClock};
 
 const T0: i64 = 1_700_000_000_000;
 const MAIN: u64 = 100_000_000_001;

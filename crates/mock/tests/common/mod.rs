@@ -1,12 +1,10 @@
 //! Helpers for driving the mock over real HTTP with the project's signer.
 #![allow(dead_code)]
 
-use std::sync::Arc;
-
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{json, Value};
-use tco_mock::clock::{Clock, ManualClock};
 use tco_mock::MockServer;
+use tco_mock::{Clock, ManualClock};
 use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod, SignedRequest};
 
 pub const V2018: &str = "2018-12-25";
@@ -74,7 +72,7 @@ impl Harness {
         configure: impl FnOnce(tco_mock::MockServerBuilder) -> tco_mock::MockServerBuilder,
     ) -> Self {
         let clock = ManualClock::at_secs(T0);
-        let builder = MockServer::builder().clock(Arc::new(clock.clone()));
+        let builder = MockServer::builder().clock(clock.clone());
         let mock = configure(builder).start().await;
         Self {
             mock,

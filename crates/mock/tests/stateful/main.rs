@@ -9,4 +9,5 @@ mod member_email;
 mod member_login;
 mod policies;
 mod services;
+mod shared_clock;
 mod sharing;

@@ -1,21 +1,20 @@
 //! SendOrgMemberAccountBindEmail over HTTP: a resend moves the binding's ApplyTime, on the
-//! mock's clock.
-
-use std::sync::Arc;
+//! one clock the client and the mock share.
 
 use serde_json::json;
 use tco_client::models::v2021_03_31::*;
-use tco_mock::clock::ManualClock;
+use tco_mock::ManualClock;
 use tco_mock::MockServer;
 
 #[tokio::test]
 async fn a_resend_is_read_back_from_the_binding() {
-    let clock = Arc::new(ManualClock::at_secs(1_700_000_000));
+    // One clock for both sides: the resend's ApplyTime is the time the test moved it to.
+    let clock = ManualClock::at_secs(1_700_000_000);
     let mock = MockServer::builder().clock(clock.clone()).start().await;
     let host = tco_client::Client::builder()
         .endpoint(mock.uri())
         .credentials(mock.default_credentials())
-        .clock(tco_client::ManualClock::at(1_700_000_000))
+        .clock(clock.clone())
         .build()
         .unwrap();
     let api = host.v2021_03_31();

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use tco_client::{Client, Error};
 use tco_mock::config::Account;
-use tco_mock::{MockServer, MockServerBuilder};
+use tco_mock::{ManualClock, MockServer, MockServerBuilder};
 
 /// Accounts besides the mock's default one (the organization's manager).
 pub const ALICE: u64 = 300_000_000_001;
@@ -20,6 +20,8 @@ pub struct World {
     pub mock: MockServer,
     pub host: Client,
     pub host_uin: u64,
+    /// The clock the clients sign and wait on when the mock shares one (else the system's).
+    clock: Option<ManualClock>,
 }
 
 impl World {
@@ -30,17 +32,27 @@ impl World {
 
     /// Like [`World::empty`], on a mock from `builder` (with a clock, a task policy…).
     pub async fn empty_from(builder: MockServerBuilder) -> World {
+        World::start(builder, None).await
+    }
+
+    /// Like [`World::empty_from`], the mock and every client on one `clock`.
+    pub async fn empty_on(builder: MockServerBuilder, clock: &ManualClock) -> World {
+        World::start(builder.clock(clock.clone()), Some(clock.clone())).await
+    }
+
+    async fn start(builder: MockServerBuilder, clock: Option<ManualClock>) -> World {
         let mock = [ALICE, BOB, OUTSIDER]
             .into_iter()
             .fold(builder, |b, uin| b.account(account(uin)))
             .start()
             .await;
-        let host = client(&mock, mock.default_credentials());
+        let host = client(&mock, mock.default_credentials(), clock.as_ref());
         let host_uin = mock.accounts()[0].uin;
         World {
             mock,
             host,
             host_uin,
+            clock,
         }
     }
 
@@ -53,6 +65,11 @@ impl World {
     /// Like [`World::with_org`], on a mock from `builder`.
     pub async fn with_org_from(builder: MockServerBuilder) -> World {
         World::empty_from(builder).await.add_org().await
+    }
+
+    /// Like [`World::with_org_from`], the mock and every client on one `clock`.
+    pub async fn with_org_on(builder: MockServerBuilder, clock: &ManualClock) -> World {
+        World::empty_on(builder, clock).await.add_org().await
     }
 
     /// The manager creates the organization; ALICE and BOB join it.
@@ -90,7 +107,7 @@ impl World {
 
     /// The client of a registered account.
     pub fn as_(&self, uin: u64) -> Client {
-        client(&self.mock, account(uin).credentials())
+        client(&self.mock, account(uin).credentials(), self.clock.as_ref())
     }
 
     /// The organization's root unit.
@@ -122,12 +139,21 @@ impl World {
     }
 }
 
-pub fn client(mock: &MockServer, credentials: tco_sign::Credentials) -> Client {
-    Client::builder()
+/// A client of `mock` signing as `credentials`, on `clock` (as clock and sleeper) if given.
+pub fn client(
+    mock: &MockServer,
+    credentials: tco_sign::Credentials,
+    clock: Option<&ManualClock>,
+) -> Client {
+    let builder = Client::builder()
         .endpoint(mock.uri())
-        .credentials(credentials)
-        .build()
-        .expect("a client for the mock")
+        .credentials(credentials);
+    match clock {
+        Some(clock) => builder.clock(clock.clone()).sleeper(clock.clone()),
+        None => builder,
+    }
+    .build()
+    .expect("a client for the mock")
 }
 
 #[tokio::test]

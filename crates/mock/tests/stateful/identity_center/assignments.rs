@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tco_client::models::v2021_03_31 as m;
-use tco_mock::clock::ManualClock;
 use tco_mock::state::TaskPolicy;
+use tco_mock::ManualClock;
 use tco_mock::MockServer;
 
 use super::roles::{statuses, Access};
@@ -166,9 +166,9 @@ async fn a_failing_task_set_through_the_admin_surface() {
 
 #[tokio::test]
 async fn tasks_complete_after_a_duration_on_the_manual_clock() {
-    let clock = ManualClock::now();
+    let clock = ManualClock::starting_now();
     let builder = MockServer::builder()
-        .clock(Arc::new(clock.clone()))
+        .clock(clock.clone())
         .task_policy(TaskPolicy::after(Duration::from_millis(1500)));
     let a = Access::from(builder).await;
     let role = a.role("timed").await;
