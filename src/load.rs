@@ -27,6 +27,10 @@ pub struct LoadArgs {
 enum LoadCommand {
     /// One action at one rate: does it honour its limit?
     RateLimit(RateLimitArgs),
+    /// Consumer-shaped runs: `terraform-plan`, `mixed`.
+    Scenario(crate::load_scenario::ScenarioArgs),
+    /// The limits on top of the per-action one: sub-accounts, main account, source IP.
+    Layers(crate::load_layers::LayersArgs),
     /// Judge a sharded run: the union of the shards' calls (`rate-limit --shard`), as one run.
     Merge(merge::MergeArgs),
 }
@@ -76,7 +80,7 @@ struct RateLimitArgs {
     start_at: Option<String>,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (number, unit) = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -102,33 +106,55 @@ pub fn run(args: LoadArgs) -> ExitCode {
     if matches!(&args.command, Some(LoadCommand::RateLimit(a)) if a.shard.is_some()) {
         return shard::run(args);
     }
-    match run_inner(args) {
-        Ok(summary) => {
-            // Nothing answered: the endpoint is unreachable or too slow, not the limiter wrong.
-            if let Some(why) = summary.unreachable() {
-                return CliError::failed(format!("{}: {why}", summary.endpoint)).report();
-            }
-            print!("{}", summary.table());
-            for failure in summary.failures() {
-                println!("FAIL {failure}");
-            }
-            for shortfall in summary.load_shortfalls() {
-                println!("LOAD NOT OFFERED {shortfall}");
-            }
-            for untested in summary.not_tested() {
-                println!("NOT TESTED {untested}");
-            }
-            if let Some(dir) = &summary.report_dir {
-                if let Err(e) = crate::report_index::write(dir, "tco-harness load", summary.pass) {
-                    return CliError::usage(format!("cannot write {}: {e}", dir.display()))
-                        .report();
-                }
-                println!("reports: {}", dir.join("index.html").display());
-            }
-            ExitCode::from(exit_status(summary.status))
+    let LoadArgs {
+        command,
+        report_dir,
+    } = args;
+    let rate_limit = match command {
+        Some(LoadCommand::Scenario(scenario)) => {
+            return crate::load_scenario::run(scenario, report_dir)
         }
+        Some(LoadCommand::Layers(layers)) => return crate::load_layers::run(layers, report_dir),
+        Some(LoadCommand::Merge(m)) => {
+            let dir = report_dir
+                .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
+            return match merge::run(m, dir) {
+                Ok(summary) => print_summary(summary),
+                Err(e) => e.report(),
+            };
+        }
+        Some(LoadCommand::RateLimit(a)) => Some(a),
+        None => None,
+    };
+    match run_inner(rate_limit, report_dir) {
+        Ok(summary) => print_summary(summary),
         Err(e) => e.report(),
     }
+}
+
+/// Prints a run's table, failures and shortfalls; its exit status.
+pub fn print_summary(summary: Summary) -> ExitCode {
+    // Nothing answered: the endpoint is unreachable or too slow, not the limiter wrong.
+    if let Some(why) = summary.unreachable() {
+        return CliError::failed(format!("{}: {why}", summary.endpoint)).report();
+    }
+    print!("{}", summary.table());
+    for failure in summary.failures() {
+        println!("FAIL {failure}");
+    }
+    for shortfall in summary.load_shortfalls() {
+        println!("LOAD NOT OFFERED {shortfall}");
+    }
+    for untested in summary.not_tested() {
+        println!("NOT TESTED {untested}");
+    }
+    if let Some(dir) = &summary.report_dir {
+        if let Err(e) = crate::report_index::write(dir, "tco-harness load", summary.pass) {
+            return CliError::usage(format!("cannot write {}: {e}", dir.display())).report();
+        }
+        println!("reports: {}", dir.join("index.html").display());
+    }
+    ExitCode::from(exit_status(summary.status))
 }
 
 /// 0 when the behaviour matches, 1 when it does not, 3 when the run could not offer its load.
@@ -140,14 +166,15 @@ pub fn exit_status(status: Status) -> u8 {
     }
 }
 
-fn run_inner(args: LoadArgs) -> Result<Summary, CliError> {
-    let report_dir = args
-        .report_dir
-        .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
-    let outcome = match args.command {
+fn run_inner(
+    rate_limit: Option<RateLimitArgs>,
+    report_dir: Option<PathBuf>,
+) -> Result<Summary, CliError> {
+    let report_dir =
+        report_dir.unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
+    let outcome = match rate_limit {
         None => conformance::block_on(conformance::run_conformance_on_mock(Some(report_dir))),
-        Some(LoadCommand::Merge(m)) => return merge::run(m, report_dir),
-        Some(LoadCommand::RateLimit(a)) => {
+        Some(a) => {
             let case = case(&a)?;
             if !(a.rate > 0.0 && a.rate <= 100_000.0) {
                 return Err(CliError::usage(format!(

@@ -9,6 +9,8 @@ mod connection;
 mod contract;
 mod error;
 mod load;
+mod load_layers;
+mod load_scenario;
 mod mock;
 mod progress;
 mod report_index;

@@ -36,7 +36,8 @@ fn suite(scenario: &ScenarioResult) -> TestSuite {
         );
         case.set_classname(&classname)
             .set_assertions(v.calls)
-            .set_time(time);
+            .set_time(time)
+            .set_system_out(format!("refused, by code: {}", v.by_code.line()));
         suite.add_test_case(case);
     }
     for u in &scenario.not_tested {
@@ -144,6 +145,10 @@ mod tests {
         assert!(xml.contains("cross-talk: somebody got less"), "{xml}");
         assert!(xml.contains("InternalError x20"), "{xml}");
         assert!(xml.contains(r#"classname="load.isolation""#), "{xml}");
+        assert!(
+            xml.contains("refused, by code: RequestLimitExceeded 0, .UinLimitExceeded 0, .GlobalRegionUinLimitExceeded 0, .IPLimitExceeded 0, other 20"),
+            "{xml}"
+        );
     }
 
     #[test]

@@ -150,7 +150,40 @@ pub fn write_scenario(dir: &Path, result: &ScenarioResult, calls: &[Call]) -> st
     }
     fs::write(dir.join("scenario.json"), to_json(result))?;
     write_calls(&dir.join("calls.csv"), calls)?;
+    write_codes(&dir.join("codes.csv"), &result.verdicts)?;
     Ok(())
+}
+
+/// Calls per refusal code, one line per verdict: which layer refused how many of its calls.
+pub fn write_codes(path: &Path, verdicts: &[Verdict]) -> std::io::Result<()> {
+    let mut f = std::io::BufWriter::new(fs::File::create(path)?);
+    let codes: Vec<&str> = crate::refusals::Refuser::ALL
+        .iter()
+        .map(|r| r.code())
+        .collect();
+    writeln!(
+        f,
+        "action,version,account,accepted,{},other",
+        codes.join(",")
+    )?;
+    for v in verdicts {
+        let c = &v.by_code;
+        let counts: Vec<String> = crate::refusals::Refuser::ALL
+            .iter()
+            .map(|&r| c.get(r).to_string())
+            .collect();
+        writeln!(
+            f,
+            "{},{},{},{},{},{}",
+            csv(&v.action),
+            csv(&v.version),
+            csv(&v.account),
+            v.accepted,
+            counts.join(","),
+            c.other
+        )?;
+    }
+    f.flush()
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
@@ -352,6 +385,14 @@ impl Summary {
                 text.push('\n');
             }
         }
+        text.push_str("\nrefused, by code:\n");
+        for scenario in &self.scenarios {
+            let mut counts = crate::refusals::RefusalCounts::default();
+            for v in &scenario.verdicts {
+                counts.add(&v.by_code);
+            }
+            text.push_str(&format!("  {}: {}\n", scenario.name, counts.line()));
+        }
         let untested = self.not_tested();
         if !untested.is_empty() {
             text.push_str("\nnot tested (neither passed nor failed):\n");
@@ -443,6 +484,14 @@ mod tests {
         assert!(fs::read_to_string(dir.join("summary.txt"))
             .unwrap()
             .contains("under-limit 0.5x"));
+        assert_eq!(
+            fs::read_to_string(dir.join("under-limit/codes.csv")).unwrap(),
+            "action,version,account,accepted,RequestLimitExceeded,RequestLimitExceeded.UinLimitExceeded,RequestLimitExceeded.GlobalRegionUinLimitExceeded,RequestLimitExceeded.IPLimitExceeded,other\n\
+             DescribeOrganization,2021-03-31,AKIDpublic,10,0,0,0,0,0\n"
+        );
+        assert!(fs::read_to_string(dir.join("summary.txt"))
+            .unwrap()
+            .contains("under-limit 0.5x: RequestLimitExceeded 0, .UinLimitExceeded 0"));
         assert!(files_containing(&dir, "AKIDpublic").len() >= 2);
         assert!(files_containing(&dir, "no-such-secret").is_empty());
         fs::remove_dir_all(&dir).unwrap();

@@ -84,7 +84,32 @@ pub fn render(results: &[ScenarioResult]) -> String {
             out.push('\n');
         }
     }
+    out.push_str(&by_code(results));
     out.push_str(&key(&accounts));
+    out
+}
+
+/// Every verdict's calls per refusal code together, one line: which layer refused how many.
+fn by_code(results: &[ScenarioResult]) -> String {
+    let mut total = crate::refusals::RefusalCounts::default();
+    for v in results.iter().flat_map(|r| &r.verdicts) {
+        total.add(&v.by_code);
+    }
+    let mut out = String::new();
+    let mut line = String::from("refused, by code:");
+    for part in total.line().split(", ") {
+        if line.chars().count() + part.len() + 2 > MAX_WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(" ");
+        }
+        line.push(' ');
+        line.push_str(part);
+        line.push(',');
+    }
+    line.pop();
+    out.push_str(&line);
+    out.push('\n');
     out
 }
 
@@ -275,6 +300,10 @@ mod tests {
             .unwrap_or_else(|| panic!("no row for account #2:\n{table}"));
         assert!(isolation_second.contains("DescribeOrganization"), "{table}");
         assert!(table.contains(&format!("#2 {second}")), "{table}");
+        assert!(
+            table.contains("refused, by code: RequestLimitExceeded 0, .UinLimitExceeded 0,"),
+            "{table}"
+        );
         for word in ["unclear", "fixed", "sliding", "bucket"] {
             assert!(table.contains(word), "{word}: {table}");
         }

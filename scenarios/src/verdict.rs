@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::call::{Call, Key, Outcome};
+use crate::refusals::{RefusalCounts, Refuser};
 
 /// A window (and a sliding second) lasts this long, ms.
 pub const WINDOW_MS: i64 = 1000;
@@ -151,6 +152,10 @@ pub struct Expectation {
     pub recovery_from_ms: Option<i64>,
     /// Recovery runs: the longest acceptable wait for the first accepted call, ms.
     pub recovery_bound_ms: Option<i64>,
+    /// The layer under test, when it is not the per-action one (layer scenarios): its
+    /// refusals are the run's `throttled`, not other errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<Refuser>,
 }
 
 impl Expectation {
@@ -171,6 +176,7 @@ impl Expectation {
             planned_span_ms: planned_calls as f64 * 1000.0 / rate,
             recovery_from_ms: None,
             recovery_bound_ms: None,
+            layer: None,
         }
     }
 
@@ -195,7 +201,14 @@ impl Expectation {
             planned_span_ms: span,
             recovery_from_ms: None,
             recovery_bound_ms: None,
+            layer: None,
         }
+    }
+
+    /// The same, judging the refusals of `layer` as the run's throttling.
+    pub fn for_layer(mut self, layer: Refuser) -> Self {
+        self.layer = Some(layer);
+        self
     }
 
     /// The average rate the schedule meant to offer, per second.
@@ -370,6 +383,9 @@ pub struct Verdict {
     pub throttled: usize,
     pub other_errors: BTreeMap<String, usize>,
     pub transport_errors: BTreeMap<String, usize>,
+    /// Calls per rate-limit code (which layer refused them), and other failures together.
+    #[serde(default)]
+    pub by_code: RefusalCounts,
     pub latency_ms: Latency,
     pub per_second: Vec<Second>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -383,6 +399,9 @@ pub struct Verdict {
     /// Why the load was not offered as intended (what makes the status `LoadNotOffered` when
     /// nothing else failed); empty when it was.
     pub load_shortfalls: Vec<String>,
+    /// The layer under test, when it is not the per-action one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<Refuser>,
 }
 
 impl Verdict {
@@ -406,7 +425,17 @@ impl Verdict {
             Frame::Client => c.sent_ms,
         };
         mine.sort_by_key(|c| (time(c), c.sent_ms));
-        let series: Vec<(i64, &Outcome)> = mine.iter().map(|c| (time(c), &c.outcome)).collect();
+        let by_code = RefusalCounts::of(mine.iter().map(|c| &c.outcome));
+        // Under a layer scenario, that layer's refusals are the throttling judged.
+        let layered: Vec<Outcome> = mine
+            .iter()
+            .map(|c| crate::refusals::as_throttled(&c.outcome, expectation.layer))
+            .collect();
+        let series: Vec<(i64, &Outcome)> = mine
+            .iter()
+            .zip(&layered)
+            .map(|(c, o)| (time(c), o))
+            .collect();
         let limit = expectation.limit;
 
         let (phase, slack) = match frame {
@@ -524,6 +553,7 @@ impl Verdict {
             throttled,
             other_errors,
             transport_errors,
+            by_code,
             latency_ms,
             per_second,
             recovery,
@@ -532,6 +562,7 @@ impl Verdict {
             pass: false,
             violations: Vec::new(),
             load_shortfalls: Vec::new(),
+            layer: expectation.layer,
         };
         verdict.load_shortfalls = load_shortfalls(&verdict, expectation);
         verdict.violations = violations_at_any_load(&verdict, slack);
@@ -914,12 +945,19 @@ fn violations_at_any_load(v: &Verdict, slack: u32) -> Vec<String> {
     let mut out = Vec::new();
     let n = v.expected_limit;
 
+    // Refusals by another layer than the one under test, named by their layer.
+    let (by_layers, rest): (BTreeMap<String, usize>, BTreeMap<String, usize>) = v
+        .other_errors
+        .iter()
+        .map(|(code, n)| (code.clone(), *n))
+        .partition(|(code, _)| Refuser::of_code(code).is_some());
+    out.extend(RefusalCounts::of_counts(&by_layers).by_other_layers(v.layer));
     // Answers that are neither acceptance nor the documented refusal.
-    if !v.other_errors.is_empty() {
+    if !rest.is_empty() {
         out.push(format!(
             "{} calls failed with other errors than RequestLimitExceeded: {}",
-            v.other_errors.values().sum::<usize>(),
-            counts(&v.other_errors)
+            rest.values().sum::<usize>(),
+            counts(&rest)
         ));
     }
     if !v.transport_errors.is_empty() {
