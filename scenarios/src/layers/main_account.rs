@@ -20,14 +20,41 @@ pub const FACTOR: f64 = 1.5;
 pub const PER_ACTION_SHARE: f64 = 0.75;
 
 pub async fn run(env: &Env, targets: &LayerTargets) -> Result<LayerOutcome, LoadError> {
+    let group = Group {
+        name: NAME,
+        refuser: Refuser::MainAccount,
+        limit: targets.main_account_limit,
+        no_limit: "no per-main-account limit given",
+        suffix: "",
+    };
+    run_group(env, targets, group).await
+}
+
+/// A layer that caps every caller under one main account together: this one, and the same
+/// cap per access region.
+pub(super) struct Group {
+    pub name: &'static str,
+    pub refuser: Refuser,
+    pub limit: Option<u32>,
+    /// Why the scenario is not tested when `limit` is not given.
+    pub no_limit: &'static str,
+    /// Added to the group's name in the report, e.g. " in one region".
+    pub suffix: &'static str,
+}
+
+pub(super) async fn run_group(
+    env: &Env,
+    targets: &LayerTargets,
+    layer: Group,
+) -> Result<LayerOutcome, LoadError> {
     let not_tested = |why: String| {
         Ok(LayerOutcome::NotTested {
-            scenario: NAME.into(),
+            scenario: layer.name.into(),
             why,
         })
     };
-    let Some(limit) = targets.main_account_limit else {
-        return not_tested("no per-main-account limit given".into());
+    let Some(limit) = layer.limit else {
+        return not_tested(layer.no_limit.into());
     };
     let callers: Vec<_> = targets
         .main
@@ -46,11 +73,11 @@ pub async fn run(env: &Env, targets: &LayerTargets) -> Result<LayerOutcome, Load
             callers.len()
         ));
     }
-    let group = format!("main account of {}", callers[0].secret_id());
+    let group = format!("main account of {}{}", callers[0].secret_id(), layer.suffix);
     let result = layer_run(
         env,
-        NAME,
-        Refuser::MainAccount,
+        layer.name,
+        layer.refuser,
         limit,
         &group,
         &callers,
