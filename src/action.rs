@@ -144,7 +144,13 @@ mod tests {
             Unknown::Refuse { hint: "" },
         )
         .unwrap();
-        let ok = check_params(v, "DescribeOrganization", &serde_json::json!({}), "--params", "");
+        let ok = check_params(
+            v,
+            "DescribeOrganization",
+            &serde_json::json!({}),
+            "--params",
+            "",
+        );
         assert!(ok.is_ok());
         let err = check_params(
             v,
@@ -155,7 +161,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.starts_with("--params do not match DescribeOrganization"), "{err}");
+        assert!(
+            err.starts_with("--params do not match DescribeOrganization"),
+            "{err}"
+        );
         assert!(err.ends_with(" (end)"), "{err}");
     }
 }

@@ -142,11 +142,7 @@ fn outcomes(a: LayersArgs, report_dir: PathBuf) -> Result<(String, Vec<LayerOutc
     Ok((label, outcomes))
 }
 
-fn print(
-    label: &str,
-    outcomes: Vec<LayerOutcome>,
-    dir: &std::path::Path,
-) -> Result<(), CliError> {
+fn print(label: &str, outcomes: Vec<LayerOutcome>, dir: &std::path::Path) -> Result<(), CliError> {
     let mut judged = Vec::new();
     let mut not_tested = Vec::new();
     for outcome in outcomes {

@@ -12,6 +12,7 @@ mod error;
 mod load;
 mod load_layers;
 mod load_scenario;
+mod logging;
 mod mock;
 mod progress;
 mod report_index;
@@ -57,6 +58,7 @@ pub fn endpoint_help(default: &str) -> String {
 }
 
 fn main() -> ExitCode {
+    logging::init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return error::clap_exit(e),
