@@ -331,16 +331,18 @@ async fn strict_signatures_refuses_the_node_sdk_form_that_is_accepted_by_default
     assert_eq!(strict, "AuthFailure.SignatureFailure");
 }
 
-/// `RUST_LOG=debug` shows the mock's event for each request it answers (on stderr, where the
-/// announced line on stdout is not disturbed), and never the secret key or the signature.
-#[tokio::test]
-async fn rust_log_shows_each_request_and_no_secret() {
+/// Starts the mock with `RUST_LOG` set to `rust_log` (or unset), serves one call of the
+/// environment's account, stops it, and returns what it wrote on stderr.
+async fn stderr_of_one_call(rust_log: Option<&str>) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tco-harness"));
     command
         .args(["mock", "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "debug")
         .env("TENCENTCLOUD_SECRET_ID", SECRET_ID)
         .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY);
+    match rust_log {
+        Some(filter) => command.env("RUST_LOG", filter),
+        None => command.env_remove("RUST_LOG"),
+    };
     let (mut child, url) = start(command);
     let mut stderr = child.stderr.take().expect("stderr is piped");
     let ok = describe(&url, &Credentials::new(SECRET_ID, SECRET_KEY)).await;
@@ -348,6 +350,14 @@ async fn rust_log_shows_each_request_and_no_secret() {
     assert_eq!(stop(child, "TERM"), 0);
     let mut log = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut log).unwrap();
+    log
+}
+
+/// `RUST_LOG=debug` shows the mock's event for each request it answers (on stderr, where the
+/// announced line on stdout is not disturbed), and never the secret key or the signature.
+#[tokio::test]
+async fn rust_log_shows_each_request_and_no_secret() {
+    let log = stderr_of_one_call(Some("debug")).await;
     let event = log
         .lines()
         .find(|line| line.contains("CreateOrganization"))
@@ -364,18 +374,5 @@ async fn rust_log_shows_each_request_and_no_secret() {
 /// Without RUST_LOG the mock says nothing on stderr: scripts read its output as before.
 #[tokio::test]
 async fn without_rust_log_stderr_stays_empty() {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tco-harness"));
-    command
-        .args(["mock", "--listen", "127.0.0.1:0"])
-        .env_remove("RUST_LOG")
-        .env("TENCENTCLOUD_SECRET_ID", SECRET_ID)
-        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY);
-    let (mut child, url) = start(command);
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    let ok = describe(&url, &Credentials::new(SECRET_ID, SECRET_KEY)).await;
-    assert!(ok["Response"]["OrgId"].is_u64(), "{ok}");
-    assert_eq!(stop(child, "TERM"), 0);
-    let mut log = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut log).unwrap();
-    assert_eq!(log, "");
+    assert_eq!(stderr_of_one_call(None).await, "");
 }
