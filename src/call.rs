@@ -9,26 +9,26 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::Value;
-use tco_client::{Client, Error, HttpMethod, Profile, RetryPolicy, SignMethod, DEFAULT_ENDPOINT};
+use tco_client::{Client, Error, HttpMethod, Profile, RetryPolicy, SignMethod};
 use tco_spec::Version;
 
+use crate::action::{check_params, resolve_version, Unknown};
 use crate::error::CliError;
 
 #[derive(Debug, Args)]
 pub struct CallArgs {
     /// The API action, e.g. DescribeOrganization.
     pub action: String,
-    /// API version; defaults to the newest version that has the action.
-    #[arg(long)]
-    pub version: Option<String>,
+    #[command(flatten)]
+    pub version: crate::action::VersionArg,
     /// The action's parameters as a JSON object (default `{}`).
     #[arg(long, conflicts_with = "params_file")]
     pub params: Option<String>,
     /// Read the parameters from this JSON file (`-` for standard input).
     #[arg(long)]
     pub params_file: Option<PathBuf>,
-    #[arg(long, default_value = DEFAULT_ENDPOINT, help = crate::endpoint_help("default: the international site"))]
-    pub endpoint: String,
+    #[command(flatten)]
+    pub endpoint: crate::connection::EndpointArg,
     #[command(flatten)]
     pub connection: crate::connection::ConnectionArgs,
     /// The region sent as X-TC-Region / Region (the Organization API is global: none by
@@ -79,15 +79,27 @@ struct Call {
 
 impl Call {
     fn from_args(args: &CallArgs) -> Result<Self, CliError> {
-        let version = resolve_version(&args.action, args.version.as_deref(), args.skip_validation)?;
+        let hint = " (give --version and --skip-validation to send it anyway)";
+        let unknown = if args.skip_validation {
+            Unknown::Allow { hint }
+        } else {
+            Unknown::Refuse { hint }
+        };
+        let version = resolve_version(&args.action, &args.version, unknown)?;
         let params = read_params(args)?;
         if !args.skip_validation {
-            check_params(version, &args.action, &params)?;
+            check_params(
+                version,
+                &args.action,
+                &params,
+                "parameters",
+                " (--skip-validation sends them anyway)",
+            )?;
         }
         let sign_method: SignMethod = args.sign_method.parse().map_err(CliError::usage)?;
         let http_method: HttpMethod = args.method.parse().map_err(CliError::usage)?;
         let mut profile = Profile::default()
-            .with_endpoint(&args.endpoint)
+            .with_endpoint(&args.endpoint.endpoint)
             .with_sign_method(sign_method)
             .with_http_method(http_method)
             .with_root_certificates(&args.connection.roots()?);
@@ -160,31 +172,6 @@ impl Call {
     }
 }
 
-fn resolve_version(
-    action: &str,
-    version: Option<&str>,
-    skip_validation: bool,
-) -> Result<Version, CliError> {
-    let version = match version {
-        Some(v) => v
-            .parse()
-            .map_err(|e: tco_spec::UnknownVersion| CliError::usage(e.to_string()))?,
-        None => tco_spec::newest_version_with(action).ok_or_else(|| {
-            CliError::usage(format!(
-                "unknown action {action:?} in any API version{} (give --version and --skip-validation to send it anyway)",
-                tco_spec::did_you_mean(action)
-            ))
-        })?,
-    };
-    if !skip_validation && tco_spec::action(version, action).is_none() {
-        return Err(CliError::usage(format!(
-            "unknown action {action:?} for version {version}{}",
-            tco_spec::did_you_mean(action)
-        )));
-    }
-    Ok(version)
-}
-
 fn read_params(args: &CallArgs) -> Result<Value, CliError> {
     let (text, source) = match (&args.params, &args.params_file) {
         (Some(text), _) => (text.clone(), "--params".to_owned()),
@@ -207,23 +194,6 @@ fn read_params(args: &CallArgs) -> Result<Value, CliError> {
         return Err(CliError::usage(format!("{source} must hold a JSON object")));
     }
     Ok(value)
-}
-
-fn check_params(version: Version, action: &str, params: &Value) -> Result<(), CliError> {
-    let Some(action) = tco_spec::action(version, action) else {
-        return Ok(());
-    };
-    let violations = action.validate_request(params);
-    if violations.is_empty() {
-        return Ok(());
-    }
-    let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
-    Err(CliError::usage(format!(
-        "parameters do not match {} {}: {} (--skip-validation sends them anyway)",
-        action.name,
-        action.input,
-        listed.join("; ")
-    )))
 }
 
 /// The `Response` object against the action's response shape: violations are a failed check.

@@ -1,7 +1,8 @@
 //! How every command that calls an endpoint reaches it and signs for it, resolved in one place:
-//! `--ca-cert` and `--profile` ([`ConnectionArgs`], flattened into `call`, `contract`,
-//! `load rate-limit` and `run`), and a second account for isolation runs
-//! ([`SecondAccountArgs`]).
+//! `--endpoint` of the commands that default to the international site ([`EndpointArg`]:
+//! `call`, `sign`), `--ca-cert` and `--profile` ([`ConnectionArgs`], flattened into `call`,
+//! `contract`, `load rate-limit` and `run`), a key pair given on the command line
+//! ([`KeyPairArgs`]: `sign`), and a second account for isolation runs ([`SecondAccountArgs`]).
 //!
 //! The credentials file is the official tools' INI file (`~/.tencentcloud/credentials`, then
 //! `/etc/tencentcloud/credentials`): a section per profile, `[default]` unless `--profile`
@@ -15,7 +16,7 @@ use clap::Args;
 use tco_client::credentials::{
     profile_path_setting, ChainCredentials, EnvCredentials, Environment, ProfileFile,
 };
-use tco_client::{Credentials, CredentialsProvider, RootCertificates};
+use tco_client::{Credentials, CredentialsProvider, RootCertificates, DEFAULT_ENDPOINT};
 
 use crate::error::CliError;
 
@@ -25,6 +26,63 @@ pub const CA_CERT_KEY: &str = "ca_cert";
 /// The environment variables of a second account.
 pub const ENV_SECOND_SECRET_ID: &str = "TENCENTCLOUD_SECOND_SECRET_ID";
 pub const ENV_SECOND_SECRET_KEY: &str = "TENCENTCLOUD_SECOND_SECRET_KEY";
+
+/// `--endpoint`, the international site unless given.
+#[derive(Debug, Clone, Args)]
+pub struct EndpointArg {
+    #[arg(long, default_value = DEFAULT_ENDPOINT, help = crate::endpoint_help("default: the international site"))]
+    pub endpoint: String,
+}
+
+/// A key pair and token given as flags or in the environment, for a command that signs
+/// without calling (`sign`).
+#[derive(Clone, Default, Args)]
+pub struct KeyPairArgs {
+    /// Temporary-credential token (sent as X-TC-Token or Token).
+    #[arg(long, env = "TENCENTCLOUD_SESSION_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// The SecretId to sign with.
+    #[arg(long, env = "TENCENTCLOUD_SECRET_ID")]
+    pub secret_id: Option<String>,
+    /// The SecretKey to sign with (never printed).
+    #[arg(long, env = "TENCENTCLOUD_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+}
+
+/// The secret key and the token are never shown, even in debug output.
+impl std::fmt::Debug for KeyPairArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyPairArgs")
+            .field("secret_id", &self.secret_id)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl KeyPairArgs {
+    /// Both halves of the pair, non-empty, and the token when one is given.
+    pub fn credentials(&self) -> Result<tco_sign::Credentials, CliError> {
+        let (Some(id), Some(key)) = (&self.secret_id, &self.secret_key) else {
+            return Err(CliError::usage(
+                "no credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or pass --secret-id and --secret-key",
+            ));
+        };
+        if id.is_empty() || key.is_empty() {
+            return Err(CliError::usage(
+                "the SecretId and SecretKey must not be empty",
+            ));
+        }
+        let creds = tco_sign::Credentials::new(id, key);
+        Ok(match &self.token {
+            Some(t) if !t.is_empty() => creds.with_token(t),
+            _ => creds,
+        })
+    }
+}
 
 /// Where an endpoint's certificate authority and credentials come from.
 #[derive(Debug, Clone, Default, Args)]

@@ -1,8 +1,12 @@
-//! How the CLI fails: one line on stderr naming the problem, and a documented exit status.
+//! How the CLI ends: the one definition of its exit statuses, and the errors every subcommand
+//! returns (one line on stderr naming the problem, and the status that goes with it).
 
 use std::process::ExitCode;
 
 use thiserror::Error;
+
+/// Exit status 0: the command did what was asked and what it checked holds.
+pub const SUCCESS: u8 = 0;
 
 /// Exit status 2: the user asked for something that cannot be done as asked.
 pub const USAGE: u8 = 2;
@@ -39,6 +43,10 @@ pub enum CliError {
     /// A load run could not offer its load and nothing else failed: exit status 3.
     #[error("{0}")]
     LoadNotOffered(String),
+    /// The command printed its findings itself (a load run's table, its FAIL and LOAD NOT
+    /// OFFERED lines); only the exit status (1 or 3) is left to give.
+    #[error("exit status {0}")]
+    Reported(u8),
 }
 
 impl CliError {
@@ -54,12 +62,21 @@ impl CliError {
         CliError::Failed(message.into())
     }
 
+    /// Exit with `status` after the command printed its findings: `Ok` for 0.
+    pub fn status(status: u8) -> Result<(), CliError> {
+        match status {
+            SUCCESS => Ok(()),
+            other => Err(CliError::Reported(other)),
+        }
+    }
+
     /// The documented exit status of this error.
     pub fn exit_status(&self) -> u8 {
         match self {
             CliError::Api { .. } | CliError::Violations(_) => CHECK_FAILED,
             CliError::Usage(_) | CliError::Output(_) | CliError::Failed(_) => USAGE,
             CliError::LoadNotOffered(_) => LOAD_NOT_OFFERED,
+            CliError::Reported(status) => *status,
         }
     }
 
@@ -68,9 +85,19 @@ impl CliError {
         match self {
             // `Code: Message (RequestId: ...)`, unprefixed, so scripts can parse it.
             CliError::Api { .. } => eprintln!("{}", one_line(&self.to_string())),
+            // Already printed on stdout, where the command's findings go.
+            CliError::Reported(_) => {}
             _ => eprintln!("tco-harness: {}", one_line(&self.to_string())),
         }
         ExitCode::from(self.exit_status())
+    }
+}
+
+/// A subcommand's outcome as the process's exit status (the error, if any, on one line).
+pub fn exit(outcome: Result<(), CliError>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::from(SUCCESS),
+        Err(e) => e.report(),
     }
 }
 
@@ -87,7 +114,7 @@ pub fn clap_exit(e: clap::Error) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
-            ExitCode::SUCCESS
+            ExitCode::from(SUCCESS)
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             eprintln!("tco-harness: a subcommand is required (see --help)");

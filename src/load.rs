@@ -3,13 +3,12 @@
 //! could not be offered, so nothing is known about the limit).
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use tco_scenarios::{conformance, preconditions, Case, Env, LoadError, Status, Summary, Target};
 
-use crate::error::{CliError, CHECK_FAILED, LOAD_NOT_OFFERED};
+use crate::error::{CliError, CHECK_FAILED, LOAD_NOT_OFFERED, SUCCESS};
 
 mod merge;
 mod shard;
@@ -101,7 +100,7 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-pub fn run(args: LoadArgs) -> ExitCode {
+pub fn run(args: LoadArgs) -> Result<(), CliError> {
     // A shard judges nothing: its own report and exit status.
     if matches!(&args.command, Some(LoadCommand::RateLimit(a)) if a.shard.is_some()) {
         return shard::run(args);
@@ -118,25 +117,19 @@ pub fn run(args: LoadArgs) -> ExitCode {
         Some(LoadCommand::Merge(m)) => {
             let dir = report_dir
                 .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
-            return match merge::run(m, dir) {
-                Ok(summary) => print_summary(summary),
-                Err(e) => e.report(),
-            };
+            return print_summary(merge::run(m, dir)?);
         }
         Some(LoadCommand::RateLimit(a)) => Some(a),
         None => None,
     };
-    match run_inner(rate_limit, report_dir) {
-        Ok(summary) => print_summary(summary),
-        Err(e) => e.report(),
-    }
+    print_summary(run_inner(rate_limit, report_dir)?)
 }
 
 /// Prints a run's table, failures and shortfalls; its exit status.
-pub fn print_summary(summary: Summary) -> ExitCode {
+pub fn print_summary(summary: Summary) -> Result<(), CliError> {
     // Nothing answered: the endpoint is unreachable or too slow, not the limiter wrong.
     if let Some(why) = summary.unreachable() {
-        return CliError::failed(format!("{}: {why}", summary.endpoint)).report();
+        return Err(CliError::failed(format!("{}: {why}", summary.endpoint)));
     }
     print!("{}", summary.table());
     for failure in summary.failures() {
@@ -149,18 +142,17 @@ pub fn print_summary(summary: Summary) -> ExitCode {
         println!("NOT TESTED {untested}");
     }
     if let Some(dir) = &summary.report_dir {
-        if let Err(e) = crate::report_index::write(dir, "tco-harness load", summary.pass) {
-            return CliError::usage(format!("cannot write {}: {e}", dir.display())).report();
-        }
+        crate::report_index::write(dir, "tco-harness load", summary.pass)
+            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", dir.display())))?;
         println!("reports: {}", dir.join("index.html").display());
     }
-    ExitCode::from(exit_status(summary.status))
+    CliError::status(exit_status(summary.status))
 }
 
 /// 0 when the behaviour matches, 1 when it does not, 3 when the run could not offer its load.
 pub fn exit_status(status: Status) -> u8 {
     match status {
-        Status::Pass => 0,
+        Status::Pass => SUCCESS,
         Status::Fail => CHECK_FAILED,
         Status::LoadNotOffered => LOAD_NOT_OFFERED,
     }

@@ -6,7 +6,6 @@
 //! could not be offered.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
@@ -68,13 +67,11 @@ impl KeyPair {
     }
 }
 
-pub fn run(args: LayersArgs, report_dir: Option<PathBuf>) -> ExitCode {
+pub fn run(args: LayersArgs, report_dir: Option<PathBuf>) -> Result<(), CliError> {
     let report_dir =
         report_dir.unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
-    match outcomes(args, report_dir.clone()) {
-        Ok((label, outcomes)) => print(&label, outcomes, &report_dir),
-        Err(e) => e.report(),
-    }
+    let (label, outcomes) = outcomes(args, report_dir.clone())?;
+    print(&label, outcomes, &report_dir)
 }
 
 fn outcomes(a: LayersArgs, report_dir: PathBuf) -> Result<(String, Vec<LayerOutcome>), CliError> {
@@ -145,7 +142,7 @@ fn outcomes(a: LayersArgs, report_dir: PathBuf) -> Result<(String, Vec<LayerOutc
     Ok((label, outcomes))
 }
 
-fn print(label: &str, outcomes: Vec<LayerOutcome>, dir: &std::path::Path) -> ExitCode {
+fn print(label: &str, outcomes: Vec<LayerOutcome>, dir: &std::path::Path) -> Result<(), CliError> {
     let mut judged = Vec::new();
     let mut not_tested = Vec::new();
     for outcome in outcomes {
@@ -156,14 +153,15 @@ fn print(label: &str, outcomes: Vec<LayerOutcome>, dir: &std::path::Path) -> Exi
             }
         }
     }
-    let code = if judged.is_empty() {
-        ExitCode::SUCCESS
+    // The judged layers' verdict; the untested ones are printed after it all the same.
+    let verdict = if judged.is_empty() {
+        Ok(())
     } else {
         let started = tco_scenarios::schedule::wall_ms();
         let summary = Summary::new(label, started, judged, Some(dir.to_path_buf()));
-        if let Err(e) = summary.write(dir) {
-            return CliError::usage(format!("cannot write {}: {e}", dir.display())).report();
-        }
+        summary
+            .write(dir)
+            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", dir.display())))?;
         crate::load::print_summary(summary)
     };
     for line in &not_tested {
@@ -172,11 +170,10 @@ fn print(label: &str, outcomes: Vec<LayerOutcome>, dir: &std::path::Path) -> Exi
     if !not_tested.is_empty() {
         let path = dir.join("not-tested.txt");
         let _ = std::fs::create_dir_all(dir);
-        if let Err(e) = std::fs::write(&path, not_tested.join("\n") + "\n") {
-            return CliError::usage(format!("cannot write {}: {e}", path.display())).report();
-        }
+        std::fs::write(&path, not_tested.join("\n") + "\n")
+            .map_err(|e| CliError::usage(format!("cannot write {}: {e}", path.display())))?;
     }
-    code
+    verdict
 }
 
 fn usage(e: LoadError) -> CliError {

@@ -5,7 +5,6 @@
 //! run as asked, 3 (mixed) when the load could not be offered.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
@@ -14,7 +13,7 @@ use tco_scenarios::terraform_plan::{self, PlanOptions, PlanReport};
 use tco_scenarios::{conformance, mixed_workload, preconditions, Env, LoadError, Summary, Target};
 
 use crate::connection::ConnectionArgs;
-use crate::error::{CliError, CHECK_FAILED};
+use crate::error::{CliError, CHECK_FAILED, SUCCESS};
 use crate::load::parse_duration;
 
 #[derive(Debug, Args)]
@@ -83,18 +82,12 @@ struct MixedArgs {
 }
 
 /// Runs one scenario; `report_dir` is `load --report-dir`.
-pub fn run(args: ScenarioArgs, report_dir: Option<PathBuf>) -> ExitCode {
+pub fn run(args: ScenarioArgs, report_dir: Option<PathBuf>) -> Result<(), CliError> {
     let report_dir =
         report_dir.unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
     match args.command {
-        ScenarioCommand::TerraformPlan(a) => match terraform(a, report_dir) {
-            Ok(code) => code,
-            Err(e) => e.report(),
-        },
-        ScenarioCommand::Mixed(a) => match mixed(a, report_dir) {
-            Ok(summary) => crate::load::print_summary(summary),
-            Err(e) => e.report(),
-        },
+        ScenarioCommand::TerraformPlan(a) => terraform(a, report_dir),
+        ScenarioCommand::Mixed(a) => crate::load::print_summary(mixed(a, report_dir)?),
     }
 }
 
@@ -113,7 +106,7 @@ fn endpoint(
     Ok(Some(target))
 }
 
-fn terraform(a: TerraformPlanArgs, report_dir: PathBuf) -> Result<ExitCode, CliError> {
+fn terraform(a: TerraformPlanArgs, report_dir: PathBuf) -> Result<(), CliError> {
     let target = endpoint(&a.endpoint, &a.connection, a.allow_production)?;
     if a.members == 0 || (target.is_none() && a.members > terraform_plan::MOCK_MAX_MEMBERS) {
         return Err(CliError::usage(format!(
@@ -188,11 +181,7 @@ fn terraform(a: TerraformPlanArgs, report_dir: PathBuf) -> Result<ExitCode, CliE
         .write(&dir, &driven)
         .map_err(|e| CliError::usage(format!("cannot write {}: {e}", dir.display())))?;
     println!("reports: {}", dir.display());
-    Ok(if report.pass {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(CHECK_FAILED)
-    })
+    CliError::status(if report.pass { SUCCESS } else { CHECK_FAILED })
 }
 
 fn mixed(a: MixedArgs, report_dir: PathBuf) -> Result<Summary, CliError> {

@@ -4,6 +4,7 @@
 // The arguments' doc comments are their `--help` text, where an example URL reads best bare.
 #![allow(rustdoc::bare_urls)]
 
+mod action;
 mod call;
 mod connection;
 mod contract;
@@ -11,6 +12,7 @@ mod error;
 mod load;
 mod load_layers;
 mod load_scenario;
+mod logging;
 mod mock;
 mod progress;
 mod report_index;
@@ -56,22 +58,20 @@ pub fn endpoint_help(default: &str) -> String {
 }
 
 fn main() -> ExitCode {
+    logging::init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return error::clap_exit(e),
     };
     let outcome = match cli.command {
-        Command::Load(args) => return load::run(args),
+        Command::Load(args) => load::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Mock(args) => mock::run(args),
         Command::Run(args) => run::run(args),
         Command::Call(args) => call::run(args),
         Command::Contract(args) => contract::run_cli(args),
     };
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => e.report(),
-    }
+    error::exit(outcome)
 }
 
 #[cfg(test)]

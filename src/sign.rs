@@ -9,24 +9,24 @@ use tco_client::Endpoint;
 use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
 use tco_spec::Version;
 
+use crate::action::{check_params, resolve_version, Unknown, VersionArg};
+use crate::connection::{EndpointArg, KeyPairArgs};
 use crate::error::CliError;
 
-pub const DEFAULT_ENDPOINT: &str = "https://organization.intl.tencentcloudapi.com";
 const SERVICE: &str = "organization";
 
-#[derive(Args)]
+#[derive(Debug, Args)]
 pub struct SignArgs {
     /// The API action, e.g. CreateOrganization.
     #[arg(long)]
     action: String,
-    /// API version; defaults to the newest version that has the action.
-    #[arg(long)]
-    version: Option<String>,
+    #[command(flatten)]
+    version: VersionArg,
     /// The action's parameters as a JSON object.
     #[arg(long, default_value = "{}")]
     params: String,
-    #[arg(long, default_value = DEFAULT_ENDPOINT, help = crate::endpoint_help("default: the international site"))]
-    endpoint: String,
+    #[command(flatten)]
+    endpoint: EndpointArg,
     /// HTTP method: POST (JSON body, or form for v1) or GET (query string).
     #[arg(long, default_value = "POST")]
     method: String,
@@ -43,18 +43,11 @@ pub struct SignArgs {
     /// The v1 nonce; defaults to a random number.
     #[arg(long)]
     nonce: Option<u64>,
-    /// Temporary-credential token (sent as X-TC-Token or Token).
-    #[arg(long, env = "TENCENTCLOUD_SESSION_TOKEN", hide_env_values = true)]
-    token: Option<String>,
     /// en-US or zh-CN.
     #[arg(long)]
     language: Option<String>,
-    /// The SecretId to sign with.
-    #[arg(long, env = "TENCENTCLOUD_SECRET_ID")]
-    secret_id: Option<String>,
-    /// The SecretKey to sign with (never printed).
-    #[arg(long, env = "TENCENTCLOUD_SECRET_KEY", hide_env_values = true)]
-    secret_key: Option<String>,
+    #[command(flatten)]
+    key_pair: KeyPairArgs,
     /// TC3 only: leave the body out of the signature (X-TC-Content-SHA256: UNSIGNED-PAYLOAD).
     #[arg(long)]
     unsigned_payload: bool,
@@ -64,23 +57,6 @@ pub struct SignArgs {
     /// Sign the parameters as given even if they do not match the action's request shape.
     #[arg(long)]
     skip_validation: bool,
-}
-
-/// The secret key and the token are never shown, even in debug output.
-impl std::fmt::Debug for SignArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignArgs")
-            .field("action", &self.action)
-            .field("version", &self.version)
-            .field("endpoint", &self.endpoint)
-            .field("secret_id", &self.secret_id)
-            .field(
-                "secret_key",
-                &self.secret_key.as_ref().map(|_| "<redacted>"),
-            )
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .finish_non_exhaustive()
-    }
 }
 
 /// The latest timestamp whose UTC date has four digits (9999-12-31T23:59:59Z).
@@ -117,10 +93,10 @@ struct SignInput {
 
 impl SignInput {
     fn from_args(args: &SignArgs) -> Result<Self, CliError> {
-        let version = resolve_version(&args.action, args.version.as_deref())?;
+        let version = resolve_version(&args.action, &args.version, Unknown::Refuse { hint: "" })?;
         let params = parse_params(&args.params)?;
         if !args.skip_validation {
-            check_params(version, &args.action, &params)?;
+            check_params(version, &args.action, &params, "--params", "")?;
         }
         let sign_method: SignMethod = args.sign_method.parse().map_err(CliError::usage)?;
         if let Some(ts) = args.timestamp {
@@ -144,11 +120,11 @@ impl SignInput {
             version,
             action: args.action.clone(),
             params,
-            endpoint: Endpoint::parse(&args.endpoint)
+            endpoint: Endpoint::parse(&args.endpoint.endpoint)
                 .map_err(|e| CliError::usage(format!("--endpoint {e}")))?,
             http_method: args.method.parse().map_err(CliError::usage)?,
             sign_method,
-            creds: credentials(args)?,
+            creds: args.key_pair.credentials()?,
             timestamp: args.timestamp.unwrap_or_else(now),
             nonce: args.nonce.unwrap_or_else(random_nonce),
             args_region: args.region.clone(),
@@ -189,27 +165,6 @@ impl SignInput {
     }
 }
 
-fn resolve_version(action: &str, version: Option<&str>) -> Result<Version, CliError> {
-    let version = match version {
-        Some(v) => v
-            .parse()
-            .map_err(|e: tco_spec::UnknownVersion| CliError::usage(e.to_string()))?,
-        None => tco_spec::newest_version_with(action).ok_or_else(|| {
-            CliError::usage(format!(
-                "unknown action {action:?} in any API version{}",
-                tco_spec::did_you_mean(action)
-            ))
-        })?,
-    };
-    if tco_spec::action(version, action).is_none() {
-        return Err(CliError::usage(format!(
-            "unknown action {action:?} for version {version}{}",
-            tco_spec::did_you_mean(action)
-        )));
-    }
-    Ok(version)
-}
-
 fn parse_params(text: &str) -> Result<Value, CliError> {
     let value: Value = serde_json::from_str(text)
         .map_err(|e| CliError::usage(format!("--params is not valid JSON: {e}")))?;
@@ -217,39 +172,6 @@ fn parse_params(text: &str) -> Result<Value, CliError> {
         return Err(CliError::usage("--params must be a JSON object"));
     }
     Ok(value)
-}
-
-fn check_params(version: Version, action: &str, params: &Value) -> Result<(), CliError> {
-    let action = tco_spec::action(version, action).expect("resolved above");
-    let violations = action.validate_request(params);
-    if violations.is_empty() {
-        return Ok(());
-    }
-    let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
-    Err(CliError::usage(format!(
-        "--params do not match {} {}: {}",
-        action.name,
-        action.input,
-        listed.join("; ")
-    )))
-}
-
-fn credentials(args: &SignArgs) -> Result<Credentials, CliError> {
-    let (Some(id), Some(key)) = (&args.secret_id, &args.secret_key) else {
-        return Err(CliError::usage(
-            "no credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or pass --secret-id and --secret-key",
-        ));
-    };
-    if id.is_empty() || key.is_empty() {
-        return Err(CliError::usage(
-            "the SecretId and SecretKey must not be empty",
-        ));
-    }
-    let creds = Credentials::new(id, key);
-    Ok(match &args.token {
-        Some(t) if !t.is_empty() => creds.with_token(t),
-        _ => creds,
-    })
 }
 
 fn now() -> i64 {

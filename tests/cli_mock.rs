@@ -330,3 +330,49 @@ async fn strict_signatures_refuses_the_node_sdk_form_that_is_accepted_by_default
     assert_eq!(stop(child, "TERM"), 0);
     assert_eq!(strict, "AuthFailure.SignatureFailure");
 }
+
+/// Starts the mock with `RUST_LOG` set to `rust_log` (or unset), serves one call of the
+/// environment's account, stops it, and returns what it wrote on stderr.
+async fn stderr_of_one_call(rust_log: Option<&str>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tco-harness"));
+    command
+        .args(["mock", "--listen", "127.0.0.1:0"])
+        .env("TENCENTCLOUD_SECRET_ID", SECRET_ID)
+        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY);
+    match rust_log {
+        Some(filter) => command.env("RUST_LOG", filter),
+        None => command.env_remove("RUST_LOG"),
+    };
+    let (mut child, url) = start(command);
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let ok = describe(&url, &Credentials::new(SECRET_ID, SECRET_KEY)).await;
+    assert!(ok["Response"]["OrgId"].is_u64(), "{ok}");
+    assert_eq!(stop(child, "TERM"), 0);
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut log).unwrap();
+    log
+}
+
+/// `RUST_LOG=debug` shows the mock's event for each request it answers (on stderr, where the
+/// announced line on stdout is not disturbed), and never the secret key or the signature.
+#[tokio::test]
+async fn rust_log_shows_each_request_and_no_secret() {
+    let log = stderr_of_one_call(Some("debug")).await;
+    let event = log
+        .lines()
+        .find(|line| line.contains("CreateOrganization"))
+        .unwrap_or_else(|| panic!("no request event in {log:?}"));
+    assert!(event.contains("DEBUG"), "{event}");
+    assert!(
+        event.contains("2018-12-25") && event.contains("OK"),
+        "{event}"
+    );
+    assert!(!log.contains(SECRET_KEY), "the secret key in {log:?}");
+    assert!(!log.contains("Signature="), "the signature in {log:?}");
+}
+
+/// Without RUST_LOG the mock says nothing on stderr: scripts read its output as before.
+#[tokio::test]
+async fn without_rust_log_stderr_stays_empty() {
+    assert_eq!(stderr_of_one_call(None).await, "");
+}

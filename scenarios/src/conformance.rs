@@ -213,33 +213,17 @@ pub async fn run_conformance_on_mock_with(
 
 /// The default report directory: `reports/load-<UTC timestamp>`.
 pub fn default_report_dir(base: &Path) -> PathBuf {
-    let secs = wall_ms().div_euclid(1000);
-    let (y, mo, d, h, mi, s) = civil(secs);
-    base.join(format!("load-{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z"))
+    base.join(format!("load-{}", utc_stamp(wall_ms().div_euclid(1000))))
 }
 
-/// Unix seconds to UTC (year, month, day, hour, minute, second).
-fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (
-        y,
-        m,
-        d,
-        (rem / 3600) as u32,
-        (rem % 3600 / 60) as u32,
-        (rem % 60) as u32,
-    )
+/// Unix seconds as `YYYYMMDDTHHMMSSZ` (UTC), the report directories' stamp.
+fn utc_stamp(secs: i64) -> String {
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    // The wall clock is far inside time's range; the epoch stands in should it not be.
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .format(&format)
+        .unwrap_or_else(|_| "19700101T000000Z".to_owned())
 }
 
 /// Runs a future on a fresh multi-threaded runtime (for the CLI, which has none).
@@ -268,10 +252,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
-        assert_eq!(civil(1_551_113_065), (2019, 2, 25, 16, 44, 25));
-        assert_eq!(civil(951_782_400), (2000, 2, 29, 0, 0, 0));
+    fn utc_stamps() {
+        assert_eq!(utc_stamp(0), "19700101T000000Z");
+        assert_eq!(utc_stamp(1_551_113_065), "20190225T164425Z");
+        assert_eq!(utc_stamp(951_782_400), "20000229T000000Z");
     }
 
     #[test]

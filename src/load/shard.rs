@@ -4,13 +4,12 @@
 //! scheduled, 3 when it could not, 2 when it cannot run as asked.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use tco_scenarios::shard::{self, ShardSpec};
 use tco_scenarios::{conformance, preconditions, Env, LoadError, Target};
 
-use crate::error::{CliError, LOAD_NOT_OFFERED};
+use crate::error::{CliError, LOAD_NOT_OFFERED, SUCCESS};
 
 /// How far ahead a start may be: shards wait for it, and a day is already a long wait.
 pub const MAX_AHEAD: Duration = Duration::from_secs(24 * 3600);
@@ -45,20 +44,17 @@ pub fn parse_start_at(s: &str, now_ms: i64) -> Result<i64, String> {
 
 /// The shard's half of `load rate-limit` (`args` holds `rate-limit --shard`): the endpoint,
 /// its checks, then the wait and the run.
-pub fn run(args: super::LoadArgs) -> ExitCode {
+pub fn run(args: super::LoadArgs) -> Result<(), CliError> {
     let Some(super::LoadCommand::RateLimit(a)) = args.command else {
-        return CliError::usage("--shard belongs to load rate-limit").report();
+        return Err(CliError::usage("--shard belongs to load rate-limit"));
     };
     let Some(spec) = a.shard else {
-        return CliError::usage("--shard I/N is missing").report();
+        return Err(CliError::usage("--shard I/N is missing"));
     };
     let report_dir = args
         .report_dir
         .unwrap_or_else(|| conformance::default_report_dir(&PathBuf::from("reports")));
-    match run_inner(a, spec, report_dir) {
-        Ok(outcome) => report(spec, outcome),
-        Err(e) => e.report(),
-    }
+    report(spec, run_inner(a, spec, report_dir)?)
 }
 
 fn run_inner(
@@ -110,9 +106,9 @@ fn run_inner(
         .map_err(|e: LoadError| super::usage(e))
 }
 
-fn report(spec: ShardSpec, run: shard::ShardRun) -> ExitCode {
+fn report(spec: ShardSpec, run: shard::ShardRun) -> Result<(), CliError> {
     if let Some(why) = &run.unreachable {
-        return CliError::failed(format!("{}: {why}", run.file.endpoint)).report();
+        return Err(CliError::failed(format!("{}: {why}", run.file.endpoint)));
     }
     let at = run
         .path
@@ -127,11 +123,11 @@ fn report(spec: ShardSpec, run: shard::ShardRun) -> ExitCode {
     for shortfall in &run.shortfalls {
         println!("LOAD NOT OFFERED shard {spec}: {shortfall}");
     }
-    if run.shortfalls.is_empty() {
-        ExitCode::SUCCESS
+    CliError::status(if run.shortfalls.is_empty() {
+        SUCCESS
     } else {
-        ExitCode::from(LOAD_NOT_OFFERED)
-    }
+        LOAD_NOT_OFFERED
+    })
 }
 
 #[cfg(test)]

@@ -137,13 +137,11 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
     }
 }
 
-/// Compares without an early exit, so the time taken does not reveal how much of a guessed
-/// token was right.
+/// Compares in constant time (`subtle`), so the time taken does not reveal how much of a
+/// guessed token was right (only its length).
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 fn error(status: StatusCode, message: &str) -> Response {

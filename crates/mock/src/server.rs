@@ -85,6 +85,15 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
             return drop_connection(connection).await;
         }
     };
+    // What RUST_LOG=debug shows per request: never the signature or the key.
+    tracing::debug!(
+        method = %facts.method,
+        action = %facts.action,
+        version = %facts.version,
+        status = %status,
+        request_id = %request_id,
+        "answered"
+    );
     app.journal
         .record(journal_entry(facts, &status, request_id, started));
     let mut response = respond(&body);
