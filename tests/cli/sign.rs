@@ -1,7 +1,7 @@
 //! `tco-harness sign` from the outside: its output against the official SDK's requests, and
 //! its refusals (one line, exit status 2, no secret).
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

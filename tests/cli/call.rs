@@ -2,7 +2,7 @@
 //! (exit 0), the API's error as `Code: Message (RequestId: ...)` (exit 1), usage and
 //! transport failures as one line (exit 2); every request verified by tco-sign.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 use std::time::{SystemTime, UNIX_EPOCH};
