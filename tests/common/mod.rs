@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: loading committed test data.
+//! Helpers shared by the root's test binaries (cli, load): committed test data, a TLS front,
+//! misbehaving servers.
 #![allow(dead_code)]
 
 pub mod tls;
@@ -11,14 +12,6 @@ pub fn read_test_file(relative: &str) -> String {
         .join("tests")
         .join(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
-}
-
-/// Header pairs as the verifier takes them.
-pub fn header_refs(headers: &[(String, String)]) -> Vec<(&str, &str)> {
-    headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect()
 }
 
 /// How a stand-in server misbehaves.

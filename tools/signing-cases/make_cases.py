@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tests/signing-cases/: one directory per signing edge case, in the style of the
+"""Writes crates/sign/tests/signing-cases/: one directory per signing edge case, in the style of the
 AWS SigV4 test suite.
 
 Each positive case holds the request as sent (`request.json`) and what a correct signer must
@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from tencentcloud.common.sign import Sign
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "signing-cases")
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "crates", "sign", "tests", "signing-cases")
 SERVICE = "organization"
 HOST = "organization.intl.tencentcloudapi.com"
 SID = "AKIDcase0000000000000000000000000000"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate tests/data/signing-corpus.json: a differential corpus for request
+"""Generate crates/sign/tests/data/signing-corpus.json: a differential corpus for request
 signing, produced by the OFFICIAL Tencent Cloud Python SDK
 (tencentcloud-sdk-python-intl-en==3.1.193).
 
@@ -18,7 +18,7 @@ dropped from the expected headers.  Running twice yields identical output.
 
 Usage (from the repository root):
     pip install -r tools/requirements.txt
-    python3 tools/signing-corpus/make_corpus.py [--out tests/data/signing-corpus.json]
+    python3 tools/signing-corpus/make_corpus.py [--out crates/sign/tests/data/signing-corpus.json]
 """
 
 import argparse
@@ -667,7 +667,7 @@ def generate(reference_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=os.path.join(ROOT, "tests", "data", "signing-corpus.json"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "crates", "sign", "tests", "data", "signing-corpus.json"))
     ap.add_argument("--reference-dir", default=DEFAULT_REFERENCE_DIR,
                     help="directory with v20181225/api.json and v20210331/api.json (default: %(default)s)")
     args = ap.parse_args()

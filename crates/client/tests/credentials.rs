@@ -188,7 +188,7 @@ fn default_paths_follow_home_then_etc() {
 async fn a_client_on_the_chain_signs_with_its_credentials_and_token() {
     let clock = ManualClock::at_secs(NOW);
     let server = MockServer::start().await;
-    let verified = Verified::new(&clock);
+    let verified = verified(&clock);
     Mock::given(verified.clone())
         .respond_with(ResponseTemplate::new(200).set_body_json(success(json!({}))))
         .mount(&server)

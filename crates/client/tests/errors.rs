@@ -14,7 +14,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 async fn answer(response: ResponseTemplate) -> (MockServer, tco_client::Client) {
     let clock = ManualClock::at_secs(NOW);
     let server = MockServer::start().await;
-    Mock::given(Verified::new(&clock))
+    Mock::given(verified(&clock))
         .respond_with(response)
         .mount(&server)
         .await;
@@ -340,7 +340,7 @@ async fn an_endless_answer_stops_at_the_cap() {
 async fn a_slow_answer_is_a_timeout_that_says_so() {
     let clock = ManualClock::at_secs(NOW);
     let server = MockServer::start().await;
-    Mock::given(Verified::new(&clock))
+    Mock::given(verified(&clock))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"Response": {"RequestId": "r"}}))

@@ -24,7 +24,7 @@ async fn server(
     then: serde_json::Value,
 ) -> (MockServer, Verified) {
     let server = MockServer::start().await;
-    let verified = Verified::new(clock);
+    let verified = verified(clock);
     Mock::given(verified.clone())
         .respond_with(ResponseTemplate::new(200).set_body_json(first))
         .up_to_n_times(times)
@@ -213,7 +213,7 @@ async fn undecodable_bodies_and_contract_breaks_are_not_retried() {
     ] {
         let clock = ManualClock::at_secs(NOW);
         let server = MockServer::start().await;
-        Mock::given(Verified::new(&clock))
+        Mock::given(verified(&clock))
             .respond_with(body)
             .mount(&server)
             .await;

@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// Starts a server that answers `body` to verified requests only.
 async fn server(clock: &ManualClock, body: Value) -> (MockServer, Verified) {
     let server = MockServer::start().await;
-    let verified = Verified::new(clock);
+    let verified = verified(clock);
     Mock::given(verified.clone())
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(&server)

@@ -1,14 +1,12 @@
-//! Shared by the client's wiremock tests: a matcher that verifies every request with
-//! tco-sign's `Verifier`, canned envelopes, and a redacted view of received requests.
+//! Shared by the client's wiremock tests: the verifying matcher (tco-test-support's
+//! [`Verified`]) for the test credentials, canned envelopes, and a redacted view of received requests.
 
 #![allow(dead_code)]
 
-use std::sync::{Arc, Mutex};
-
 use serde_json::{json, Value};
-use tco_client::{Client, ClientBuilder, Clock, Credentials, ManualClock, Profile, RetryPolicy};
-use tco_sign::{Incoming, Verifier};
-use wiremock::{Match, Request};
+use tco_client::{Client, ClientBuilder, Credentials, ManualClock, Profile, RetryPolicy};
+pub use tco_test_support::Verified;
+use wiremock::Request;
 
 /// A fixed instant: 2023-11-14T22:13:20Z.
 pub const NOW: i64 = 1_700_000_000;
@@ -17,56 +15,9 @@ pub fn creds() -> Credentials {
     Credentials::new("AKIDclienttest", "client-test-secret-key").with_token("client-test-token")
 }
 
-/// Accepts only requests that tco-sign's verifier accepts at the clock's time, and records
-/// the verdict of each (so a test can assert that every request verified).
-#[derive(Clone)]
-pub struct Verified {
-    verifier: Arc<Verifier<Vec<Credentials>>>,
-    clock: ManualClock,
-    pub verdicts: Arc<Mutex<Vec<Result<String, String>>>>,
-}
-
-impl Verified {
-    pub fn new(clock: &ManualClock) -> Self {
-        Verified {
-            verifier: Arc::new(Verifier::new(vec![creds()], "organization")),
-            clock: clock.clone(),
-            verdicts: Arc::default(),
-        }
-    }
-
-    pub fn verdicts(&self) -> Vec<Result<String, String>> {
-        self.verdicts.lock().unwrap().clone()
-    }
-}
-
-impl Match for Verified {
-    fn matches(&self, request: &Request) -> bool {
-        let headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
-        let header_refs: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let incoming = Incoming {
-            method: request.method.as_str(),
-            path: request.url.path(),
-            query: request.url.query().unwrap_or(""),
-            headers: &header_refs,
-            body: &request.body,
-        };
-        let verdict = self
-            .verifier
-            .verify(&incoming, self.clock.now_secs())
-            .map(|v| format!("{} {}", v.method, v.secret_id))
-            .map_err(|e| format!("{}: {e}", e.code()));
-        let ok = verdict.is_ok();
-        self.verdicts.lock().unwrap().push(verdict);
-        ok
-    }
+/// The shared verifying matcher, for the test credentials at `clock`'s time.
+pub fn verified(clock: &ManualClock) -> Verified {
+    Verified::new(vec![creds()], clock.clone())
 }
 
 /// A client for `server` with the test credentials, a manual clock and sleeper, a pinned

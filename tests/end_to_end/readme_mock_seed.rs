@@ -77,7 +77,7 @@ async fn an_override_with_an_expectation() {
 #[test]
 fn the_readme_shows_them() {
     let this = include_str!("readme_mock_seed.rs");
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     for name in ["seed", "override"] {
         let begin = format!("// readme {name}: begin\n");
         let start = this.find(&begin).expect("begin marker") + begin.len();

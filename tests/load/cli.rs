@@ -281,7 +281,7 @@ fn an_unreachable_endpoint_exits_2_naming_it() {
     std::fs::remove_dir_all(&d).ok();
 }
 
-mod common;
+use crate::common;
 
 /// Runs the CLI with the mock's default credentials, off the test's runtime (which serves the
 /// in-process mock meanwhile).

@@ -33,7 +33,7 @@ fn the_readme_shows_the_first_test() {
     let example = &this[begin..end];
     let body = example.lines().filter(|l| !l.starts_with("#[")).count();
     assert!(body <= 12, "at most a dozen lines, not {body}");
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     assert!(
         readme.contains(&format!("```rust\n{example}```")),
         "README.md must show this test as it is:\n{example}"
@@ -75,7 +75,7 @@ fn the_readme_shows_the_shared_clock_test() {
     let begin = this.find("// readme-clock: begin\n").expect("begin marker") + 23;
     let end = this.find("// readme-clock: end\n").expect("end marker");
     let example = &this[begin..end];
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     assert!(
         readme.contains(&format!("```rust\n{example}```")),
         "README.md must show this test as it is:\n{example}"
@@ -438,7 +438,7 @@ async fn every_action(version: Version) -> Value {
 
 fn snapshot(name: &str, value: &Value) {
     insta::with_settings!({
-        snapshot_path => "../snapshots",
+        snapshot_path => "../../snapshots",
         prepend_module_to_snapshot => false,
     }, {
         insta::assert_json_snapshot!(name, value, {

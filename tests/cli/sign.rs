@@ -1,7 +1,7 @@
 //! `tco-harness sign` from the outside: its output against the official SDK's requests, and
 //! its refusals (one line, exit status 2, no secret).
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 
@@ -78,8 +78,10 @@ fn run_corpus_case(case: &Value) -> (Value, Value) {
 
 #[test]
 fn sign_reproduces_sdk_requests_from_the_outside() {
-    let corpus: Value =
-        serde_json::from_str(&common::read_test_file("data/signing-corpus.json")).unwrap();
+    let corpus: Value = serde_json::from_str(&common::read_test_file(
+        "../crates/sign/tests/data/signing-corpus.json",
+    ))
+    .unwrap();
     let cases = corpus["cases"].as_array().unwrap();
     // A spread of cases: every sign method, both HTTP methods, tokens, hosts with ports.
     for case in cases.iter().step_by(37) {

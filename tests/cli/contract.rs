@@ -1,12 +1,10 @@
 //! `tco-harness contract` and `tco-harness contract validate`: exit statuses (0 clean, 1
 //! violations, 2 usage or connection errors), one-line errors, and the report files.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use common::{misbehaving_server, Misbehaviour};
+use crate::common::{misbehaving_server, Misbehaviour};
 
 use serde_json::{json, Value};
 use wiremock::matchers::any;

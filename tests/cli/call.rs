@@ -2,60 +2,27 @@
 //! (exit 0), the API's error as `Code: Message (RequestId: ...)` (exit 1), usage and
 //! transport failures as one line (exit 2); every request verified by tco-sign.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
-use tco_sign::{Credentials, Incoming, Verifier};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use tco_client::SystemClock;
+use tco_sign::Credentials;
+use tco_test_support::Verified;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SECRET_KEY: &str = "cli-call-secret-key-do-not-print";
 
 /// Accepts requests the signing crate's verifier accepts, at the real time.
-struct Signed(Verifier<Vec<Credentials>>);
-
-impl Signed {
-    fn new() -> Self {
-        let creds = Credentials::new("AKIDclicall", SECRET_KEY).with_token("cli-token");
-        Signed(Verifier::new(vec![creds], "organization"))
-    }
-}
-
-impl Match for Signed {
-    fn matches(&self, request: &Request) -> bool {
-        let headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
-        let refs: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
-        self.0
-            .verify(
-                &Incoming {
-                    method: request.method.as_str(),
-                    path: request.url.path(),
-                    query: request.url.query().unwrap_or(""),
-                    headers: &refs,
-                    body: &request.body,
-                },
-                now,
-            )
-            .is_ok()
-    }
+fn signed() -> Verified {
+    let creds = Credentials::new("AKIDclicall", SECRET_KEY).with_token("cli-token");
+    Verified::new(vec![creds], SystemClock)
 }
 
 async fn server(body: Value) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(Signed::new())
+    Mock::given(signed())
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(&server)
         .await;
@@ -192,7 +159,7 @@ async fn api_error_prints_code_message_request_id_and_exits_1() {
 #[tokio::test]
 async fn retries_zero_shows_the_throttle_at_once() {
     let server = MockServer::start().await;
-    Mock::given(Signed::new())
+    Mock::given(signed())
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"Response": {
             "Error": {"Code": "RequestLimitExceeded", "Message": "slow"}, "RequestId": "r"}})),

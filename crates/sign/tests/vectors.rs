@@ -1,6 +1,6 @@
 //! The known-answer cases published in Tencent's signing documentation
-//! (tests/data/signing-vectors.json, a copy of the reference data), every intermediate string
-//! included.
+//! (tests/data/signing-vectors.json, a copy of the reference data), every intermediate
+//! string included.
 
 mod common;
 

@@ -90,7 +90,7 @@ fn redact(report: &Report, text: &str) -> String {
 #[tokio::test]
 async fn reports_of_a_small_fixed_run() {
     let report = fixed_run().await;
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("contract_summary", redact(&report, &report.summary()));
         insta::assert_json_snapshot!("contract_report_json", report.to_json(), {
             ".target" => "[endpoint]",

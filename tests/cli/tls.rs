@@ -3,13 +3,11 @@
 //! that authority (`--ca-cert`, or `ca_cert` in the credentials file), and refused in one
 //! line without it. Proxies from the environment are honoured, except for loopback endpoints.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::tls::{front, TlsFront};
+use crate::common::tls::{front, TlsFront};
 use serde_json::json;
 use tco_mock::MockServer;
 
