@@ -1,6 +1,7 @@
 //! The checks, as pure functions of an answer: the envelope, the `RequestId`, the response's
-//! shape and its error code. The runner applies them to every answer it gets; `validate` applies
-//! them to a document on disk.
+//! shape and its error code, and the check names reports use. `verdict` applies them to every
+//! answer the runner gets and decides whether an answer is what its probe expects; `validate`
+//! applies them to a document on disk.
 
 use tco_spec::{Action, Contract, ViolationKind};
 

@@ -23,6 +23,12 @@
 //! Against an endpoint, only `Describe*`/`List*`/`Get*` actions run unless
 //! [`Options::allow_mutations`]; against the in-process mock everything runs.
 //!
+//! Where things live: `options` (target and options), `run` (the runner; `run/` holds its
+//! parts: `flow_executor`, `rate_limit_smoke`, `fixture_probes`, `mock_target`), `probes`
+//! (what is sent), `checks` (the checks on one answer), `verdict` (how an answer is judged,
+//! negative probes included), `compare` (an endpoint's answer beside the mock's), `flows`,
+//! `pace`, `plan`, `report`, `validate` (a document on disk), `wire` (the HTTP exchange).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), tco_contract::RunError> {
 //! use tco_contract::{run, Options, Target};
@@ -34,22 +40,26 @@
 //! ```
 
 pub mod checks;
+mod compare;
 #[cfg(feature = "mock")]
 mod fixtures;
 pub mod flows;
+mod options;
 mod pace;
 pub mod plan;
 pub mod probes;
 pub mod report;
 mod run;
 pub mod validate;
+mod verdict;
 pub mod wire;
 
 use std::collections::HashSet;
 
+pub use options::{Options, Progress, RunError, Target};
 pub use plan::{traffic, Traffic};
 pub use report::{Case, Counts, Difference, Finding, Precondition, Report, Skipped, Status};
-pub use run::{run, select, Options, Progress, RunError, Target};
+pub use run::{run, select};
 #[cfg(feature = "mock")]
 pub use run::{MOCK_INVITEE_UIN, MOCK_SUB_ACCOUNT_UIN};
 pub use wire::{Endpoint, Exchange, Outcome, Probe};
@@ -59,7 +69,7 @@ pub use wire::{Endpoint, Exchange, Outcome, Probe};
 /// they already have.
 pub fn check_answer(action: &tco_spec::Action, answer: &Exchange) -> Report {
     let mut recorder = report::Recorder::default();
-    run::judge(
+    verdict::judge(
         &mut recorder,
         &mut HashSet::new(),
         &action.name,

@@ -4,8 +4,9 @@
 //! probes come on top (at most three per probe, and only when the endpoint throttles).
 
 use crate::flows::Vars;
+use crate::options::{Options, RunError};
 use crate::probes;
-use crate::run::{burst_action, burst_size, pace_cap, runnable_flows, select, Options, RunError};
+use crate::run::{burst_action, burst_size, pace_cap, runnable_flows, select};
 
 /// A run's traffic, from its plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

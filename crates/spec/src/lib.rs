@@ -14,6 +14,7 @@
 //! ```
 
 mod model;
+pub mod schema;
 mod suggest;
 mod validate;
 mod version;

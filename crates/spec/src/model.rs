@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::schema::{ActionEntry, ContractFile};
 use crate::validate::{self, Direction, Violation};
 use crate::{contract, Version};
 
@@ -39,18 +40,18 @@ pub struct Action {
 }
 
 /// A request, response or nested object shape.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Shape {
     pub name: String,
     /// `in`, `out` or `both` where the reference says so (nested shapes only).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<String>,
     /// Members in documented order.
     pub members: Vec<Member>,
 }
 
 /// A member of a shape.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Member {
     pub name: String,
     #[serde(rename = "type")]
@@ -70,8 +71,8 @@ pub struct Member {
 }
 
 /// The type of a member.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "RawType")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawType", into = "RawType")]
 pub enum Type {
     Int64,
     Uint64,
@@ -86,7 +87,7 @@ pub enum Type {
 }
 
 /// An error code with the project's own short explanation.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorCode {
     pub code: String,
     /// The part before the first dot, e.g. `ResourceNotFound`.
@@ -98,14 +99,14 @@ impl Contract {
     /// Parses embedded contract data. The data is generated and checked in CI, so a failure
     /// here is a build defect, reported loudly rather than threaded through every caller.
     pub(crate) fn load(version: Version, json: &str) -> Contract {
-        let raw: RawContract = serde_json::from_str(json)
+        let raw: ContractFile = serde_json::from_str(json)
             .unwrap_or_else(|e| panic!("embedded contract {version} does not parse: {e}"));
         assert_eq!(
             raw.version,
             version.as_str(),
             "embedded contract has the wrong version"
         );
-        let contract = raw.into_contract(version);
+        let contract = Contract::from_file(raw, version);
         if let Some(missing) = contract.dangling_refs().next() {
             panic!("embedded contract {version} references unknown shape {missing}");
         }
@@ -264,6 +265,34 @@ impl Member {
 }
 
 impl Type {
+    /// The `kind` the contract file gives this type.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Type::Int64 => "int64",
+            Type::Uint64 => "uint64",
+            Type::String => "string",
+            Type::Datetime => "datetime",
+            Type::Bool => "bool",
+            Type::Float => "float",
+            Type::List(_) => "list",
+            Type::Object(_) => "object",
+        }
+    }
+
+    /// Whether a JSON value is an instance of this scalar type: integers range-checked,
+    /// datetimes as strings. Always false for lists and objects, which are checked
+    /// structurally (the validator walks them; the generator builds them from shapes).
+    pub fn fits_scalar(&self, value: &Value) -> bool {
+        match self {
+            Type::Int64 => value.as_i64().is_some(),
+            Type::Uint64 => value.as_u64().is_some(),
+            Type::Float => value.is_number(),
+            Type::Bool => value.is_boolean(),
+            Type::String | Type::Datetime => value.is_string(),
+            Type::List(_) | Type::Object(_) => false,
+        }
+    }
+
     /// The shape an object (or list of objects) refers to.
     pub fn object_ref(&self) -> Option<&str> {
         match self {
@@ -277,25 +306,36 @@ impl Type {
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Type::Int64 => f.write_str("int64"),
-            Type::Uint64 => f.write_str("uint64"),
-            Type::String => f.write_str("string"),
-            Type::Datetime => f.write_str("datetime"),
-            Type::Bool => f.write_str("bool"),
-            Type::Float => f.write_str("float"),
             Type::List(items) => write!(f, "list of {items}"),
             Type::Object(name) => write!(f, "object {name}"),
+            scalar => f.write_str(scalar.kind()),
         }
     }
 }
 
 /// The JSON encoding of a type: `{"kind": "list", "items": {…}}`, `{"kind": "object", "ref": "X"}`.
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct RawType {
     kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     items: Option<Box<RawType>>,
-    #[serde(rename = "ref")]
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     shape: Option<String>,
+}
+
+impl From<Type> for RawType {
+    fn from(ty: Type) -> Self {
+        let (items, shape) = match &ty {
+            Type::List(items) => (Some(Box::new(RawType::from((**items).clone()))), None),
+            Type::Object(name) => (None, Some(name.clone())),
+            _ => (None, None),
+        };
+        RawType {
+            kind: ty.kind().to_owned(),
+            items,
+            shape,
+        }
+    }
 }
 
 impl TryFrom<RawType> for Type {
@@ -316,41 +356,20 @@ impl TryFrom<RawType> for Type {
     }
 }
 
-#[derive(Deserialize)]
-struct RawContract {
-    version: String,
-    service: String,
-    actions: Vec<RawAction>,
-    shapes: Vec<Shape>,
-    error_codes: Vec<ErrorCode>,
-    common_errors: Vec<ErrorCode>,
-}
-
-#[derive(Deserialize)]
-struct RawAction {
-    name: String,
-    input: String,
-    output: String,
-    rate_limit: u32,
-    rate_limit_documented: bool,
-    category: String,
-    category_by_name: bool,
-    errors: Vec<String>,
-}
-
-impl RawContract {
-    fn into_contract(self, version: Version) -> Contract {
+impl Contract {
+    /// The model of a parsed file, every list sorted by name for binary search.
+    fn from_file(file: ContractFile, version: Version) -> Contract {
         let mut contract = Contract {
             version,
-            service: self.service,
-            actions: self
+            service: file.service,
+            actions: file
                 .actions
                 .into_iter()
-                .map(|a| a.into_action(version))
+                .map(|a| Action::from_entry(a, version))
                 .collect(),
-            shapes: self.shapes,
-            error_codes: self.error_codes,
-            common_errors: self.common_errors,
+            shapes: file.shapes,
+            error_codes: file.error_codes,
+            common_errors: file.common_errors,
         };
         contract.actions.sort_by(|a, b| a.name.cmp(&b.name));
         contract.shapes.sort_by(|a, b| a.name.cmp(&b.name));
@@ -360,18 +379,18 @@ impl RawContract {
     }
 }
 
-impl RawAction {
-    fn into_action(self, version: Version) -> Action {
+impl Action {
+    fn from_entry(entry: ActionEntry, version: Version) -> Action {
         Action {
-            name: self.name,
+            name: entry.name,
             version,
-            input: self.input,
-            output: self.output,
-            rate_limit: self.rate_limit,
-            rate_limit_documented: self.rate_limit_documented,
-            category: self.category,
-            category_by_name: self.category_by_name,
-            errors: self.errors,
+            input: entry.input,
+            output: entry.output,
+            rate_limit: entry.rate_limit,
+            rate_limit_documented: entry.rate_limit_documented,
+            category: entry.category,
+            category_by_name: entry.category_by_name,
+            errors: entry.errors,
         }
     }
 }

@@ -95,7 +95,7 @@ impl Validator<'_> {
                 Some(shape) => self.object(shape, map, &path),
                 None => self.report(path, ViolationKind::UnknownShape(name.clone())),
             },
-            _ if scalar_fits(ty, value) => {}
+            _ if ty.fits_scalar(value) => {}
             _ => {
                 let found = describe(value);
                 self.report(
@@ -137,19 +137,6 @@ impl Validator<'_> {
         for key in map.keys().filter(|k| shape.member(k).is_none()) {
             self.report(member_path(path, key), ViolationKind::UnknownMember);
         }
-    }
-}
-
-/// Whether a value is an instance of a scalar type (always false for lists and objects,
-/// which are checked structurally).
-fn scalar_fits(ty: &Type, value: &Value) -> bool {
-    match ty {
-        Type::Int64 => value.as_i64().is_some(),
-        Type::Uint64 => value.as_u64().is_some(),
-        Type::Float => value.is_number(),
-        Type::Bool => value.is_boolean(),
-        Type::String | Type::Datetime => value.is_string(),
-        Type::List(_) | Type::Object(_) => false,
     }
 }
 

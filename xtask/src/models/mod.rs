@@ -5,8 +5,9 @@
 //! each holding a request and a response struct per action, the nested structs those share,
 //! an `Operation` impl tying each request to its response, and `Api`, the per-version calls.
 //!
-//! The contract is read with serde straight from `crates/spec/contract/*.json` (xtask does not depend on
-//! `tco-spec`). Output is deterministic: shapes and actions sorted by name, members in contract
+//! The contract files are read from `crates/spec/contract/*.json` (not the copy embedded in
+//! `tco-spec`, so `--spec` can point elsewhere) into `tco_spec::schema`, the layout `gen-spec`
+//! writes. Output is deterministic: shapes and actions sorted by name, members in contract
 //! order, formatted by `rustfmt`, so `check` can compare bytes. Doc comments are generated from
 //! the types and flags only; no documentation prose is carried over.
 
@@ -19,49 +20,10 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use serde::Deserialize;
+use tco_spec::schema::ContractFile as Contract;
+use tco_spec::{Member, Shape, Type};
 
 pub type Error = Box<dyn std::error::Error>;
-
-/// The parts of a contract file the models need.
-#[derive(Deserialize)]
-struct Contract {
-    version: String,
-    actions: Vec<Action>,
-    shapes: Vec<Shape>,
-}
-
-#[derive(Deserialize)]
-struct Action {
-    name: String,
-    input: String,
-    output: String,
-}
-
-#[derive(Deserialize)]
-struct Shape {
-    name: String,
-    members: Vec<Member>,
-}
-
-#[derive(Deserialize)]
-struct Member {
-    name: String,
-    #[serde(rename = "type")]
-    ty: Type,
-    required: bool,
-    output_required: bool,
-    nullable: bool,
-    deprecated: bool,
-}
-
-#[derive(Deserialize)]
-struct Type {
-    kind: String,
-    items: Option<Box<Type>>,
-    #[serde(rename = "ref")]
-    shape: Option<String>,
-}
 
 /// Where a shape is used: sent in requests, received in responses, or both.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -180,16 +142,6 @@ fn usages(contract: &Contract) -> Result<BTreeMap<String, Usage>, Error> {
         }
     }
     Ok(usage)
-}
-
-impl Type {
-    fn object_ref(&self) -> Option<&str> {
-        match (self.kind.as_str(), &self.items, &self.shape) {
-            ("object", _, Some(shape)) => Some(shape),
-            ("list", Some(items), _) => items.object_ref(),
-            _ => None,
-        }
-    }
 }
 
 /// Formats generated code with the toolchain's rustfmt (the same one `cargo fmt` uses), so

@@ -235,35 +235,33 @@ fn is_optional(m: &Member, usage: Usage) -> bool {
 }
 
 fn rust_type(ty: &Type) -> Result<String, Error> {
-    Ok(match (ty.kind.as_str(), &ty.items, &ty.shape) {
-        ("int64", ..) => "i64".into(),
-        ("uint64", ..) => "u64".into(),
-        ("string" | "datetime", ..) => "String".into(),
-        ("bool", ..) => "bool".into(),
-        ("float", ..) => "f64".into(),
-        ("list", Some(items), _) => format!("Vec<{}>", rust_type(items)?),
-        ("object", _, Some(shape)) => type_name(shape),
-        (kind, ..) => return Err(format!("unknown member type {kind:?}").into()),
+    Ok(match ty {
+        Type::Int64 => "i64".into(),
+        Type::Uint64 => "u64".into(),
+        Type::String | Type::Datetime => "String".into(),
+        Type::Bool => "bool".into(),
+        Type::Float => "f64".into(),
+        Type::List(items) => format!("Vec<{}>", rust_type(items)?),
+        Type::Object(shape) => type_name(shape),
     })
 }
 
 fn describe(ty: &Type) -> String {
-    match (ty.kind.as_str(), &ty.items, &ty.shape) {
-        ("int64", ..) => "signed integer".into(),
-        ("uint64", ..) => "unsigned integer".into(),
-        ("string", ..) => "string".into(),
-        ("datetime", ..) => "date and time, as a string".into(),
-        ("bool", ..) => "boolean".into(),
-        ("float", ..) => "number".into(),
-        ("list", Some(items), _) => format!("list of {}", describe_item(items)),
-        ("object", _, Some(shape)) => format!("object, see [`{}`]", type_name(shape)),
-        (kind, ..) => kind.to_owned(),
+    match ty {
+        Type::Int64 => "signed integer".into(),
+        Type::Uint64 => "unsigned integer".into(),
+        Type::String => "string".into(),
+        Type::Datetime => "date and time, as a string".into(),
+        Type::Bool => "boolean".into(),
+        Type::Float => "number".into(),
+        Type::List(items) => format!("list of {}", describe_item(items)),
+        Type::Object(shape) => format!("object, see [`{}`]", type_name(shape)),
     }
 }
 
 fn describe_item(ty: &Type) -> String {
-    match (ty.kind.as_str(), &ty.shape) {
-        ("object", Some(shape)) => format!("[`{}`] objects", type_name(shape)),
+    match ty {
+        Type::Object(shape) => format!("[`{}`] objects", type_name(shape)),
         _ => format!("{}s", describe(ty)),
     }
 }

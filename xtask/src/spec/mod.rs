@@ -4,6 +4,7 @@
 //! One file per API version. Output is deterministic: actions, shapes and codes are sorted by
 //! name; members keep api.json's order (it is the documented order, and clients show it).
 //! Nothing of Tencent's prose is carried over; error messages are the project's own.
+//! The file's layout is `tco_spec::schema`, the very types the contract's readers parse.
 
 mod messages;
 mod reference;
@@ -13,63 +14,13 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use serde::Serialize;
-use serde_json::Value;
+use tco_spec::schema::{ActionEntry, ContractFile};
+use tco_spec::{ErrorCode, Member, Shape};
 
 use reference::{ApiFile, ApiMember, Reference};
-use types::{Examples, Type};
+use types::Examples;
 
 pub type Error = Box<dyn std::error::Error>;
-
-#[derive(Serialize)]
-struct Contract {
-    version: String,
-    service: String,
-    actions: Vec<Action>,
-    shapes: Vec<Shape>,
-    error_codes: Vec<ErrorCode>,
-    common_errors: Vec<ErrorCode>,
-}
-
-#[derive(Serialize)]
-struct Action {
-    name: String,
-    input: String,
-    output: String,
-    rate_limit: u32,
-    rate_limit_documented: bool,
-    category: String,
-    category_by_name: bool,
-    errors: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Shape {
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    usage: Option<String>,
-    members: Vec<Member>,
-}
-
-#[derive(Serialize)]
-struct Member {
-    name: String,
-    #[serde(rename = "type")]
-    ty: Type,
-    required: bool,
-    output_required: bool,
-    nullable: bool,
-    deprecated: bool,
-    example: Value,
-    example_synthesized: bool,
-}
-
-#[derive(Serialize)]
-struct ErrorCode {
-    code: String,
-    family: String,
-    message: String,
-}
 
 /// Writes every contract file into `out`.
 pub fn generate(reference_dir: &Path, out: &Path) -> Result<(), Error> {
@@ -109,9 +60,9 @@ fn render_all(reference_dir: &Path) -> Result<Vec<(String, String)>, Error> {
         .collect()
 }
 
-fn build_contract(reference: &Reference, api: &ApiFile) -> Result<Contract, Error> {
+fn build_contract(reference: &Reference, api: &ApiFile) -> Result<ContractFile, Error> {
     let version = api.metadata.api_version.clone();
-    Ok(Contract {
+    Ok(ContractFile {
         actions: build_actions(reference, api)?,
         shapes: build_shapes(api)?,
         error_codes: build_error_codes(reference, &version)?,
@@ -121,7 +72,7 @@ fn build_contract(reference: &Reference, api: &ApiFile) -> Result<Contract, Erro
     })
 }
 
-fn build_actions(reference: &Reference, api: &ApiFile) -> Result<Vec<Action>, Error> {
+fn build_actions(reference: &Reference, api: &ApiFile) -> Result<Vec<ActionEntry>, Error> {
     let version = &api.metadata.api_version;
     let limits = reference
         .rate_limits
@@ -151,7 +102,7 @@ fn build_actions(reference: &Reference, api: &ApiFile) -> Result<Vec<Action>, Er
             }
             codes.sort();
             codes.dedup();
-            Ok(Action {
+            Ok(ActionEntry {
                 name: name.clone(),
                 input: action.input.clone(),
                 output: action.output.clone(),

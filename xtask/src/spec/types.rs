@@ -7,31 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
 use serde_json::Value;
+use tco_spec::Type;
 
 use super::reference::{ApiMember, ApiObject};
 use super::Error;
-
-/// The normalised type of a member, serialised as `{"kind": "..."}`, with `items` for lists
-/// and `ref` (a shape name) for objects.
-#[derive(Serialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Type {
-    Int64,
-    Uint64,
-    String,
-    Datetime,
-    Bool,
-    Float,
-    List {
-        items: Box<Type>,
-    },
-    Object {
-        #[serde(rename = "ref")]
-        shape: String,
-    },
-}
 
 /// What api.json calls the scalar in `member`, mapped to the contract's type.
 fn scalar(name: &str) -> Option<Type> {
@@ -56,20 +36,14 @@ pub fn normalise(shape: &str, member: &ApiMember, objects: &Objects) -> Result<T
             return Ok(t);
         }
         if objects.contains_key(&member.member) {
-            return Ok(Type::Object {
-                shape: member.member.clone(),
-            });
+            return Ok(Type::Object(member.member.clone()));
         }
         Err(format!("{shape}.{}: unknown type {:?}", member.name, member.member).into())
     };
     match (member.kind.as_str(), element()?) {
-        ("list", items) => Ok(Type::List {
-            items: Box::new(items),
-        }),
-        ("object", t @ Type::Object { .. }) => Ok(t),
-        ("int" | "string" | "bool" | "float" | "double", t)
-            if !matches!(t, Type::Object { .. }) =>
-        {
+        ("list", items) => Ok(Type::List(Box::new(items))),
+        ("object", t @ Type::Object(_)) => Ok(t),
+        ("int" | "string" | "bool" | "float" | "double", t) if !matches!(t, Type::Object(_)) => {
             Ok(t)
         }
         (kind, _) => Err(format!("{shape}.{}: unexpected type {kind:?}", member.name).into()),
@@ -117,12 +91,12 @@ impl<'a> Examples<'a> {
         let ty = normalise(shape, member, self.objects)?;
         let raw = member.example.as_deref();
         Ok(match &ty {
-            Type::Object { shape } => match self.object(shape)? {
+            Type::Object(shape) => match self.object(shape)? {
                 Some(v) => Example::read(v),
                 None => Example::invented(Value::Object(Default::default())),
             },
-            Type::List { items } => match items.as_ref() {
-                Type::Object { shape } => match self.object(shape)? {
+            Type::List(items) => match items.as_ref() {
+                Type::Object(shape) => match self.object(shape)? {
                     Some(v) => Example::read(Value::Array(vec![v])),
                     None => Example::invented(Value::Array(vec![])),
                 },
@@ -157,7 +131,7 @@ impl<'a> Examples<'a> {
 fn scalar_list(raw: Option<&str>, item: &Type, name: &str) -> Example {
     let raw = raw.unwrap_or_default();
     if let Ok(Value::Array(values)) = serde_json::from_str::<Value>(raw) {
-        if values.iter().all(|v| fits(v, item)) {
+        if values.iter().all(|v| item.fits_scalar(v)) {
             return Example::read(Value::Array(values));
         }
     }
@@ -182,19 +156,7 @@ fn parse_scalar(raw: &str, ty: &Type) -> Option<Value> {
             _ => None,
         },
         Type::String | Type::Datetime => Some(Value::String(raw.to_owned())),
-        Type::List { .. } | Type::Object { .. } => None,
-    }
-}
-
-/// Whether a JSON value is a valid instance of a scalar type.
-fn fits(value: &Value, ty: &Type) -> bool {
-    match ty {
-        Type::Int64 => value.as_i64().is_some(),
-        Type::Uint64 => value.as_u64().is_some(),
-        Type::Float => value.is_number(),
-        Type::Bool => value.is_boolean(),
-        Type::String | Type::Datetime => value.is_string(),
-        Type::List { .. } | Type::Object { .. } => false,
+        Type::List(_) | Type::Object(_) => None,
     }
 }
 
@@ -207,8 +169,8 @@ fn synthesize(ty: &Type, name: &str) -> Value {
         Type::Datetime => Value::from("2021-01-01 00:00:00"),
         Type::String if name == "RequestId" => Value::from("00000000-0000-4000-8000-000000000000"),
         Type::String => Value::from(""),
-        Type::List { .. } => Value::Array(vec![]),
-        Type::Object { .. } => Value::Object(Default::default()),
+        Type::List(_) => Value::Array(vec![]),
+        Type::Object(_) => Value::Object(Default::default()),
     }
 }
 
