@@ -135,21 +135,21 @@ impl SignInput {
     }
 
     fn sign(&self) -> Value {
-        let spec = RequestSpec {
-            sign_method: self.sign_method,
-            http_method: self.http_method,
-            host: &self.endpoint.host,
-            service: SERVICE,
-            action: &self.action,
-            version: self.version.as_str(),
-            region: self.args_region.as_deref(),
-            language: self.args_language.as_deref(),
-            timestamp: self.timestamp,
-            nonce: self.nonce,
-            unsigned_payload: self.unsigned_payload,
-            request_client: &self.request_client,
-            params: &self.params,
-        };
+        let spec = RequestSpec::new(
+            &self.endpoint.host,
+            SERVICE,
+            &self.action,
+            self.version.as_str(),
+            &self.params,
+            self.timestamp,
+        )
+        .with_sign_method(self.sign_method)
+        .with_http_method(self.http_method)
+        .with_region(self.args_region.as_deref())
+        .with_language(self.args_language.as_deref())
+        .with_nonce(self.nonce)
+        .with_unsigned_payload(self.unsigned_payload)
+        .with_request_client(&self.request_client);
         let signed = build(&spec, &self.creds, &KeyCache::default());
         let headers: Map<String, Value> = signed
             .headers

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use tco_sign::{Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
+use tco_sign::{Credentials, KeyCache, RequestSpec};
 use tokio::sync::mpsc;
 
 use crate::attack::Recorder;
@@ -318,30 +318,18 @@ pub async fn send_call_full(
     let params = (stream.params)(k);
     let sent_ms = wall_ms();
     // Signed at send time, so the timestamp is fresh however late the run is.
-    let spec = RequestSpec {
-        sign_method: SignMethod::Tc3HmacSha256,
-        http_method: HttpMethod::Post,
-        host: &target.host,
-        service: "organization",
-        action: &stream.key.action,
-        version: &stream.key.version,
-        region: target.region.as_deref(),
-        language: None,
-        timestamp: sent_ms.div_euclid(1000),
-        nonce: 0,
-        unsigned_payload: false,
-        request_client: "tco-harness-load",
-        params: &params,
-    };
+    let spec = RequestSpec::new(
+        &target.host,
+        "organization",
+        &stream.key.action,
+        &stream.key.version,
+        &params,
+        sent_ms.div_euclid(1000),
+    )
+    .with_region(target.region.as_deref())
+    .with_request_client("tco-harness-load");
     let signed = tco_sign::build(&spec, &stream.credentials, &target.keys);
-    let mut rb = client.post(target.url.clone());
-    for (name, value) in &signed.headers {
-        // reqwest writes Host from the URL, the same value that was signed.
-        if !name.eq_ignore_ascii_case("host") {
-            rb = rb.header(name.as_str(), value.as_str());
-        }
-    }
-    let rb = rb.body(signed.body);
+    let rb = tco_client::transport::request(client, &target.endpoint.origin, signed);
     let started = Instant::now();
     let mut answer = Value::Null;
     let (outcome, request_id, status) = match rb.send().await {

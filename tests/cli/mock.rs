@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::{json, Value};
-use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
+use tco_sign::{build, Credentials, KeyCache, RequestSpec};
 
 const SECRET_ID: &str = "AKIDclimocktest0000000000000000000000";
 const SECRET_KEY: &str = "cli-mock-secret-key";
@@ -60,30 +60,18 @@ async fn describe(url: &str, creds: &Credentials) -> Value {
         .unwrap()
         .as_secs() as i64;
     let params = json!({"OrgType": 1});
-    let spec = RequestSpec {
-        sign_method: SignMethod::Tc3HmacSha256,
-        http_method: HttpMethod::Post,
+    let spec = RequestSpec::new(
         host,
-        service: "organization",
-        action: "CreateOrganization",
-        version: "2018-12-25",
-        region: None,
-        language: None,
+        "organization",
+        "CreateOrganization",
+        "2018-12-25",
+        &params,
         timestamp,
-        nonce: 1,
-        unsigned_payload: false,
-        request_client: "cli-mock-test",
-        params: &params,
-    };
+    )
+    .with_nonce(1)
+    .with_request_client("cli-mock-test");
     let signed = build(&spec, creds, &KeyCache::default());
-    let mut request = reqwest::Client::new()
-        .post(format!("{url}/"))
-        .body(signed.body.clone());
-    for (name, value) in &signed.headers {
-        if name != "Host" {
-            request = request.header(name, value);
-        }
-    }
+    let request = tco_client::transport::request(&reqwest::Client::new(), url, signed);
     request.send().await.unwrap().json().await.unwrap()
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tco_mock::WorldDoc;
-use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod};
+use tco_sign::{build, Credentials, KeyCache, RequestSpec};
 
 const SECRET_ID: &str = "AKIDclimockworld00000000000000000000";
 const SECRET_KEY: &str = "cli-mock-world-secret-key";
@@ -54,34 +54,22 @@ async fn api(url: &str, action: &str, params: Value) -> Value {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let spec = RequestSpec {
-        sign_method: SignMethod::Tc3HmacSha256,
-        http_method: HttpMethod::Post,
+    let spec = RequestSpec::new(
         host,
-        service: "organization",
+        "organization",
         action,
-        version: "2021-03-31",
-        region: None,
-        language: None,
+        "2021-03-31",
+        &params,
         timestamp,
-        nonce: 1,
-        unsigned_payload: false,
-        request_client: "cli-mock-world-test",
-        params: &params,
-    };
+    )
+    .with_nonce(1)
+    .with_request_client("cli-mock-world-test");
     let signed = build(
         &spec,
         &Credentials::new(SECRET_ID, SECRET_KEY),
         &KeyCache::default(),
     );
-    let mut request = reqwest::Client::new()
-        .post(format!("{url}/"))
-        .body(signed.body.clone());
-    for (name, value) in &signed.headers {
-        if name != "Host" {
-            request = request.header(name, value);
-        }
-    }
+    let request = tco_client::transport::request(&reqwest::Client::new(), url, signed);
     let answer: Value = request.send().await.unwrap().json().await.unwrap();
     answer["Response"].clone()
 }

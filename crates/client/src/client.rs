@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tco_clock::{Clock, Sleeper, SystemClock, TokioSleeper};
-use tco_sign::{HttpMethod, KeyCache, RequestSpec};
+use tco_sign::{KeyCache, RequestSpec};
 use tco_spec::{Version, ViolationKind};
 
 use crate::body::{read_capped, BodyError};
@@ -320,34 +320,23 @@ impl Client {
     ) -> Result<Value, Error> {
         let inner = &self.inner;
         let creds = inner.credentials.credentials().await?;
-        let spec = RequestSpec {
-            sign_method: inner.profile.sign_method(),
-            http_method: inner.profile.http_method(),
-            host: &inner.endpoint.host,
-            service: SERVICE,
+        let profile = &inner.profile;
+        let spec = RequestSpec::new(
+            &inner.endpoint.host,
+            SERVICE,
             action,
-            version: version.as_str(),
-            region: inner.profile.region(),
-            language: inner.profile.language(),
-            timestamp: inner.clock.now_secs(),
-            nonce: (inner.nonce)(),
-            unsigned_payload: false,
-            request_client: REQUEST_CLIENT,
+            version.as_str(),
             params,
-        };
+            inner.clock.now_secs(),
+        )
+        .with_sign_method(profile.sign_method())
+        .with_http_method(profile.http_method())
+        .with_region(profile.region())
+        .with_language(profile.language())
+        .with_nonce((inner.nonce)())
+        .with_request_client(REQUEST_CLIENT);
         let signed = tco_sign::build(&spec, &creds, &inner.keys);
-        let method = match signed.method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-        };
-        let url = format!("{}{}", inner.endpoint.origin, signed.path_and_query);
-        let mut request = inner.http.request(method, url);
-        for (name, value) in &signed.headers {
-            request = request.header(name.as_str(), value.as_str());
-        }
-        if signed.method == HttpMethod::Post {
-            request = request.body(signed.body);
-        }
+        let request = crate::transport::request(&inner.http, &inner.endpoint.origin, signed);
         let transport = |e: reqwest::Error| {
             if e.is_timeout() {
                 Error::Timeout {

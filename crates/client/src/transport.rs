@@ -9,9 +9,13 @@
 //!   sends loopback hosts through the proxy too unless `NO_PROXY` names them, so for a
 //!   loopback endpoint (`localhost`, `127.0.0.0/8`, `::1`) [`configure`] turns proxies off:
 //!   a proxy elsewhere cannot reach this machine's loopback.
+//!
+//! And every signed request goes out one way, [`request`].
 
 use std::fmt;
 use std::path::Path;
+
+use tco_sign::{HttpMethod, SignedRequest};
 
 use crate::{Endpoint, Error};
 
@@ -100,6 +104,30 @@ pub fn configure(
         builder = builder.no_proxy();
     }
     Ok(builder)
+}
+
+/// The one way a signed request goes on the wire: its method, `origin` (`scheme://host[:port]`)
+/// followed by its path and query, every header as signed (`Host` too, so what was signed is
+/// what is sent, whatever name the URL uses) and its body. Timeouts and the rest are the
+/// caller's, on the builder returned.
+pub fn request(
+    http: &reqwest::Client,
+    origin: &str,
+    signed: SignedRequest,
+) -> reqwest::RequestBuilder {
+    let method = match signed.method {
+        HttpMethod::Get => reqwest::Method::GET,
+        HttpMethod::Post => reqwest::Method::POST,
+    };
+    let mut request = http.request(method, format!("{origin}{}", signed.path_and_query));
+    for (name, value) in &signed.headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    // A GET carries its parameters in the query; an empty body is not sent at all.
+    if signed.method == HttpMethod::Post || !signed.body.is_empty() {
+        request = request.body(signed.body);
+    }
+    request
 }
 
 /// When a request failed because the server's certificate was refused (unknown issuer,

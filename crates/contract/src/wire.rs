@@ -337,39 +337,25 @@ impl Endpoint {
                 Credentials::new(UNKNOWN_SECRET_ID, self.credentials.secret_key())
             }
         };
-        let spec = RequestSpec {
-            sign_method: probe.sign,
-            http_method: probe.method,
-            host: &self.host,
-            service: SERVICE,
-            action: &probe.action,
-            version: &probe.version,
-            region: None,
-            language: None,
-            timestamp: self.now() + probe.timestamp_offset,
-            nonce: self.nonce.fetch_add(7919, Ordering::Relaxed) % 1_000_000_000 + 1,
-            unsigned_payload: false,
-            request_client: "tco-contract",
-            params: &probe.params,
-        };
+        let spec = RequestSpec::new(
+            &self.host,
+            SERVICE,
+            &probe.action,
+            &probe.version,
+            &probe.params,
+            self.now() + probe.timestamp_offset,
+        )
+        .with_sign_method(probe.sign)
+        .with_http_method(probe.method)
+        .with_nonce(self.nonce.fetch_add(7919, Ordering::Relaxed) % 1_000_000_000 + 1)
+        .with_request_client("tco-contract");
         build(&spec, &creds, &self.keys)
     }
 
     /// Signs and sends a probe; the answer whatever it is, or why there was none.
     pub async fn send(&self, probe: &Probe) -> Result<Exchange, TransportError> {
         let signed = self.sign(probe);
-        let url = format!("{}{}", self.base, signed.path_and_query);
-        let method = match signed.method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-        };
-        let mut request = self.http.request(method, &url);
-        for (name, value) in &signed.headers {
-            // reqwest writes Host from the URL: the same `host[:port]` that was signed.
-            if !name.eq_ignore_ascii_case("host") {
-                request = request.header(name, value);
-            }
-        }
+        let request = tco_client::transport::request(&self.http, &self.base, signed);
         let fail = |source: reqwest::Error| {
             if let Some(reason) = tco_client::transport::certificate_refused(&source) {
                 TransportError::CertificateNotTrusted {
@@ -389,7 +375,7 @@ impl Endpoint {
             }
         };
         let started = std::time::Instant::now();
-        let response = request.body(signed.body).send().await.map_err(fail)?;
+        let response = request.send().await.map_err(fail)?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()

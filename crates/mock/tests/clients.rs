@@ -11,45 +11,25 @@ use tco_sign::{build, Credentials, HttpMethod, KeyCache, RequestSpec, SignMethod
 /// Signs a call for `host` with the project's signer, as an SDK configured with that endpoint.
 fn signed_for_host(h: &Harness, host: &str, method: SignMethod, http: HttpMethod) -> SignedRequest {
     let params = json!({});
-    build(
-        &RequestSpec {
-            sign_method: method,
-            http_method: http,
-            host,
-            service: "organization",
-            action: "DescribeOrganization",
-            version: V2021,
-            region: None,
-            language: None,
-            timestamp: T0,
-            nonce: 7,
-            unsigned_payload: false,
-            request_client: "tco-mock-tests",
-            params: &params,
-        },
-        &h.mock.default_credentials(),
-        &KeyCache::default(),
+    let spec = RequestSpec::new(
+        host,
+        "organization",
+        "DescribeOrganization",
+        V2021,
+        &params,
+        T0,
     )
+    .with_sign_method(method)
+    .with_http_method(http)
+    .with_nonce(7)
+    .with_request_client("tco-mock-tests");
+    build(&spec, &h.mock.default_credentials(), &KeyCache::default())
 }
 
 /// Sends `signed` to the mock's socket with `host` as the `Host` header; returns the code.
 async fn send_as(h: &Harness, signed: &SignedRequest, host: &str) -> String {
-    let method = match signed.method {
-        HttpMethod::Get => reqwest::Method::GET,
-        HttpMethod::Post => reqwest::Method::POST,
-    };
-    let url = format!("{}{}", h.mock.uri(), signed.path_and_query);
-    let mut request = h.http.request(method, url).body(signed.body.clone());
-    for (name, value) in &signed.headers {
-        if !name.eq_ignore_ascii_case("host") {
-            request = request.header(name, value);
-        }
-    }
-    let response = request
-        .header("host", host)
-        .send()
-        .await
-        .expect("an answer");
+    let request = with_host(h.request(signed), host);
+    let response = h.http.execute(request).await.expect("an answer");
     let (status, content_type, body) = into_parts(response).await;
     assert_envelope(status, &content_type, &body)
 }

@@ -428,12 +428,7 @@ async fn a_drop_fault_closes_the_connection_without_an_answer() {
     let h =
         Harness::with(|b| b.fault(FaultRule::new("DescribeOrganization").drop_connection())).await;
     let signed = h.sign(&describe(), &h.mock.default_credentials());
-    let mut request = h.http.post(h.mock.uri()).body(signed.body.clone());
-    for (name, value) in &signed.headers {
-        if !name.eq_ignore_ascii_case("host") {
-            request = request.header(name, value);
-        }
-    }
+    let request = h.request(&signed);
     let result = tokio::time::timeout(Duration::from_secs(5), request.send()).await;
     let error = result.expect("no hang").expect_err("no answer");
     assert!(

@@ -14,21 +14,14 @@
 //!
 //! let creds = Credentials::new("AKIDEXAMPLE", "secret-key");
 //! let params = serde_json::json!({"OrgType": 1});
-//! let spec = RequestSpec {
-//!     sign_method: SignMethod::Tc3HmacSha256,
-//!     http_method: HttpMethod::Post,
-//!     host: "organization.intl.tencentcloudapi.com",
-//!     service: "organization",
-//!     action: "CreateOrganization",
-//!     version: "2018-12-25",
-//!     region: None,
-//!     language: None,
-//!     timestamp: 1_551_113_065,
-//!     nonce: 0,
-//!     unsigned_payload: false,
-//!     request_client: "tco-harness",
-//!     params: &params,
-//! };
+//! let spec = RequestSpec::new(
+//!     "organization.intl.tencentcloudapi.com",
+//!     "organization",
+//!     "CreateOrganization",
+//!     "2018-12-25",
+//!     &params,
+//!     1_551_113_065,
+//! );
 //! let request = build(&spec, &creds, &KeyCache::default());
 //! assert!(request.header("Authorization").unwrap().starts_with("TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/2019-02-25/organization/tc3_request"));
 //! ```
@@ -45,8 +38,8 @@ mod verify;
 pub use credentials::Credentials;
 pub use key_cache::KeyCache;
 pub use request::{
-    build, HttpMethod, RequestSpec, SignMethod, SignedRequest, FORM_CONTENT_TYPE,
-    JSON_CONTENT_TYPE, SENSITIVE,
+    build, HttpMethod, RequestSpec, SignMethod, SignedRequest, DEFAULT_REQUEST_CLIENT,
+    FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, SENSITIVE,
 };
 pub use time_fmt::utc_date;
 pub use verify::{AuthError, CredentialStore, Incoming, Verified, Verifier, MAX_CLOCK_SKEW};

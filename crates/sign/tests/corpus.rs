@@ -124,21 +124,21 @@ fn rust_signer_reproduces_every_sdk_request_byte_for_byte() {
         .into_iter()
         .chain(corpus.compat_upper_case_host)
     {
-        let spec = RequestSpec {
-            sign_method: case.sign_method.parse().expect("known sign method"),
-            http_method: case.http_method.parse().expect("known HTTP method"),
-            host: &case.host,
-            service: &case.service,
-            action: &case.action,
-            version: &case.version,
-            region: case.region.as_deref(),
-            language: case.language.as_deref(),
-            timestamp: case.timestamp,
-            nonce: case.nonce.unwrap_or(0),
-            unsigned_payload: case.unsigned_payload,
-            request_client: &case.request_client,
-            params: &case.params,
-        };
+        let spec = RequestSpec::new(
+            &case.host,
+            &case.service,
+            &case.action,
+            &case.version,
+            &case.params,
+            case.timestamp,
+        )
+        .with_sign_method(case.sign_method.parse().expect("known sign method"))
+        .with_http_method(case.http_method.parse().expect("known HTTP method"))
+        .with_region(case.region.as_deref())
+        .with_language(case.language.as_deref())
+        .with_nonce(case.nonce.unwrap_or(0))
+        .with_unsigned_payload(case.unsigned_payload)
+        .with_request_client(&case.request_client);
         let got = build(&spec, &case.credentials(), &keys);
         let expected_headers = case.expected_headers();
         let same = got.method.as_str() == case.expected.method

@@ -42,21 +42,21 @@ impl Generated {
     }
 
     fn build(&self) -> SignedRequest {
-        let spec = RequestSpec {
-            sign_method: self.sign_method,
-            http_method: self.http_method,
-            host: &self.host,
-            service: SERVICE,
-            action: &self.action,
-            version: "2021-03-31",
-            region: self.region.as_deref(),
-            language: self.language.as_deref(),
-            timestamp: self.timestamp,
-            nonce: self.nonce,
-            unsigned_payload: self.unsigned_payload,
-            request_client: "tco-harness-proptest",
-            params: &self.params,
-        };
+        let spec = RequestSpec::new(
+            &self.host,
+            SERVICE,
+            &self.action,
+            "2021-03-31",
+            &self.params,
+            self.timestamp,
+        )
+        .with_sign_method(self.sign_method)
+        .with_http_method(self.http_method)
+        .with_region(self.region.as_deref())
+        .with_language(self.language.as_deref())
+        .with_nonce(self.nonce)
+        .with_unsigned_payload(self.unsigned_payload)
+        .with_request_client("tco-harness-proptest");
         build(&spec, &self.credentials(), &KeyCache::default())
     }
 }

@@ -88,21 +88,19 @@ impl Harness {
     /// Signs for `host`, as a client that reached the mock through that name does (send it
     /// with [`Harness::send_with_host`]).
     pub fn sign_for_host(&self, spec: &CallSpec, creds: &Credentials, host: &str) -> SignedRequest {
-        let request = RequestSpec {
-            sign_method: spec.sign_method,
-            http_method: spec.http_method,
+        let request = RequestSpec::new(
             host,
-            service: "organization",
-            action: &spec.action,
-            version: &spec.version,
-            region: spec.region.as_deref(),
-            language: None,
-            timestamp: spec.timestamp.unwrap_or_else(|| self.clock.now_secs()),
-            nonce: 42,
-            unsigned_payload: false,
-            request_client: "tco-mock-tests",
-            params: &spec.params,
-        };
+            "organization",
+            &spec.action,
+            &spec.version,
+            &spec.params,
+            spec.timestamp.unwrap_or_else(|| self.clock.now_secs()),
+        )
+        .with_sign_method(spec.sign_method)
+        .with_http_method(spec.http_method)
+        .with_region(spec.region.as_deref())
+        .with_nonce(42)
+        .with_request_client("tco-mock-tests");
         build(&request, creds, &KeyCache::default())
     }
 
@@ -125,40 +123,29 @@ impl Harness {
 
     /// As [`Harness::send`], with the `Host` header `host` instead of the mock's address.
     pub async fn send_with_host(&self, signed: &SignedRequest, host: &str) -> (u16, String, Value) {
-        let method = match signed.method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-        };
-        let url = format!("{}{}", self.mock.uri(), signed.path_and_query);
-        let mut request = self
-            .http
-            .request(method, url)
-            .header("host", host)
-            .body(signed.body.clone());
-        for (name, value) in &signed.headers {
-            if !name.eq_ignore_ascii_case("host") {
-                request = request.header(name, value);
-            }
-        }
-        into_parts(request.send().await.expect("the mock answers")).await
+        let request = with_host(self.request(signed), host);
+        into_parts(self.http.execute(request).await.expect("the mock answers")).await
     }
 
     /// Sends a signed request as is; returns status, content type and parsed body.
     pub async fn send(&self, signed: &SignedRequest) -> (u16, String, Value) {
-        let method = match signed.method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-        };
-        let url = format!("{}{}", self.mock.uri(), signed.path_and_query);
-        let mut request = self.http.request(method, url).body(signed.body.clone());
-        for (name, value) in &signed.headers {
-            // reqwest writes Host from the URL, which is what was signed.
-            if !name.eq_ignore_ascii_case("host") {
-                request = request.header(name, value);
-            }
-        }
-        into_parts(request.send().await.expect("the mock answers")).await
+        let request = self.request(signed).build().expect("a valid request");
+        into_parts(self.http.execute(request).await.expect("the mock answers")).await
     }
+
+    /// `signed` addressed to the mock, as every client of the workspace sends it.
+    pub fn request(&self, signed: &SignedRequest) -> reqwest::RequestBuilder {
+        tco_client::transport::request(&self.http, &self.mock.uri(), signed.clone())
+    }
+}
+
+/// `request` with its `Host` header replaced by `host`: a client that reached the mock through
+/// another name.
+pub fn with_host(request: reqwest::RequestBuilder, host: &str) -> reqwest::Request {
+    let mut request = request.build().expect("a valid request");
+    let value = host.parse().expect("a valid Host header");
+    request.headers_mut().insert(reqwest::header::HOST, value);
+    request
 }
 
 /// A TC3 POST for `action` whose signed body is `body` exactly, as the default account at the
