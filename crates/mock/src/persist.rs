@@ -6,7 +6,7 @@
 //! moment leaves the previous complete file or the new one.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -66,29 +66,80 @@ pub(crate) fn write_state(world: &World, path: &Path) -> std::io::Result<()> {
     world.export().write_atomically(path)
 }
 
-/// Writes the world to `path` every `interval` when it changed since the last write.
-pub(crate) fn spawn_writer(app: Arc<App>, path: PathBuf, interval: Duration) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let format = Format::of_path(&path).unwrap_or(Format::Json);
-        let mut last = app.world.export().to_text(format).ok();
-        let mut ticks = tokio::time::interval(interval);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            let doc = app.world.export();
-            let text = doc.to_text(format).ok();
-            if text.is_some() && text == last {
-                continue;
-            }
-            let target = path.clone();
-            let written = tokio::task::spawn_blocking(move || doc.write_atomically(&target)).await;
-            match written {
-                Ok(Ok(())) => last = text,
-                Ok(Err(e)) => tracing::warn!("cannot write the state file {}: {e}", path.display()),
-                Err(e) => tracing::warn!("state writer failed: {e}"),
-            }
+/// The task that writes the state file at an interval, and the last write on shutdown.
+///
+/// An interval write runs on a blocking thread that aborting the task cannot stop, so each
+/// write takes `closed` first: the last write sets it, and a write that comes after sees it
+/// and leaves the file alone (a late interval write would otherwise put an older world over
+/// the final one).
+pub(crate) struct StateWriter {
+    path: PathBuf,
+    closed: Arc<Mutex<bool>>,
+    task: JoinHandle<()>,
+}
+
+impl StateWriter {
+    /// Writes the world to `path` every `interval` when it changed since the last write.
+    pub(crate) fn spawn(app: Arc<App>, path: PathBuf, interval: Duration) -> StateWriter {
+        let closed = Arc::new(Mutex::new(false));
+        let task = tokio::spawn(write_periodically(
+            app,
+            path.clone(),
+            interval,
+            closed.clone(),
+        ));
+        StateWriter { path, closed, task }
+    }
+
+    /// Stops the interval writes and writes the world one last time.
+    pub(crate) fn finish(self, world: &World) -> std::io::Result<()> {
+        self.task.abort();
+        let mut closed = lock(&self.closed);
+        *closed = true;
+        write_state(world, &self.path)
+    }
+}
+
+async fn write_periodically(
+    app: Arc<App>,
+    path: PathBuf,
+    interval: Duration,
+    closed: Arc<Mutex<bool>>,
+) {
+    let format = Format::of_path(&path).unwrap_or(Format::Json);
+    let mut last = app.world.export().to_text(format).ok();
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let doc = app.world.export();
+        let text = doc.to_text(format).ok();
+        if text.is_some() && text == last {
+            continue;
         }
-    })
+        let target = path.clone();
+        let closed = closed.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            let closed = lock(&closed);
+            if *closed {
+                return Ok(());
+            }
+            doc.write_atomically(&target)
+        })
+        .await;
+        match written {
+            Ok(Ok(())) => last = text,
+            Ok(Err(e)) => tracing::warn!("cannot write the state file {}: {e}", path.display()),
+            Err(e) => tracing::warn!("state writer failed: {e}"),
+        }
+    }
+}
+
+/// A poisoned lock only means a write panicked; the flag it guards is still right.
+fn lock(closed: &Mutex<bool>) -> std::sync::MutexGuard<'_, bool> {
+    closed
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// [`crate::serve`] with a seed and a state file: the world is loaded before the first
@@ -113,13 +164,10 @@ pub async fn serve_with(
     let writer = world
         .state_file
         .clone()
-        .map(|path| spawn_writer(app.clone(), path, world.state_interval));
+        .map(|path| StateWriter::spawn(app.clone(), path, world.state_interval));
     let served = crate::server::run(listener, app.clone(), shutdown).await;
     if let Some(writer) = writer {
-        writer.abort();
-    }
-    if let Some(path) = &world.state_file {
-        write_state(&app.world, path)?;
+        writer.finish(&app.world)?;
     }
     served
 }

@@ -289,7 +289,7 @@ pub struct MockServer {
     app: Arc<App>,
     /// Written on shutdown (and at the interval while running), when set.
     state_file: Option<std::path::PathBuf>,
-    writer: Option<JoinHandle<()>>,
+    writer: Option<crate::persist::StateWriter>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
 }
@@ -448,11 +448,8 @@ impl MockServer {
 
     /// Writes the state file now, if the mock keeps one.
     fn save_state(&mut self) {
-        if let Some(writer) = self.writer.take() {
-            writer.abort();
-        }
-        if let Some(path) = &self.state_file {
-            if let Err(e) = crate::persist::write_state(&self.app.world, path) {
+        if let (Some(writer), Some(path)) = (self.writer.take(), &self.state_file) {
+            if let Err(e) = writer.finish(&self.app.world) {
                 tracing::warn!("cannot write the state file {}: {e}", path.display());
             }
         }
@@ -651,9 +648,9 @@ impl MockServerBuilder {
             panic!("invalid mock world: {e}");
         }
         let state_file = self.world.state_file.clone();
-        let writer = state_file
-            .clone()
-            .map(|path| crate::persist::spawn_writer(app.clone(), path, self.world.state_interval));
+        let writer = state_file.clone().map(|path| {
+            crate::persist::StateWriter::spawn(app.clone(), path, self.world.state_interval)
+        });
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(run(listener, app.clone(), async move {
             let _ = stopped.await;
