@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use tco_scenarios::{conformance, preconditions, Case, Env, LoadError, Status, Summary, Target};
 
+use crate::action::{resolve_action, VersionArg};
 use crate::error::{CliError, CHECK_FAILED, LOAD_NOT_OFFERED, SUCCESS};
 
 mod merge;
@@ -39,9 +40,8 @@ struct RateLimitArgs {
     /// The action, e.g. DescribeOrganization.
     #[arg(long)]
     action: String,
-    /// API version (default: the newest that has the action).
-    #[arg(long)]
-    version: Option<String>,
+    #[command(flatten)]
+    version: VersionArg,
     /// Requests per second to offer (an open-model schedule: held whatever the latency).
     #[arg(long, allow_negative_numbers = true)]
     rate: f64,
@@ -223,20 +223,8 @@ fn run_inner(
 }
 
 fn case(a: &RateLimitArgs) -> Result<Case, CliError> {
-    let version = match &a.version {
-        Some(v) => v.clone(),
-        None => tco_spec::newest_version_with(&a.action)
-            .ok_or_else(|| {
-                CliError::usage(format!(
-                    "unknown action {:?}{}",
-                    a.action,
-                    tco_spec::did_you_mean(&a.action)
-                ))
-            })?
-            .as_str()
-            .to_string(),
-    };
-    let mut case = Case::from_contract(&a.action, &version).map_err(usage)?;
+    let action = resolve_action(&a.action, &a.version)?;
+    let mut case = Case::from_contract(&action.name, action.version.as_str()).map_err(usage)?;
     if let Some(n) = a.expect_limit {
         let n = u32::try_from(n).ok().filter(|&n| n >= 1).ok_or_else(|| {
             CliError::usage(format!(
