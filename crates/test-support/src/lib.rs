@@ -1,8 +1,13 @@
-//! Helpers the workspace's tests share, so each is written once: for now the wiremock matcher
-//! that accepts only what tco-sign's verifier accepts ([`Verified`]).
+//! Helpers the workspace's tests share, so each is written once:
+//! - [`Verified`]: the wiremock matcher that accepts only what tco-sign's verifier accepts;
+//! - [`Bodies`]: proptest strategies for JSON bodies that fit the contract's shapes, and
+//!   [`sites`]: where the members of such a body sit, to mutate one.
 //!
 //! A dev-dependency only (`publish = false`): nothing outside the tests links it.
 
+mod bodies;
+pub mod sites;
 mod verified;
 
+pub use bodies::Bodies;
 pub use verified::Verified;
