@@ -30,22 +30,16 @@ async fn server(body: Value) -> MockServer {
 }
 
 async fn tco_harness(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-            .args(&args)
-            .env("TENCENTCLOUD_SECRET_ID", "AKIDclicall")
-            .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
-            .env("TENCENTCLOUD_SESSION_TOKEN", "cli-token")
-            .env("HOME", "/nonexistent")
-            .output()
-            .expect("the binary runs")
-    })
-    .await
-    .unwrap()
+    common::harness(args)
+        .account("AKIDclicall", SECRET_KEY)
+        .env("TENCENTCLOUD_SESSION_TOKEN", "cli-token")
+        .home("/nonexistent")
+        .output_off_runtime()
+        .await
 }
 
 fn args(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
+    common::strings(list)
 }
 
 /// The contract's example `Response` of an action, with this RequestId.
@@ -57,9 +51,7 @@ fn example_response(version: &str, action: &str, request_id: &str) -> Value {
     response
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::text;
 
 #[tokio::test]
 async fn success_prints_the_response_object_and_exits_0() {
@@ -108,10 +100,8 @@ async fn success_prints_the_response_object_and_exits_0() {
 async fn params_file_and_explicit_version() {
     let response = example_response("2018-12-25", "AddOrganizationNode", "rid-2");
     let server = server(json!({ "Response": response })).await;
-    let dir = std::env::temp_dir().join(format!("tco-cli-call-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("params.json");
-    std::fs::write(&file, r#"{"ParentNodeId": 1, "Name": "eu"}"#).unwrap();
+    let scratch = common::Scratch::new();
+    let file = scratch.write("params.json", r#"{"ParentNodeId": 1, "Name": "eu"}"#);
     let out = tco_harness(args(&[
         "call",
         "AddOrganizationNode",
@@ -123,7 +113,6 @@ async fn params_file_and_explicit_version() {
         file.to_str().unwrap(),
     ]))
     .await;
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let received = server.received_requests().await.unwrap();
     assert_eq!(

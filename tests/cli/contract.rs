@@ -2,21 +2,16 @@
 //! violations, 2 usage or connection errors), one-line errors, and the report files.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::common::{misbehaving_server, Misbehaviour};
+use crate::common::{self, misbehaving_server, Misbehaviour};
 
 use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-        .args(args)
-        .env_remove("TENCENTCLOUD_SECRET_ID")
-        .env_remove("TENCENTCLOUD_SECRET_KEY")
-        .output()
-        .expect("the binary runs")
+    common::harness(args).output()
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -32,11 +27,11 @@ fn write_json(name: &str, value: &Value) -> String {
 }
 
 fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    common::text(&o.stdout)
 }
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::text(&o.stderr)
 }
 
 #[test]
