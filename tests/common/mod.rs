@@ -131,3 +131,27 @@ pub async fn create_organization(uri: &str, creds: &tco_client::Credentials) {
         .await
         .expect("an organization");
 }
+
+/// The words of `line`, split as a shell splits them (`'5 junk'` is one word), then `more` as
+/// they are (computed values: URLs, paths): a command line that reads as a user types it.
+pub fn command_line(line: &str, more: &[&str]) -> Vec<String> {
+    let mut words = shlex::split(line).unwrap_or_else(|| panic!("unbalanced quotes in {line:?}"));
+    words.extend(strings(more));
+    words
+}
+
+/// Pass, or a load not offered with nothing failed; never a limiter failure.
+pub fn assert_not_failed(r: &tco_scenarios::ScenarioResult) {
+    assert_ne!(
+        r.status,
+        tco_scenarios::Status::Fail,
+        "{:#?}",
+        r.all_violations()
+    );
+    assert_eq!(
+        r.pass,
+        r.offered_as_intended(),
+        "{:#?}",
+        r.load_shortfalls()
+    );
+}

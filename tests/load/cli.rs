@@ -8,7 +8,9 @@
 
 use std::process::Output;
 
-use crate::common::{harness, harness_as_mock_default, one_line_usage_error, strings, Scratch};
+use crate::common::{
+    command_line, harness, harness_as_mock_default, one_line_usage_error, strings, Scratch,
+};
 
 /// Exit 0 with "pass", or exit 3 saying the load was not offered; either way the summary's
 /// one verdict is in the server's frame, with no window over `limit` and no refusal in a
@@ -51,14 +53,10 @@ fn matched_or_not_offered(out: &Output, dir: &std::path::Path, limit: u32) -> se
 fn a_matching_run_exits_0_and_writes_reports() {
     let scratch = Scratch::new();
     let d = scratch.join("match");
-    let out = harness([
-        "load",
-        "rate-limit",
-        "--action",
-        "ListOrganizationNodes",
-        "--version",
-        "2018-12-25",
-    ])
+    let out = harness(command_line(
+        "load rate-limit --action ListOrganizationNodes --version 2018-12-25",
+        &[],
+    ))
     .args(["--rate", "30", "--duration", "2s", "--report-dir"])
     .args([&d])
     .output();
@@ -76,14 +74,10 @@ fn a_matching_run_exits_0_and_writes_reports() {
 fn a_mismatch_exits_1_and_says_why() {
     let scratch = Scratch::new();
     let d = scratch.join("mismatch");
-    let out = harness([
-        "load",
-        "rate-limit",
-        "--action",
-        "DescribeOrganization",
-        "--version",
-        "2021-03-31",
-    ])
+    let out = harness(command_line(
+        "load rate-limit --action DescribeOrganization --version 2021-03-31",
+        &[],
+    ))
     .args([
         "--rate",
         "30",
@@ -108,63 +102,14 @@ fn a_mismatch_exits_1_and_says_why() {
 #[test]
 fn usage_errors_exit_2_with_one_line() {
     for args in [
-        &[
-            "load",
-            "rate-limit",
-            "--action",
-            "NoSuchAction",
-            "--rate",
-            "5",
-            "--duration",
-            "1s",
-        ][..],
-        &[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "5",
-            "--duration",
-            "5 junk",
-        ],
-        &[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "5",
-            "--duration",
-            "1s",
-            "--endpoint",
-            "https://organization.intl.tencentcloudapi.com",
-        ],
-        &[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "-1",
-            "--duration",
-            "1s",
-        ],
+        command_line("load rate-limit --action NoSuchAction --rate 5 --duration 1s", &[]),
+        command_line("load rate-limit --action DescribeOrganization --rate 5 --duration '5 junk'", &[]),
+        command_line("load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint https://organization.intl.tencentcloudapi.com", &[]),
+        command_line("load rate-limit --action DescribeOrganization --rate -1 --duration 1s", &[]),
     ] {
         one_line_usage_error(&harness(args).output());
     }
-    let out = harness([
-        "load",
-        "rate-limit",
-        "--action",
-        "DescribeOrganization",
-        "--rate",
-        "5",
-        "--duration",
-        "1s",
-        "--endpoint",
-        "https://organization.tencentcloudapi.com",
-    ])
+    let out = harness(command_line("load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint https://organization.tencentcloudapi.com", &[]))
     .output();
     assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-production"));
 }
@@ -173,14 +118,10 @@ fn usage_errors_exit_2_with_one_line() {
 fn a_rate_at_the_limit_is_under_limit_and_exits_0() {
     let scratch = Scratch::new();
     let d = scratch.join("at-limit");
-    let out = harness([
-        "load",
-        "rate-limit",
-        "--action",
-        "DescribeOrganization",
-        "--version",
-        "2021-03-31",
-    ])
+    let out = harness(command_line(
+        "load rate-limit --action DescribeOrganization --version 2021-03-31",
+        &[],
+    ))
     .args(["--rate", "40", "--duration", "3s", "--expect-limit", "40"])
     .args(["--mock-limit", "40", "--report-dir"])
     .args([&d])
@@ -194,18 +135,14 @@ fn a_rate_at_the_limit_is_under_limit_and_exits_0() {
 #[test]
 fn negative_numbers_get_the_range_message() {
     for (flag, value) in [("--rate", "-5"), ("--expect-limit", "-1")] {
-        let mut args = vec![
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--duration",
-            "1s",
-        ];
+        let mut args = command_line(
+            "load rate-limit --action DescribeOrganization --duration 1s",
+            &[],
+        );
         if flag == "--rate" {
-            args.extend([flag, value]);
+            args.extend(strings(&[flag, value]));
         } else {
-            args.extend(["--rate", "5", flag, value]);
+            args.extend(strings(&["--rate", "5", flag, value]));
         }
         let out = harness(&args).output();
         let stderr = one_line_usage_error(&out);
@@ -224,19 +161,7 @@ fn negative_numbers_get_the_range_message() {
 fn an_unreachable_endpoint_exits_2_naming_it() {
     let scratch = Scratch::new();
     let d = scratch.join("unreachable");
-    let out = harness([
-        "load",
-        "rate-limit",
-        "--action",
-        "DescribeOrganization",
-        "--rate",
-        "5",
-        "--duration",
-        "1s",
-        "--endpoint",
-        "http://127.0.0.1:1",
-        "--report-dir",
-    ])
+    let out = harness(command_line("load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint http://127.0.0.1:1 --report-dir", &[]))
     .args([&d])
     .env(
         "TENCENTCLOUD_SECRET_ID",
@@ -282,20 +207,10 @@ async fn an_account_without_an_organization_stops_load_and_run_in_one_line() {
     let mock = tco_mock::MockServer::start().await;
     let scratch = Scratch::new();
     let d = scratch.join("no-org");
-    let load = strings(&[
-        "load",
-        "rate-limit",
-        "--action",
-        "DescribeOrganization",
-        "--rate",
-        "5",
-        "--duration",
-        "1s",
-        "--endpoint",
-        &mock.uri(),
-        "--report-dir",
-        d.to_str().unwrap(),
-    ]);
+    let load = command_line(
+        "load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint",
+        &[&mock.uri(), "--report-dir", d.to_str().unwrap()],
+    );
     let run = strings(&[
         "run",
         "--endpoint",
@@ -332,21 +247,15 @@ async fn allow_mutations_sets_the_organization_up_and_removes_it() {
     let d = scratch.join("set-up");
     let out = harness_against(
         &mock,
-        strings(&[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "5",
-            "--duration",
-            "1s",
-            "--endpoint",
-            &mock.uri(),
-            "--allow-mutations",
-            "--report-dir",
-            d.to_str().unwrap(),
-        ]),
+        command_line(
+            "load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint",
+            &[
+                &mock.uri(),
+                "--allow-mutations",
+                "--report-dir",
+                d.to_str().unwrap(),
+            ],
+        ),
     )
     .await;
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -418,21 +327,7 @@ fn a_server_slower_than_the_timeout_is_named_as_such() {
     let url = common::misbehaving_server(common::Misbehaviour::Silent);
     let scratch = Scratch::new();
     let d = scratch.join("slow");
-    let out = harness([
-        "load",
-        "rate-limit",
-        "--action",
-        "DescribeOrganization",
-        "--rate",
-        "2",
-        "--duration",
-        "1s",
-        "--timeout",
-        "1s",
-        "--endpoint",
-        &url,
-        "--report-dir",
-    ])
+    let out = harness(command_line("load rate-limit --action DescribeOrganization --rate 2 --duration 1s --timeout 1s --endpoint", &[&url, "--report-dir"]))
     .args([&d])
     .env(
         "TENCENTCLOUD_SECRET_ID",

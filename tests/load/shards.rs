@@ -19,7 +19,8 @@ use tco_scenarios::verdict::ACCEPTED_PER_SECOND_TOLERANCE;
 use tco_scenarios::{conformance, env, Case, Env};
 
 use crate::common::{
-    describe as text, harness, harness_as_mock_default, one_line_usage_error, strings, Scratch,
+    command_line, describe as text, harness, harness_as_mock_default, one_line_usage_error,
+    strings, Scratch,
 };
 
 /// A low limit, a short run: 2x the limit for 3 s, 30 calls in all.
@@ -96,31 +97,24 @@ async fn shards_in_separate_processes_merge_into_the_single_runs_verdict() {
         .map(|i| base.join(format!("shard-{i}")))
         .collect();
     let runs = shard_dirs.iter().enumerate().map(|(i, d)| {
-        let args: Vec<String> = [
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--version",
-            "2021-03-31",
-            "--expect-limit",
-            &LIMIT.to_string(),
-            "--rate",
-            &RATE.to_string(),
-            "--duration",
-            &format!("{SECONDS}s"),
-            "--endpoint",
-            &mock.uri(),
-            "--shard",
-            &format!("{}/{SHARDS}", i + 1),
-            "--start-at",
-            &start,
-            "--report-dir",
-            d.to_str().unwrap(),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let args: Vec<String> = command_line(
+            "load rate-limit --action DescribeOrganization --version 2021-03-31 --expect-limit",
+            &[
+                &LIMIT.to_string(),
+                "--rate",
+                &RATE.to_string(),
+                "--duration",
+                &format!("{SECONDS}s"),
+                "--endpoint",
+                &mock.uri(),
+                "--shard",
+                &format!("{}/{SHARDS}", i + 1),
+                "--start-at",
+                &start,
+                "--report-dir",
+                d.to_str().unwrap(),
+            ],
+        );
         spawn_harness(&mock, args)
     });
     let running: Vec<_> = runs.collect();
@@ -218,16 +212,10 @@ fn one_line_exit_2(out: &Output, needles: &[&str]) {
 #[test]
 fn a_shard_that_cannot_run_as_asked_exits_2_in_one_line() {
     let shard = |extra: &[&str]| {
-        let mut args = strings(&[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "10",
-            "--duration",
-            "1s",
-        ]);
+        let mut args = command_line(
+            "load rate-limit --action DescribeOrganization --rate 10 --duration 1s",
+            &[],
+        );
         args.extend(strings(extra));
         harness(&args).output()
     };
@@ -311,7 +299,7 @@ fn merge_judges_shards_of_one_run_and_refuses_the_rest_in_one_line() {
     let base = scratch.join("merge-cli");
     let dirs = shard_files(&base);
     let merge = |dirs: &[PathBuf]| {
-        harness(["load", "merge"])
+        harness(command_line("load merge", &[]))
             .args(dirs)
             .args(["--report-dir"])
             .args([base.join("merged")])
@@ -338,7 +326,7 @@ fn merge_judges_shards_of_one_run_and_refuses_the_rest_in_one_line() {
     other.write(&dirs[1]).unwrap();
     one_line_exit_2(&merge(&dirs), &["not one run", "rate 10 vs 12"]);
     one_line_exit_2(&merge(&[base.join("nowhere")]), &["cannot read"]);
-    let no_dirs = harness(["load", "merge"]).output();
+    let no_dirs = harness(command_line("load merge", &[])).output();
     assert_eq!(no_dirs.status.code(), Some(2));
 }
 
@@ -357,24 +345,18 @@ async fn a_shard_too_late_for_its_start_sends_nothing_and_exits_3() {
     let start = rfc3339(tco_scenarios::schedule::wall_ms() + 1_500);
     let out = harness_against(
         &mock,
-        strings(&[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "10",
-            "--duration",
-            "1s",
-            "--endpoint",
-            &mock.uri(),
-            "--shard",
-            "1/2",
-            "--start-at",
-            &start,
-            "--report-dir",
-            d.to_str().unwrap(),
-        ]),
+        command_line(
+            "load rate-limit --action DescribeOrganization --rate 10 --duration 1s --endpoint",
+            &[
+                &mock.uri(),
+                "--shard",
+                "1/2",
+                "--start-at",
+                &start,
+                "--report-dir",
+                d.to_str().unwrap(),
+            ],
+        ),
     )
     .await;
     let t = text(&out);
