@@ -51,13 +51,7 @@ fn validate_accepts_a_valid_response_and_request() {
         "contract validate --version 2018-12-25 --action GetOrganization --response",
         &[&file],
     ));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::describe(&out));
     assert_eq!(
         stdout(&out),
         "valid response of 2018-12-25 GetOrganization\n"
@@ -68,13 +62,7 @@ fn validate_accepts_a_valid_response_and_request() {
         "contract validate --version 2018-12-25 --action CreateOrganization --request",
         &[&file],
     ));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::describe(&out));
 }
 
 #[test]
@@ -146,13 +134,7 @@ fn a_clean_run_against_the_mock_exits_0_and_writes_both_reports() {
             junit_path.to_str().unwrap(),
         ],
     ));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::describe(&out));
     assert!(stdout(&out).starts_with("contract suite against mock (in-process): actions 2,"));
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
