@@ -1,6 +1,7 @@
-//! The action a command names and its API version (`call`, `sign`): `--version` declared once
-//! ([`VersionArg`]), the version resolved once against the contract ([`resolve_version`]) and
-//! the parameters checked once against the action's request shape ([`check_params`]).
+//! The action a command names and its API version (`call`, `sign`, `contract validate`,
+//! `load rate-limit`): `--version` declared once ([`VersionArg`]), the version resolved once
+//! against the contract ([`resolve_version`], [`resolve_action`]) and the parameters checked
+//! once against the action's request shape ([`check_params`]).
 
 use clap::Args;
 use serde_json::Value;
@@ -49,12 +50,26 @@ pub fn resolve_version(
         })?,
     };
     if refuse && tco_spec::action(version, action).is_none() {
-        return Err(CliError::usage(format!(
-            "unknown action {action:?} for version {version}{}",
-            tco_spec::did_you_mean(action)
-        )));
+        return Err(unknown_in(action, version));
     }
     Ok(version)
+}
+
+/// The action as the contract has it, in `--version` or else the newest version that has it
+/// (`contract validate`, `load rate-limit`: commands that need its shapes or its limit).
+pub fn resolve_action(
+    action: &str,
+    version: &VersionArg,
+) -> Result<&'static tco_spec::Action, CliError> {
+    let version = resolve_version(action, version, Unknown::Refuse { hint: "" })?;
+    tco_spec::action(version, action).ok_or_else(|| unknown_in(action, version))
+}
+
+fn unknown_in(action: &str, version: Version) -> CliError {
+    CliError::usage(format!(
+        "unknown action {action:?} for version {version}{}",
+        tco_spec::did_you_mean(action)
+    ))
 }
 
 /// The parameters against the action's request shape (an action the contract does not have
@@ -166,5 +181,31 @@ mod tests {
             "{err}"
         );
         assert!(err.ends_with(" (end)"), "{err}");
+    }
+
+    /// reference/organization: GetOrganization is only in 2018-12-25 (`contract validate`
+    /// and `load rate-limit` name the action this way).
+    #[test]
+    fn the_action_in_the_resolved_version() {
+        let none = VersionArg::default();
+        let a = resolve_action("GetOrganization", &none).unwrap();
+        assert_eq!(
+            (a.name.as_str(), a.version.as_str()),
+            ("GetOrganization", "2018-12-25")
+        );
+        let err = resolve_action("GetOrganization", &given("2021-03-31"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("unknown action \"GetOrganization\" for version 2021-03-31"),
+            "{err}"
+        );
+        let err = resolve_action("NoSuchAction", &none)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("unknown action \"NoSuchAction\" in any API version"),
+            "{err}"
+        );
     }
 }

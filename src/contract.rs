@@ -11,6 +11,7 @@ use tco_contract::{run, validate, Options, RunError, Target};
 use tco_sign::Credentials;
 use tco_spec::Version;
 
+use crate::action::{resolve_action, VersionArg};
 use crate::error::CliError;
 use tco_contract::report::counted;
 
@@ -91,9 +92,8 @@ struct SuiteArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("kind").required(true).args(["request", "response"])))]
 struct ValidateArgs {
-    /// API version of the action (default: the newest version that has it).
-    #[arg(long)]
-    version: Option<String>,
+    #[command(flatten)]
+    version: VersionArg,
     /// The action, e.g. DescribeOrganization.
     #[arg(long)]
     action: String,
@@ -226,21 +226,8 @@ fn write_output(path: &PathBuf, text: &str) -> Result<(), CliError> {
 }
 
 fn validate_document(args: ValidateArgs) -> Result<(), CliError> {
-    let unknown = |version: &str| {
-        CliError::usage(format!(
-            "unknown action {:?} in {version}{}",
-            args.action,
-            tco_spec::did_you_mean(&args.action)
-        ))
-    };
-    let version = match &args.version {
-        Some(v) => parse_version(v)?,
-        None => {
-            tco_spec::newest_version_with(&args.action).ok_or_else(|| unknown("any API version"))?
-        }
-    };
-    let action = tco_spec::action(version, &args.action)
-        .ok_or_else(|| unknown(&format!("version {version}")))?;
+    let action = resolve_action(&args.action, &args.version)?;
+    let version = action.version;
     let text = if args.file.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()

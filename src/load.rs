@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use tco_scenarios::{conformance, preconditions, Case, Env, LoadError, Status, Summary, Target};
 
+use crate::action::{resolve_action, VersionArg};
 use crate::error::{CliError, CHECK_FAILED, LOAD_NOT_OFFERED, SUCCESS};
 
 mod merge;
@@ -39,9 +40,8 @@ struct RateLimitArgs {
     /// The action, e.g. DescribeOrganization.
     #[arg(long)]
     action: String,
-    /// API version (default: the newest that has the action).
-    #[arg(long)]
-    version: Option<String>,
+    #[command(flatten)]
+    version: VersionArg,
     /// Requests per second to offer (an open-model schedule: held whatever the latency).
     #[arg(long, allow_negative_numbers = true)]
     rate: f64,
@@ -79,25 +79,22 @@ struct RateLimitArgs {
     start_at: Option<String>,
 }
 
+/// `--duration`, `--timeout`, `--max-time`: humantime's forms (`10s`, `1500ms`, `1m`, `1m30s`),
+/// or a bare number of seconds; above 0 and at most 1h.
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let (number, unit) = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .map(|i| s.split_at(i))
-        .unwrap_or((s, "s"));
-    let n: f64 = number
-        .parse()
-        .map_err(|_| format!("invalid duration {s:?} (e.g. 10s, 1500ms, 1m)"))?;
-    let secs = match unit {
-        "ms" => n / 1000.0,
-        "s" => n,
-        "m" => n * 60.0,
-        _ => return Err(format!("invalid duration {s:?} (e.g. 10s, 1500ms, 1m)")),
+    let invalid = || format!("invalid duration {s:?} (e.g. 10s, 1500ms, 1m)");
+    let bare_seconds = !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let duration = if bare_seconds {
+        let secs: f64 = s.parse().map_err(|_| invalid())?;
+        Duration::try_from_secs_f64(secs).map_err(|_| invalid())?
+    } else {
+        humantime::parse_duration(s).map_err(|_| invalid())?
     };
-    if !(secs > 0.0 && secs <= 3600.0) {
+    if duration.is_zero() || duration > Duration::from_secs(3600) {
         return Err(format!("duration {s:?} must be above 0 and at most 1h"));
     }
-    Ok(Duration::from_secs_f64(secs))
+    Ok(duration)
 }
 
 pub fn run(args: LoadArgs) -> Result<(), CliError> {
@@ -223,20 +220,8 @@ fn run_inner(
 }
 
 fn case(a: &RateLimitArgs) -> Result<Case, CliError> {
-    let version = match &a.version {
-        Some(v) => v.clone(),
-        None => tco_spec::newest_version_with(&a.action)
-            .ok_or_else(|| {
-                CliError::usage(format!(
-                    "unknown action {:?}{}",
-                    a.action,
-                    tco_spec::did_you_mean(&a.action)
-                ))
-            })?
-            .as_str()
-            .to_string(),
-    };
-    let mut case = Case::from_contract(&a.action, &version).map_err(usage)?;
+    let action = resolve_action(&a.action, &a.version)?;
+    let mut case = Case::from_contract(&action.name, action.version.as_str()).map_err(usage)?;
     if let Some(n) = a.expect_limit {
         let n = u32::try_from(n).ok().filter(|&n| n >= 1).ok_or_else(|| {
             CliError::usage(format!(
@@ -265,16 +250,34 @@ mod tests {
     }
 
     #[test]
-    fn durations() {
-        assert_eq!(parse_duration("10s").unwrap(), Duration::from_secs(10));
-        assert_eq!(
-            parse_duration("1500ms").unwrap(),
-            Duration::from_millis(1500)
-        );
-        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
-        assert_eq!(parse_duration("3").unwrap(), Duration::from_secs(3));
-        assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("5 junk").is_err());
-        assert!(parse_duration("2h").is_err());
+    fn durations_in_each_accepted_form() {
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("1500ms"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration(" 1h "), Ok(Duration::from_secs(3600)));
+        // A bare number is seconds, as it always was.
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert_eq!(parse_duration("0.5"), Ok(Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn durations_out_of_bounds_say_the_bounds() {
+        for text in ["0s", "0", "2h", "61m", "3601s"] {
+            assert_eq!(
+                parse_duration(text),
+                Err(format!("duration {text:?} must be above 0 and at most 1h")),
+            );
+        }
+    }
+
+    #[test]
+    fn durations_that_do_not_parse_show_examples() {
+        for text in ["5 junk", "10x", "", "1..5", "s", "-1s"] {
+            assert_eq!(
+                parse_duration(text),
+                Err(format!("invalid duration {text:?} (e.g. 10s, 1500ms, 1m)")),
+            );
+        }
     }
 }

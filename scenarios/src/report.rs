@@ -12,7 +12,6 @@
 //! header; goose runs without its request log, whose lines hold the `Authorization` header.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -156,34 +155,33 @@ pub fn write_scenario(dir: &Path, result: &ScenarioResult, calls: &[Call]) -> st
 
 /// Calls per refusal code, one line per verdict: which layer refused how many of its calls.
 pub fn write_codes(path: &Path, verdicts: &[Verdict]) -> std::io::Result<()> {
-    let mut f = std::io::BufWriter::new(fs::File::create(path)?);
-    let codes: Vec<&str> = crate::refusals::Refuser::ALL
-        .iter()
-        .map(|r| r.code())
-        .collect();
-    writeln!(
-        f,
-        "action,version,account,accepted,{},other",
-        codes.join(",")
+    let mut f = csv::Writer::from_path(path)?;
+    let codes = crate::refusals::Refuser::ALL.iter().map(|r| r.code());
+    f.write_record(
+        ["action", "version", "account", "accepted"]
+            .into_iter()
+            .chain(codes)
+            .chain(["other"]),
     )?;
     for v in verdicts {
         let c = &v.by_code;
-        let counts: Vec<String> = crate::refusals::Refuser::ALL
+        let counts = crate::refusals::Refuser::ALL
             .iter()
-            .map(|&r| c.get(r).to_string())
-            .collect();
-        writeln!(
-            f,
-            "{},{},{},{},{},{}",
-            csv(&v.action),
-            csv(&v.version),
-            csv(&v.account),
-            v.accepted,
-            counts.join(","),
-            c.other
+            .map(|&r| c.get(r).to_string());
+        f.write_record(
+            [
+                v.action.clone(),
+                v.version.clone(),
+                v.account.clone(),
+                v.accepted.to_string(),
+            ]
+            .into_iter()
+            .chain(counts)
+            .chain([c.other.to_string()]),
         )?;
     }
-    f.flush()
+    f.flush()?;
+    Ok(())
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
@@ -195,11 +193,20 @@ fn to_json<T: Serialize>(value: &T) -> String {
 
 /// Every call, one line each: what a person needs to follow one up with the server's logs.
 pub fn write_calls(path: &Path, calls: &[Call]) -> std::io::Result<()> {
-    let mut f = std::io::BufWriter::new(fs::File::create(path)?);
-    writeln!(
-        f,
-        "action,version,account,phase,sent_ms,server_ms,lag_us,latency_us,outcome,code,request_id"
-    )?;
+    let mut f = csv::Writer::from_path(path)?;
+    f.write_record([
+        "action",
+        "version",
+        "account",
+        "phase",
+        "sent_ms",
+        "server_ms",
+        "lag_us",
+        "latency_us",
+        "outcome",
+        "code",
+        "request_id",
+    ])?;
     let mut sorted: Vec<&Call> = calls.iter().collect();
     sorted.sort_by_key(|c| c.sent_ms);
     for c in sorted {
@@ -209,31 +216,22 @@ pub fn write_calls(path: &Path, calls: &[Call]) -> std::io::Result<()> {
             Outcome::OtherError(code) => ("other_error", code.clone()),
             Outcome::Transport(kind) => ("transport", kind.clone()),
         };
-        writeln!(
-            f,
-            "{},{},{},{},{},{},{},{},{},{},{}",
-            csv(&c.key.action),
-            csv(&c.key.version),
-            csv(&c.key.account),
-            c.phase,
-            c.sent_ms,
-            c.server_ms.map(|t| t.to_string()).unwrap_or_default(),
-            c.lag_us,
-            c.latency_us,
+        f.write_record([
+            c.key.action.as_str(),
+            &c.key.version,
+            &c.key.account,
+            &c.phase.to_string(),
+            &c.sent_ms.to_string(),
+            &c.server_ms.map(|t| t.to_string()).unwrap_or_default(),
+            &c.lag_us.to_string(),
+            &c.latency_us.to_string(),
             outcome,
-            csv(&code),
-            csv(c.request_id.as_deref().unwrap_or(""))
-        )?;
+            &code,
+            c.request_id.as_deref().unwrap_or(""),
+        ])?;
     }
-    f.flush()
-}
-
-fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    f.flush()?;
+    Ok(())
 }
 
 /// The table `tco-harness load` prints: one row per verdict ([`crate::table`]).
@@ -494,6 +492,39 @@ mod tests {
             .contains("under-limit 0.5x: RequestLimitExceeded 0, .UinLimitExceeded 0"));
         assert!(files_containing(&dir, "AKIDpublic").len() >= 2);
         assert!(files_containing(&dir, "no-such-secret").is_empty());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The CSV files keep the format they had when written by hand (RFC 4180): a header, then
+    /// one line per row, `\n` after each; a field with a comma or a quote is quoted, its quotes
+    /// doubled; an absent value is an empty field.
+    #[test]
+    fn calls_csv_keeps_its_format_with_a_comma_and_a_quote_in_a_field() {
+        let dir = std::env::temp_dir().join(format!("tco-report-csv-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let key = Key::new("DescribeOrganization", "2021-03-31", "AKID,\"quoted\"");
+        let mut throttled = Call::synthetic(&key, 1_700_000_000_100, Outcome::Throttled);
+        throttled.request_id = Some("req-2".into());
+        throttled.server_ms = Some(1_700_000_000_105);
+        let calls = vec![
+            throttled,
+            Call::synthetic(&key, 1_700_000_000_000, Outcome::Accepted),
+        ];
+        write_calls(&dir.join("calls.csv"), &calls).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join("calls.csv")).unwrap(),
+            "action,version,account,phase,sent_ms,server_ms,lag_us,latency_us,outcome,code,request_id\n\
+             DescribeOrganization,2021-03-31,\"AKID,\"\"quoted\"\"\",0,1700000000000,,0,1000,accepted,,\n\
+             DescribeOrganization,2021-03-31,\"AKID,\"\"quoted\"\"\",0,1700000000100,1700000000105,0,1000,throttled,RequestLimitExceeded,req-2\n"
+        );
+        let e = Expectation::steady("rate-limit", ScenarioKind::UnderLimit, 20, 10.0, 1000);
+        let v = crate::Verdict::compute(&key, &calls, &e);
+        write_codes(&dir.join("codes.csv"), &[v]).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join("codes.csv")).unwrap(),
+            "action,version,account,accepted,RequestLimitExceeded,RequestLimitExceeded.UinLimitExceeded,RequestLimitExceeded.GlobalRegionUinLimitExceeded,RequestLimitExceeded.IPLimitExceeded,other\n\
+             DescribeOrganization,2021-03-31,\"AKID,\"\"quoted\"\"\",1,1,0,0,0,0\n"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -2,7 +2,7 @@
 //! (exit 0), the API's error as `Code: Message (RequestId: ...)` (exit 1), usage and
 //! transport failures as one line (exit 2); every request verified by tco-sign.
 
-use crate::common;
+use crate::common::{self, command_line};
 
 use std::process::Output;
 
@@ -30,22 +30,16 @@ async fn server(body: Value) -> MockServer {
 }
 
 async fn tco_harness(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-            .args(&args)
-            .env("TENCENTCLOUD_SECRET_ID", "AKIDclicall")
-            .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
-            .env("TENCENTCLOUD_SESSION_TOKEN", "cli-token")
-            .env("HOME", "/nonexistent")
-            .output()
-            .expect("the binary runs")
-    })
-    .await
-    .unwrap()
+    common::harness(args)
+        .account("AKIDclicall", SECRET_KEY)
+        .env("TENCENTCLOUD_SESSION_TOKEN", "cli-token")
+        .home("/nonexistent")
+        .output_off_runtime()
+        .await
 }
 
 fn args(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
+    common::strings(list)
 }
 
 /// The contract's example `Response` of an action, with this RequestId.
@@ -57,9 +51,7 @@ fn example_response(version: &str, action: &str, request_id: &str) -> Value {
     response
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::text;
 
 #[tokio::test]
 async fn success_prints_the_response_object_and_exits_0() {
@@ -78,12 +70,10 @@ async fn success_prints_the_response_object_and_exits_0() {
             "ap-guangzhou",
         ],
     ] {
-        let mut a = args(&[
-            "call",
-            "DescribeOrganizationNodes",
-            "--endpoint",
-            &server.uri(),
-        ]);
+        let mut a = command_line(
+            "call DescribeOrganizationNodes --endpoint",
+            &[&server.uri()],
+        );
         a.extend(args(&["--params", r#"{"Limit": 10, "Offset": 0}"#]));
         a.extend(args(&extra));
         let out = tco_harness(a).await;
@@ -108,22 +98,13 @@ async fn success_prints_the_response_object_and_exits_0() {
 async fn params_file_and_explicit_version() {
     let response = example_response("2018-12-25", "AddOrganizationNode", "rid-2");
     let server = server(json!({ "Response": response })).await;
-    let dir = std::env::temp_dir().join(format!("tco-cli-call-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("params.json");
-    std::fs::write(&file, r#"{"ParentNodeId": 1, "Name": "eu"}"#).unwrap();
-    let out = tco_harness(args(&[
-        "call",
-        "AddOrganizationNode",
-        "--version",
-        "2018-12-25",
-        "--endpoint",
-        &server.uri(),
-        "--params-file",
-        file.to_str().unwrap(),
-    ]))
+    let scratch = common::Scratch::new();
+    let file = scratch.write("params.json", r#"{"ParentNodeId": 1, "Name": "eu"}"#);
+    let out = tco_harness(command_line(
+        "call AddOrganizationNode --version 2018-12-25 --endpoint",
+        &[&server.uri(), "--params-file", file.to_str().unwrap()],
+    ))
     .await;
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let received = server.received_requests().await.unwrap();
     assert_eq!(
@@ -141,12 +122,10 @@ async fn api_error_prints_code_message_request_id_and_exits_1() {
         "RequestId": "rid-err"
     }}))
     .await;
-    let out = tco_harness(args(&[
-        "call",
-        "DescribeOrganization",
-        "--endpoint",
-        &server.uri(),
-    ]))
+    let out = tco_harness(command_line(
+        "call DescribeOrganization --endpoint",
+        &[&server.uri()],
+    ))
     .await;
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
@@ -166,14 +145,10 @@ async fn retries_zero_shows_the_throttle_at_once() {
         )
         .mount(&server)
         .await;
-    let out = tco_harness(args(&[
-        "call",
-        "DescribeOrganization",
-        "--endpoint",
-        &server.uri(),
-        "--retries",
-        "0",
-    ]))
+    let out = tco_harness(command_line(
+        "call DescribeOrganization --endpoint",
+        &[&server.uri(), "--retries", "0"],
+    ))
     .await;
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).starts_with("RequestLimitExceeded: slow"));
@@ -188,29 +163,20 @@ async fn usage_and_transport_errors_are_one_line_exit_2_and_never_show_the_key()
     };
     let endpoint = format!("http://127.0.0.1:{closed}");
     for a in [
-        vec!["call", "NoSuchAction"],
-        vec!["call", "DescribeOrganization", "--version", "1999-01-01"],
-        vec!["call", "DescribeOrganization", "--params", "{not json"],
-        vec!["call", "DescribeOrganization", "--params", "[1]"],
-        vec![
-            "call",
-            "CreateOrganization",
-            "--params",
-            r#"{"OrgType": "x"}"#,
-        ],
-        vec!["call", "DescribeOrganization", "--method", "PUT"],
-        vec!["call", "DescribeOrganization", "--sign-method", "MD5"],
-        vec!["call", "DescribeOrganization", "--endpoint", "ftp://x"],
-        vec![
-            "call",
-            "DescribeOrganization",
-            "--endpoint",
-            &endpoint,
-            "--retries",
-            "0",
-        ],
+        command_line("call NoSuchAction", &[]),
+        command_line("call DescribeOrganization --version 1999-01-01", &[]),
+        command_line("call DescribeOrganization --params", &["{not json"]),
+        command_line("call DescribeOrganization --params", &["[1]"]),
+        command_line("call CreateOrganization --params", &[r#"{"OrgType": "x"}"#]),
+        command_line("call DescribeOrganization --method PUT", &[]),
+        command_line("call DescribeOrganization --sign-method MD5", &[]),
+        command_line("call DescribeOrganization --endpoint ftp://x", &[]),
+        command_line(
+            "call DescribeOrganization --endpoint",
+            &[&endpoint, "--retries", "0"],
+        ),
     ] {
-        let out = tco_harness(args(&a)).await;
+        let out = tco_harness(a.clone()).await;
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{a:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{a:?}: {err}");
@@ -223,12 +189,10 @@ async fn usage_and_transport_errors_are_one_line_exit_2_and_never_show_the_key()
 async fn missing_credentials_exit_2() {
     let out = tokio::task::spawn_blocking(|| {
         std::process::Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-            .args([
-                "call",
-                "DescribeOrganization",
-                "--endpoint",
-                "http://127.0.0.1:9",
-            ])
+            .args(command_line(
+                "call DescribeOrganization --endpoint http://127.0.0.1:9",
+                &[],
+            ))
             .env_remove("TENCENTCLOUD_SECRET_ID")
             .env_remove("TENCENTCLOUD_SECRET_KEY")
             .env("HOME", "/nonexistent")
@@ -249,7 +213,7 @@ async fn missing_credentials_exit_2() {
 async fn a_response_that_breaks_the_contract_exits_1_unless_skip_validation() {
     let bad = server(json!({"Response": {"NickName": "x", "RequestId": "rid-bad"}})).await;
     let call = |extra: &[&str]| {
-        let mut a = args(&["call", "DescribeOrganization", "--endpoint", &bad.uri()]);
+        let mut a = command_line("call DescribeOrganization --endpoint", &[&bad.uri()]);
         a.extend(args(extra));
         tco_harness(a)
     };
@@ -274,12 +238,10 @@ async fn a_response_that_breaks_the_contract_exits_1_unless_skip_validation() {
     // A Response that keeps the contract passes.
     let response = example_response("2021-03-31", "DescribeOrganization", "rid-good");
     let good = server(json!({ "Response": response })).await;
-    let out = tco_harness(args(&[
-        "call",
-        "DescribeOrganization",
-        "--endpoint",
-        &good.uri(),
-    ]))
+    let out = tco_harness(command_line(
+        "call DescribeOrganization --endpoint",
+        &[&good.uri()],
+    ))
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
@@ -288,14 +250,10 @@ async fn a_response_that_breaks_the_contract_exits_1_unless_skip_validation() {
 #[tokio::test]
 async fn an_oversized_answer_is_one_line_naming_the_cap() {
     let url = common::misbehaving_server(common::Misbehaviour::Huge);
-    let out = tco_harness(args(&[
-        "call",
-        "DescribeOrganization",
-        "--endpoint",
-        &url,
-        "--retries",
-        "0",
-    ]))
+    let out = tco_harness(command_line(
+        "call DescribeOrganization --endpoint",
+        &[&url, "--retries", "0"],
+    ))
     .await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");

@@ -2,21 +2,20 @@
 //! violations, 2 usage or connection errors), one-line errors, and the report files.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::common::{misbehaving_server, Misbehaviour};
+use crate::common::{self, command_line, misbehaving_server, Misbehaviour};
 
 use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-        .args(args)
-        .env_remove("TENCENTCLOUD_SECRET_ID")
-        .env_remove("TENCENTCLOUD_SECRET_KEY")
-        .output()
-        .expect("the binary runs")
+fn harness<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    common::harness(args).output()
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -32,11 +31,11 @@ fn write_json(name: &str, value: &Value) -> String {
 }
 
 fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    common::text(&o.stdout)
 }
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::text(&o.stderr)
 }
 
 #[test]
@@ -48,46 +47,22 @@ fn validate_accepts_a_valid_response_and_request() {
             "RequestId": "6f1c1b2a-0d7e-4b8a-9c3d-2e5f6a7b8c9d"
         }}),
     );
-    let out = harness(&[
-        "contract",
-        "validate",
-        "--version",
-        "2018-12-25",
-        "--action",
-        "GetOrganization",
-        "--response",
-        &file,
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let out = harness(command_line(
+        "contract validate --version 2018-12-25 --action GetOrganization --response",
+        &[&file],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", common::describe(&out));
     assert_eq!(
         stdout(&out),
         "valid response of 2018-12-25 GetOrganization\n"
     );
 
     let file = write_json("ok-request.json", &json!({"OrgType": 1}));
-    let out = harness(&[
-        "contract",
-        "validate",
-        "--version",
-        "2018-12-25",
-        "--action",
-        "CreateOrganization",
-        "--request",
-        &file,
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let out = harness(command_line(
+        "contract validate --version 2018-12-25 --action CreateOrganization --request",
+        &[&file],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", common::describe(&out));
 }
 
 #[test]
@@ -99,16 +74,10 @@ fn validate_prints_every_violation_with_its_path() {
             "Extra": true, "RequestId": "6f1c1b2a-0d7e-4b8a-9c3d-2e5f6a7b8c9d"
         }}),
     );
-    let out = harness(&[
-        "contract",
-        "validate",
-        "--version",
-        "2018-12-25",
-        "--action",
-        "GetOrganization",
-        "--response",
-        &file,
-    ]);
+    let out = harness(command_line(
+        "contract validate --version 2018-12-25 --action GetOrganization --response",
+        &[&file],
+    ));
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stdout(&out),
@@ -126,49 +95,14 @@ fn validate_prints_every_violation_with_its_path() {
 #[test]
 fn validate_usage_errors_exit_2_with_one_line() {
     let file = write_json("any.json", &json!({}));
-    let cases: [&[&str]; 4] = [
-        &[
-            "contract",
-            "validate",
-            "--version",
-            "2018-12-25",
-            "--action",
-            "Nope",
-            "--request",
-            &file,
-        ],
-        &[
-            "contract",
-            "validate",
-            "--version",
-            "1999-01-01",
-            "--action",
-            "GetOrganization",
-            "--request",
-            &file,
-        ],
-        &[
-            "contract",
-            "validate",
-            "--version",
-            "2018-12-25",
-            "--action",
-            "GetOrganization",
-            "--request",
-            "/nonexistent/x.json",
-        ],
-        &[
-            "contract",
-            "validate",
-            "--version",
-            "2018-12-25",
-            "--action",
-            "GetOrganization",
-            &file,
-        ],
+    let cases = [
+        command_line("contract validate --version 2018-12-25 --action Nope --request", &[&file]),
+        command_line("contract validate --version 1999-01-01 --action GetOrganization --request", &[&file]),
+        command_line("contract validate --version 2018-12-25 --action GetOrganization --request /nonexistent/x.json", &[]),
+        command_line("contract validate --version 2018-12-25 --action GetOrganization", &[&file]),
     ];
     for args in cases {
-        let out = harness(args);
+        let out = harness(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert_eq!(
             stderr(&out).lines().count(),
@@ -180,16 +114,10 @@ fn validate_usage_errors_exit_2_with_one_line() {
     }
     let not_json = scratch("not.json");
     std::fs::write(&not_json, "{oops").unwrap();
-    let out = harness(&[
-        "contract",
-        "validate",
-        "--version",
-        "2018-12-25",
-        "--action",
-        "GetOrganization",
-        "--request",
-        not_json.to_str().unwrap(),
-    ]);
+    let out = harness(command_line(
+        "contract validate --version 2018-12-25 --action GetOrganization --request",
+        &[not_json.to_str().unwrap()],
+    ));
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("is not JSON"));
 }
@@ -198,22 +126,15 @@ fn validate_usage_errors_exit_2_with_one_line() {
 fn a_clean_run_against_the_mock_exits_0_and_writes_both_reports() {
     let json_path = scratch("report.json");
     let junit_path = scratch("report.xml");
-    let out = harness(&[
-        "contract",
-        "--actions",
-        "GetOrganization,DescribeOrganization",
-        "--json",
-        json_path.to_str().unwrap(),
-        "--junit",
-        junit_path.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let out = harness(command_line(
+        "contract --actions GetOrganization,DescribeOrganization --json",
+        &[
+            json_path.to_str().unwrap(),
+            "--junit",
+            junit_path.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", common::describe(&out));
     assert!(stdout(&out).starts_with("contract suite against mock (in-process): actions 2,"));
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
@@ -229,11 +150,11 @@ fn a_clean_run_against_the_mock_exits_0_and_writes_both_reports() {
 
 #[test]
 fn usage_and_connection_errors_exit_2() {
-    let out = harness(&["contract", "--actions", "NoSuchAction"]);
+    let out = harness(command_line("contract --actions NoSuchAction", &[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown action \"NoSuchAction\""));
 
-    let out = harness(&["contract", "--endpoint", "http://127.0.0.1:9"]);
+    let out = harness(command_line("contract --endpoint http://127.0.0.1:9", &[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("needs credentials"),
@@ -241,15 +162,10 @@ fn usage_and_connection_errors_exit_2() {
         stderr(&out)
     );
 
-    let out = harness(&[
-        "contract",
-        "--endpoint",
-        "http://127.0.0.1:9",
-        "--secret-id",
-        "a",
-        "--secret-key",
-        "b",
-    ]);
+    let out = harness(command_line(
+        "contract --endpoint http://127.0.0.1:9 --secret-id a --secret-key b",
+        &[],
+    ));
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("cannot reach the endpoint"),
@@ -258,7 +174,7 @@ fn usage_and_connection_errors_exit_2() {
     );
     assert_eq!(stderr(&out).lines().count(), 1);
 
-    let out = harness(&["contract", "--compare-mock"]);
+    let out = harness(command_line("contract --compare-mock", &[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--compare-mock needs an endpoint"));
 }
@@ -277,22 +193,23 @@ async fn violations_exit_1_and_a_read_only_run_skips_mutations() {
     let uri = server.uri();
     let json_arg = json_path.to_str().unwrap().to_owned();
     let out = tokio::task::spawn_blocking(move || {
-        harness(&[
-            "contract",
-            "--endpoint",
-            &uri,
-            "--secret-id",
-            "AKIDx",
-            "--secret-key",
-            "k",
-            "--version",
-            "2018-12-25",
-            "--actions",
-            "GetOrganization,CreateOrganization",
-            "--no-rate-limit",
-            "--json",
-            &json_arg,
-        ])
+        harness(command_line(
+            "contract --endpoint",
+            &[
+                &uri,
+                "--secret-id",
+                "AKIDx",
+                "--secret-key",
+                "k",
+                "--version",
+                "2018-12-25",
+                "--actions",
+                "GetOrganization,CreateOrganization",
+                "--no-rate-limit",
+                "--json",
+                &json_arg,
+            ],
+        ))
     })
     .await
     .unwrap();
@@ -324,20 +241,20 @@ async fn violations_exit_1_and_a_read_only_run_skips_mutations() {
 
 #[test]
 fn json_to_stdout_keeps_stdout_one_document() {
-    let out = harness(&[
-        "contract",
-        "--actions",
-        "GetOrganization,DescribeOrganization",
-        "--json",
-        "-",
-    ]);
+    let out = harness(command_line(
+        "contract --actions GetOrganization,DescribeOrganization --json -",
+        &[],
+    ));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(&out)));
     assert_eq!(report["passed"], true);
     assert!(stderr(&out).starts_with("contract suite against mock (in-process): actions 2,"));
 
-    let out = harness(&["contract", "--actions", "GetOrganization", "--junit", "-"]);
+    let out = harness(command_line(
+        "contract --actions GetOrganization --junit -",
+        &[],
+    ));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).trim_start().starts_with("<?xml"));
     assert!(stderr(&out).starts_with("contract suite against mock (in-process)"));
@@ -350,15 +267,10 @@ fn production_endpoints_need_allow_production() {
         "https://Organization.Intl.TencentCloudAPI.com.",
         "https://tencentcloudapi.com",
     ] {
-        let out = harness(&[
-            "contract",
-            "--endpoint",
-            host,
-            "--secret-id",
-            "AKIDx",
-            "--secret-key",
-            "k",
-        ]);
+        let out = harness(command_line(
+            "contract --endpoint",
+            &[host, "--secret-id", "AKIDx", "--secret-key", "k"],
+        ));
         assert_eq!(out.status.code(), Some(2), "{host}: {}", stderr(&out));
         assert!(
             stderr(&out).contains("--allow-production"),
@@ -369,17 +281,7 @@ fn production_endpoints_need_allow_production() {
         assert!(stdout(&out).is_empty());
     }
     // A lookalike is not production: it gets as far as connecting (port 9 refuses).
-    let out = harness(&[
-        "contract",
-        "--endpoint",
-        "http://tencentcloudapi.com.localhost:9",
-        "--secret-id",
-        "AKIDx",
-        "--secret-key",
-        "k",
-        "--timeout",
-        "2",
-    ]);
+    let out = harness(command_line("contract --endpoint http://tencentcloudapi.com.localhost:9 --secret-id AKIDx --secret-key k --timeout 2", &[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(
         !stderr(&out).contains("--allow-production"),
@@ -398,17 +300,18 @@ fn a_silent_or_oversized_endpoint_is_named_for_what_it_is() {
     ];
     for (how, named) in cases {
         let url = misbehaving_server(how);
-        let out = harness(&[
-            "contract",
-            "--endpoint",
-            &url,
-            "--timeout",
-            "1",
-            "--secret-id",
-            "AKIDsilent",
-            "--secret-key",
-            "silent-secret-key",
-        ]);
+        let out = harness(command_line(
+            "contract --endpoint",
+            &[
+                &url,
+                "--timeout",
+                "1",
+                "--secret-id",
+                "AKIDsilent",
+                "--secret-key",
+                "silent-secret-key",
+            ],
+        ));
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{how:?}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{how:?}: {err}");

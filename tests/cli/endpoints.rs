@@ -1,27 +1,18 @@
 //! One rule for an endpoint without a scheme, for every command: `https://`, except loopback
 //! hosts (localhost, 127.0.0.0/8, ::1), which mean `http://`; stated in each command's help.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn harness(args: &[&str], secret: Option<(&str, &str)>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tco-harness"));
-    command
-        .args(args)
-        .env_remove("TENCENTCLOUD_SECRET_ID")
-        .env_remove("TENCENTCLOUD_SECRET_KEY")
-        .env("HOME", "/nonexistent");
-    if let Some((id, key)) = secret {
-        command
-            .env("TENCENTCLOUD_SECRET_ID", id)
-            .env("TENCENTCLOUD_SECRET_KEY", key);
-    }
-    command.output().expect("the binary runs")
-}
+use crate::common::{self, text};
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+fn harness(args: &[&str], secret: Option<(&str, &str)>) -> Output {
+    let cli = common::harness(args).home("/nonexistent");
+    match secret {
+        Some((id, key)) => cli.account(id, key).output(),
+        None => cli.output(),
+    }
 }
 
 #[test]

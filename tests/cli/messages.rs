@@ -2,24 +2,19 @@
 //! mistake is a near miss (clap's own for flags and subcommands, the contract's action names
 //! for actions); counts in agreement with their nouns.
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::common::{self, text, Scratch};
 
 fn harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-        .args(args)
-        .env("TENCENTCLOUD_SECRET_ID", "AKIDmessages")
-        .env("TENCENTCLOUD_SECRET_KEY", "messages-secret-key")
-        .env("HOME", "/nonexistent")
+    common::harness(args)
+        .account("AKIDmessages", "messages-secret-key")
+        .home("/nonexistent")
         .output()
-        .expect("the binary runs")
 }
 
 fn one_line_usage_error(args: &[&str]) -> String {
-    let out = harness(args);
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-    err
+    common::one_line_usage_error(&harness(args))
 }
 
 #[test]
@@ -70,19 +65,12 @@ fn an_unknown_action_gets_the_closest_name() {
     }
 }
 
-fn document(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("tco-cli-messages-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
-
 /// `contract validate` defaults `--version` as `call` and `sign` do: to the newest version
 /// that has the action (DescribeOrganization: 2021-03-31, where OrgId is required).
 #[test]
 fn validate_defaults_the_version_and_counts_in_agreement() {
-    let request = document("request.json", "{}");
+    let scratch = Scratch::new();
+    let request = scratch.write("request.json", "{}").display().to_string();
     let out = harness(&[
         "contract",
         "validate",
@@ -91,7 +79,7 @@ fn validate_defaults_the_version_and_counts_in_agreement() {
         "--request",
         &request,
     ]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
         stdout.contains("valid request of 2021-03-31 DescribeOrganization"),
@@ -99,7 +87,8 @@ fn validate_defaults_the_version_and_counts_in_agreement() {
     );
 
     // One wrong-typed member: exactly one violation.
-    let one = document("one.json", r#"{"Limit": "ten", "Offset": 0}"#);
+    let one = scratch.write("one.json", r#"{"Limit": "ten", "Offset": 0}"#);
+    let one = one.display().to_string();
     let out = harness(&[
         "contract",
         "validate",
@@ -108,7 +97,7 @@ fn validate_defaults_the_version_and_counts_in_agreement() {
         "--request",
         &one,
     ]);
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("1 violation in the request of 2021-03-31 DescribeOrganizationNodes"),

@@ -4,42 +4,24 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use serde_json::json;
+use crate::common::{create_organization, harness, one_line_usage_error, Scratch};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn announces_its_traffic_then_shows_progress() {
     let mock = tco_mock::MockServer::start().await;
     let creds = mock.default_credentials();
     // The load scenarios need an organization: the precondition is met.
-    let client = tco_client::Client::builder()
-        .endpoint(mock.uri())
-        .credentials(creds.clone())
-        .build()
-        .unwrap();
-    client
-        .call_json(
-            tco_client::Version::V2021_03_31,
-            "CreateOrganization",
-            json!({}),
-        )
-        .await
-        .unwrap();
-    let dir = std::env::temp_dir().join(format!("tco-cli-run-{}", std::process::id()));
+    create_organization(&mock.uri(), &creds).await;
+    let scratch = Scratch::new();
+    let dir = scratch.join("reports");
     let uri = mock.uri();
     let (first, progress) = tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-            .args([
-                "run",
-                "--endpoint",
-                &uri,
-                "--progress",
-                "always",
-                "--report-dir",
-            ])
-            .arg(&dir)
-            .env("TENCENTCLOUD_SECRET_ID", creds.secret_id())
-            .env("TENCENTCLOUD_SECRET_KEY", creds.secret_key())
-            .env("HOME", "/nonexistent")
+        let uri = uri.as_str();
+        let mut child = harness(["run", "--endpoint", uri, "--progress", "always"])
+            .args([std::ffi::OsStr::new("--report-dir"), dir.as_os_str()])
+            .account(creds.secret_id(), creds.secret_key())
+            .home("/nonexistent")
+            .into_command()
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -55,7 +37,6 @@ async fn announces_its_traffic_then_shows_progress() {
             .collect();
         let _ = child.kill();
         let _ = child.wait();
-        let _ = std::fs::remove_dir_all(&dir);
         (first, progress)
     })
     .await
@@ -121,50 +102,29 @@ async fn a_second_account_is_loaded_too() {
     let second = tco_client::Credentials::new(id, key);
     // Both accounts need an organization (the load phase's precondition).
     for creds in [&first, &second] {
-        tco_client::Client::builder()
-            .endpoint(mock.uri())
-            .credentials(creds.clone())
-            .build()
-            .unwrap()
-            .call_json(
-                tco_client::Version::V2021_03_31,
-                "CreateOrganization",
-                json!({}),
-            )
-            .await
-            .unwrap();
+        create_organization(&mock.uri(), creds).await;
     }
-    let home = std::env::temp_dir().join(format!("tco-cli-run-second-{}", std::process::id()));
-    std::fs::create_dir_all(home.join(".tencentcloud")).unwrap();
-    std::fs::write(
-        home.join(".tencentcloud/credentials"),
+    let home = Scratch::new();
+    home.write(
+        ".tencentcloud/credentials",
         format!("[second]\nsecret_id = {id}\nsecret_key = {key}\n"),
-    )
-    .unwrap();
+    );
     let uri = mock.uri();
-    let scratch = home.clone();
     let run = move |extra: &[&str], env: &[(&str, &str)]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_tco-harness"));
-        command
+        let mut cli = harness(["run", "--endpoint", &uri, "--progress", "never"])
             .args([
-                "run",
-                "--endpoint",
-                &uri,
-                "--progress",
-                "never",
-                "--report-dir",
+                std::ffi::OsStr::new("--report-dir"),
+                home.join("reports").as_os_str(),
             ])
-            .arg(home.join("reports"))
             .args(extra)
-            .env("TENCENTCLOUD_SECRET_ID", first.secret_id())
-            .env("TENCENTCLOUD_SECRET_KEY", first.secret_key())
+            .account(first.secret_id(), first.secret_key())
             .env_remove("TENCENTCLOUD_SECOND_SECRET_ID")
             .env_remove("TENCENTCLOUD_SECOND_SECRET_KEY")
-            .env("HOME", &home);
+            .home(home.path());
         for (name, value) in env {
-            command.env(name, value);
+            cli = cli.env(name, value);
         }
-        command
+        cli.into_command()
     };
     let (from_env, from_profile, missing, half) = tokio::task::spawn_blocking(move || {
         let from_env = announced(run(
@@ -193,10 +153,7 @@ async fn a_second_account_is_loaded_too() {
         (&missing, "--second-profile absent"),
         (&half, "TENCENTCLOUD_SECOND_SECRET_KEY"),
     ] {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        let stderr = one_line_usage_error(out);
         assert!(stderr.contains(names), "{stderr}");
     }
-    let _ = std::fs::remove_dir_all(&scratch);
 }

@@ -3,24 +3,20 @@
 
 use crate::common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
 const SECRET_KEY: &str = "cli-test-secret-key-do-not-print";
 
 fn tco_harness(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-        .args(args)
-        .env_remove("TENCENTCLOUD_SESSION_TOKEN")
-        .env("TENCENTCLOUD_SECRET_ID", "AKIDclitest")
-        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
+    common::harness(args)
+        .account("AKIDclitest", SECRET_KEY)
         .output()
-        .expect("the binary runs")
 }
 
 fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    common::text(&out.stderr)
 }
 
 /// Runs one corpus case through the CLI and returns (CLI output, SDK expectation).
@@ -352,12 +348,8 @@ fn empty_region_and_language_are_left_out_as_the_sdk_does() {
 
 #[test]
 fn missing_credentials_is_a_usage_error() {
-    let out = Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-        .args(["sign", "--action", "CreateOrganization"])
-        .env_remove("TENCENTCLOUD_SECRET_ID")
-        .env_remove("TENCENTCLOUD_SECRET_KEY")
-        .output()
-        .unwrap();
+    // No account in the environment: the CLI runner removes it.
+    let out = common::harness(["sign", "--action", "CreateOrganization"]).output();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no credentials"));
 }

@@ -8,56 +8,29 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use crate::common::tls::{front, TlsFront};
-use serde_json::json;
+use crate::common::{self, text, Scratch};
 use tco_mock::MockServer;
 
 /// A proxy that nothing listens on: a request sent through it fails.
 const DEAD_PROXY: &str = "http://127.0.0.1:1";
 
 fn harness(args: &[&str], creds: &tco_client::Credentials, home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tco-harness"));
-    command
-        .args(args)
-        .env("TENCENTCLOUD_SECRET_ID", creds.secret_id())
-        .env("TENCENTCLOUD_SECRET_KEY", creds.secret_key())
-        .env("HOME", home)
+    common::harness(args)
+        .account(creds.secret_id(), creds.secret_key())
+        .home(home)
         // Loopback endpoints never go through a proxy: these would break every call if they did.
         .env("HTTPS_PROXY", DEAD_PROXY)
         .env("HTTP_PROXY", DEAD_PROXY)
         .env_remove("NO_PROXY")
-        .env_remove("no_proxy");
-    command
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tco-cli-tls-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+        .env_remove("no_proxy")
+        .into_command()
 }
 
 /// The mock behind a TLS front, with an organization (what the load runs need), and the
 /// front's CA written to `dir/ca.pem`.
 async fn tls_mock(dir: &Path) -> (MockServer, TlsFront, PathBuf) {
     let mock = MockServer::start().await;
-    let client = tco_client::Client::builder()
-        .endpoint(mock.uri())
-        .credentials(mock.default_credentials())
-        .build()
-        .unwrap();
-    client
-        .call_json(
-            tco_client::Version::V2021_03_31,
-            "CreateOrganization",
-            json!({}),
-        )
-        .await
-        .unwrap();
+    common::create_organization(&mock.uri(), &mock.default_credentials()).await;
     let tls = front(&mock.uri()).await;
     let ca = dir.join("ca.pem");
     std::fs::write(&ca, &tls.ca_pem).unwrap();
@@ -88,30 +61,31 @@ fn assert_untrusted(out: &Output, endpoint: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn call_over_tls_with_and_without_the_ca() {
-    let dir = scratch("call");
-    let (mock, tls, ca) = tls_mock(&dir).await;
+    let scratch = Scratch::new();
+    let dir = scratch.path();
+    let (mock, tls, ca) = tls_mock(dir).await;
     let creds = mock.default_credentials();
     let ca = ca.to_str().unwrap();
     let args = ["call", "DescribeOrganization", "--endpoint", &tls.uri];
 
-    let mut with_ca = harness(&args, &creds, &dir);
+    let mut with_ca = harness(&args, &creds, dir);
     with_ca.args(["--ca-cert", ca]);
     let out = output(with_ca).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let response: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(response["OrgId"].is_u64(), "{response}");
 
-    let out = output(harness(&args, &creds, &dir)).await;
+    let out = output(harness(&args, &creds, dir)).await;
     assert_untrusted(&out, &tls.uri);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `ca_cert` in the section `--profile` names (a path relative to the credentials file), with
 /// that section's keys: no flag and no environment.
 #[tokio::test(flavor = "multi_thread")]
 async fn call_reads_the_ca_from_the_profile_section() {
-    let home = scratch("profile");
-    let (mock, tls, _) = tls_mock(&home).await;
+    let scratch = Scratch::new();
+    let home = scratch.path();
+    let (mock, tls, _) = tls_mock(home).await;
     let creds = mock.default_credentials();
     let files = home.join(".tencentcloud");
     std::fs::create_dir_all(&files).unwrap();
@@ -126,7 +100,7 @@ async fn call_reads_the_ca_from_the_profile_section() {
     )
     .unwrap();
     let args = ["call", "DescribeOrganization", "--endpoint", &tls.uri];
-    let mut command = harness(&args, &creds, &home);
+    let mut command = harness(&args, &creds, home);
     command
         .env_remove("TENCENTCLOUD_SECRET_ID")
         .env_remove("TENCENTCLOUD_SECRET_KEY")
@@ -135,18 +109,18 @@ async fn call_reads_the_ca_from_the_profile_section() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 
     // The [default] section has no ca_cert: the same call is refused.
-    let mut command = harness(&args, &creds, &home);
+    let mut command = harness(&args, &creds, home);
     command
         .env_remove("TENCENTCLOUD_SECRET_ID")
         .env_remove("TENCENTCLOUD_SECRET_KEY");
     assert_untrusted(&output(command).await, &tls.uri);
-    let _ = std::fs::remove_dir_all(&home);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn contract_over_tls_with_and_without_the_ca() {
-    let dir = scratch("contract");
-    let (mock, tls, ca) = tls_mock(&dir).await;
+    let scratch = Scratch::new();
+    let dir = scratch.path();
+    let (mock, tls, ca) = tls_mock(dir).await;
     let creds = mock.default_credentials();
     let args = [
         "contract",
@@ -159,7 +133,7 @@ async fn contract_over_tls_with_and_without_the_ca() {
         "--no-rate-limit",
         "--no-flows",
     ];
-    let mut with_ca = harness(&args, &creds, &dir);
+    let mut with_ca = harness(&args, &creds, dir);
     with_ca.arg("--ca-cert").arg(&ca);
     let out = output(with_ca).await;
     assert_eq!(
@@ -174,16 +148,16 @@ async fn contract_over_tls_with_and_without_the_ca() {
         .iter()
         .any(|e| e.action == "DescribeOrganization"));
 
-    let out = output(harness(&args, &creds, &dir)).await;
+    let out = output(harness(&args, &creds, dir)).await;
     assert_untrusted(&out, &tls.uri);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Goose's clients trust the CA too: every call of the run reached the mock through the front.
 #[tokio::test(flavor = "multi_thread")]
 async fn load_rate_limit_over_tls_with_and_without_the_ca() {
-    let dir = scratch("load");
-    let (mock, tls, ca) = tls_mock(&dir).await;
+    let scratch = Scratch::new();
+    let dir = scratch.path();
+    let (mock, tls, ca) = tls_mock(dir).await;
     let creds = mock.default_credentials();
     let reports = dir.join("reports");
     let args = [
@@ -199,7 +173,7 @@ async fn load_rate_limit_over_tls_with_and_without_the_ca() {
         &tls.uri,
     ];
     let before = mock.journal().len();
-    let mut with_ca = harness(&args, &creds, &dir);
+    let mut with_ca = harness(&args, &creds, dir);
     with_ca
         .arg("--ca-cert")
         .arg(&ca)
@@ -222,9 +196,8 @@ async fn load_rate_limit_over_tls_with_and_without_the_ca() {
     // The preconditions' call and every call of the run arrived at the mock.
     assert!(mock.journal().len() - before > calls as usize, "{stdout}");
 
-    let out = output(harness(&args, &creds, &dir)).await;
+    let out = output(harness(&args, &creds, dir)).await;
     assert_untrusted(&out, &tls.uri);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `run` is the contract suite then the conformance set, minutes long: this follows it until
@@ -232,14 +205,15 @@ async fn load_rate_limit_over_tls_with_and_without_the_ca() {
 /// then the suite's probes), and stops it there.
 #[tokio::test(flavor = "multi_thread")]
 async fn run_over_tls_with_and_without_the_ca() {
-    let dir = scratch("run");
-    let (mock, tls, ca) = tls_mock(&dir).await;
+    let scratch = Scratch::new();
+    let dir = scratch.path();
+    let (mock, tls, ca) = tls_mock(dir).await;
     let creds = mock.default_credentials();
     let reports = dir.join("reports");
     let mut with_ca = harness(
         &["run", "--endpoint", &tls.uri, "--progress", "always"],
         &creds,
-        &dir,
+        dir,
     );
     with_ca
         .arg("--ca-cert")
@@ -281,16 +255,16 @@ async fn run_over_tls_with_and_without_the_ca() {
     );
     assert!(mock.journal().len() > 2);
 
-    let out = output(harness(&["run", "--endpoint", &tls.uri], &creds, &dir)).await;
+    let out = output(harness(&["run", "--endpoint", &tls.uri], &creds, dir)).await;
     assert_untrusted(&out, &tls.uri);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A CA file that cannot be read, or holds no certificate: one line naming it, exit 2, and no
 /// request (the endpoint below would answer anything with a connection error).
 #[test]
 fn a_bad_ca_file_stops_every_command_before_any_request() {
-    let dir = scratch("bad-ca");
+    let scratch = Scratch::new();
+    let dir = scratch.path();
     let empty = dir.join("empty.pem");
     std::fs::write(&empty, "no certificate here\n").unwrap();
     let missing = dir.join("missing.pem");
@@ -315,7 +289,7 @@ fn a_bad_ca_file_stops_every_command_before_any_request() {
             ],
             vec!["run", "--endpoint", endpoint],
         ] {
-            let mut command = harness(&args, &creds, &dir);
+            let mut command = harness(&args, &creds, dir);
             command.args(["--ca-cert", file]);
             let out = command.output().unwrap();
             let stderr = text(&out.stderr);
@@ -325,7 +299,6 @@ fn a_bad_ca_file_stops_every_command_before_any_request() {
             assert!(!stderr.contains("connect"), "no request: {stderr}");
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Proxies from the environment carry requests to other hosts: a loopback listener set as
@@ -355,7 +328,8 @@ fn proxies_from_the_environment_carry_requests_to_other_hosts() {
         stream.write_all(answer.as_bytes()).unwrap();
         String::from_utf8_lossy(&request).into_owned()
     });
-    let dir = scratch("proxy");
+    let scratch = Scratch::new();
+    let dir = scratch.path();
     let creds = tco_client::Credentials::new("AKIDproxy", "proxy-key");
     let mut command = harness(
         &[
@@ -370,7 +344,7 @@ fn proxies_from_the_environment_carry_requests_to_other_hosts() {
             "0",
         ],
         &creds,
-        &dir,
+        dir,
     );
     command.env("HTTP_PROXY", format!("http://{address}"));
     let out = command.output().unwrap();
@@ -385,5 +359,4 @@ fn proxies_from_the_environment_carry_requests_to_other_hosts() {
         request.starts_with("POST http://api.staging.test/ HTTP/1.1\r\n"),
         "{request}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

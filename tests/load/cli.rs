@@ -6,17 +6,11 @@
 //! tests accept either, and then check what holds at any load, in the server's frame: never
 //! more than the limit accepted in a window, never a refusal in a window short of it.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn harness() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-}
-
-fn dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("tco-load-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+use crate::common::{
+    command_line, harness, harness_as_mock_default, one_line_usage_error, strings, Scratch,
+};
 
 /// Exit 0 with "pass", or exit 3 saying the load was not offered; either way the summary's
 /// one verdict is in the server's frame, with no window over `limit` and no refusal in a
@@ -57,20 +51,15 @@ fn matched_or_not_offered(out: &Output, dir: &std::path::Path, limit: u32) -> se
 
 #[test]
 fn a_matching_run_exits_0_and_writes_reports() {
-    let d = dir("match");
-    let out = harness()
-        .args([
-            "load",
-            "rate-limit",
-            "--action",
-            "ListOrganizationNodes",
-            "--version",
-            "2018-12-25",
-        ])
-        .args(["--rate", "30", "--duration", "2s", "--report-dir"])
-        .arg(&d)
-        .output()
-        .unwrap();
+    let scratch = Scratch::new();
+    let d = scratch.join("match");
+    let out = harness(command_line(
+        "load rate-limit --action ListOrganizationNodes --version 2018-12-25",
+        &[],
+    ))
+    .args(["--rate", "30", "--duration", "2s", "--report-dir"])
+    .args([&d])
+    .output();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("ListOrganizationNodes"), "{stdout}");
     let v = matched_or_not_offered(&out, &d, 20);
@@ -79,157 +68,84 @@ fn a_matching_run_exits_0_and_writes_reports() {
     for f in ["summary.txt", "summary.json"] {
         assert!(d.join(f).exists(), "{f}");
     }
-    std::fs::remove_dir_all(&d).ok();
 }
 
 #[test]
 fn a_mismatch_exits_1_and_says_why() {
-    let d = dir("mismatch");
-    let out = harness()
-        .args([
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--version",
-            "2021-03-31",
-        ])
-        .args([
-            "--rate",
-            "30",
-            "--duration",
-            "2s",
-            "--expect-limit",
-            "10",
-            "--mock-limit",
-            "20",
-            "--report-dir",
-        ])
-        .arg(&d)
-        .output()
-        .unwrap();
+    let scratch = Scratch::new();
+    let d = scratch.join("mismatch");
+    let out = harness(command_line(
+        "load rate-limit --action DescribeOrganization --version 2021-03-31",
+        &[],
+    ))
+    .args([
+        "--rate",
+        "30",
+        "--duration",
+        "2s",
+        "--expect-limit",
+        "10",
+        "--mock-limit",
+        "20",
+        "--report-dir",
+    ])
+    .args([&d])
+    .output();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains("FAIL") && stdout.contains("more than the limit of 10"),
         "{stdout}"
     );
-    std::fs::remove_dir_all(&d).ok();
 }
 
 #[test]
 fn usage_errors_exit_2_with_one_line() {
     for args in [
-        &[
-            "load",
-            "rate-limit",
-            "--action",
-            "NoSuchAction",
-            "--rate",
-            "5",
-            "--duration",
-            "1s",
-        ][..],
-        &[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "5",
-            "--duration",
-            "5 junk",
-        ],
-        &[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "5",
-            "--duration",
-            "1s",
-            "--endpoint",
-            "https://organization.intl.tencentcloudapi.com",
-        ],
-        &[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "-1",
-            "--duration",
-            "1s",
-        ],
+        command_line("load rate-limit --action NoSuchAction --rate 5 --duration 1s", &[]),
+        command_line("load rate-limit --action DescribeOrganization --rate 5 --duration '5 junk'", &[]),
+        command_line("load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint https://organization.intl.tencentcloudapi.com", &[]),
+        command_line("load rate-limit --action DescribeOrganization --rate -1 --duration 1s", &[]),
     ] {
-        let out = harness().args(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        one_line_usage_error(&harness(args).output());
     }
-    let out = harness()
-        .args([
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "5",
-            "--duration",
-            "1s",
-            "--endpoint",
-            "https://organization.tencentcloudapi.com",
-        ])
-        .output()
-        .unwrap();
+    let out = harness(command_line("load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint https://organization.tencentcloudapi.com", &[]))
+    .output();
     assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-production"));
 }
 
 #[test]
 fn a_rate_at_the_limit_is_under_limit_and_exits_0() {
-    let d = dir("at-limit");
-    let out = harness()
-        .args([
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--version",
-            "2021-03-31",
-        ])
-        .args(["--rate", "40", "--duration", "3s", "--expect-limit", "40"])
-        .args(["--mock-limit", "40", "--report-dir"])
-        .arg(&d)
-        .output()
-        .unwrap();
+    let scratch = Scratch::new();
+    let d = scratch.join("at-limit");
+    let out = harness(command_line(
+        "load rate-limit --action DescribeOrganization --version 2021-03-31",
+        &[],
+    ))
+    .args(["--rate", "40", "--duration", "3s", "--expect-limit", "40"])
+    .args(["--mock-limit", "40", "--report-dir"])
+    .args([&d])
+    .output();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains("nothing throttled"), "{stdout}");
     let v = matched_or_not_offered(&out, &d, 40);
     assert_eq!(v["kind"], "under-limit");
-    std::fs::remove_dir_all(&d).ok();
 }
 
 #[test]
 fn negative_numbers_get_the_range_message() {
     for (flag, value) in [("--rate", "-5"), ("--expect-limit", "-1")] {
-        let mut args = vec![
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--duration",
-            "1s",
-        ];
+        let mut args = command_line(
+            "load rate-limit --action DescribeOrganization --duration 1s",
+            &[],
+        );
         if flag == "--rate" {
-            args.extend([flag, value]);
+            args.extend(strings(&[flag, value]));
         } else {
-            args.extend(["--rate", "5", flag, value]);
+            args.extend(strings(&["--rate", "5", flag, value]));
         }
-        let out = harness().args(&args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        let out = harness(&args).output();
+        let stderr = one_line_usage_error(&out);
         assert!(
             stderr.contains(flag) && stderr.contains("must be"),
             "{args:?}: {stderr}"
@@ -243,32 +159,19 @@ fn negative_numbers_get_the_range_message() {
 
 #[test]
 fn an_unreachable_endpoint_exits_2_naming_it() {
-    let d = dir("unreachable");
-    let out = harness()
-        .args([
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "5",
-            "--duration",
-            "1s",
-            "--endpoint",
-            "http://127.0.0.1:1",
-            "--report-dir",
-        ])
-        .arg(&d)
-        .env(
-            "TENCENTCLOUD_SECRET_ID",
-            "AKIDloadCliUnreachable000000000000",
-        )
-        .env(
-            "TENCENTCLOUD_SECRET_KEY",
-            "load-cli-unreachable-secret-key-00",
-        )
-        .output()
-        .unwrap();
+    let scratch = Scratch::new();
+    let d = scratch.join("unreachable");
+    let out = harness(command_line("load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint http://127.0.0.1:1 --report-dir", &[]))
+    .args([&d])
+    .env(
+        "TENCENTCLOUD_SECRET_ID",
+        "AKIDloadCliUnreachable000000000000",
+    )
+    .env(
+        "TENCENTCLOUD_SECRET_KEY",
+        "load-cli-unreachable-secret-key-00",
+    )
+    .output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -278,31 +181,16 @@ fn an_unreachable_endpoint_exits_2_naming_it() {
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("127.0.0.1:1"), "{stderr}");
-    std::fs::remove_dir_all(&d).ok();
 }
 
 use crate::common;
 
 /// Runs the CLI with the mock's default credentials, off the test's runtime (which serves the
 /// in-process mock meanwhile).
-async fn harness_against(mock: &tco_mock::MockServer, args: Vec<String>) -> std::process::Output {
-    let creds = mock.default_credentials();
-    let (id, key) = (creds.secret_id().to_owned(), creds.secret_key().to_owned());
-    tokio::task::spawn_blocking(move || {
-        harness()
-            .args(&args)
-            .env("TENCENTCLOUD_SECRET_ID", id)
-            .env("TENCENTCLOUD_SECRET_KEY", key)
-            .env("HOME", "/nonexistent")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn strings(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
+async fn harness_against(mock: &tco_mock::MockServer, args: Vec<String>) -> Output {
+    harness_as_mock_default(mock, &args)
+        .output_off_runtime()
+        .await
 }
 
 fn journal_actions(mock: &tco_mock::MockServer) -> Vec<(String, String)> {
@@ -317,21 +205,12 @@ fn journal_actions(mock: &tco_mock::MockServer) -> Vec<(String, String)> {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_account_without_an_organization_stops_load_and_run_in_one_line() {
     let mock = tco_mock::MockServer::start().await;
-    let d = dir("no-org");
-    let load = strings(&[
-        "load",
-        "rate-limit",
-        "--action",
-        "DescribeOrganization",
-        "--rate",
-        "5",
-        "--duration",
-        "1s",
-        "--endpoint",
-        &mock.uri(),
-        "--report-dir",
-        d.to_str().unwrap(),
-    ]);
+    let scratch = Scratch::new();
+    let d = scratch.join("no-org");
+    let load = command_line(
+        "load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint",
+        &[&mock.uri(), "--report-dir", d.to_str().unwrap()],
+    );
     let run = strings(&[
         "run",
         "--endpoint",
@@ -342,9 +221,7 @@ async fn an_account_without_an_organization_stops_load_and_run_in_one_line() {
     for args in [load, run] {
         mock.reset();
         let out = harness_against(&mock, args.clone()).await;
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        let stderr = one_line_usage_error(&out);
         for needle in [
             "precondition",
             "ResourceNotFound.OrganizationNotExist",
@@ -360,31 +237,25 @@ async fn an_account_without_an_organization_stops_load_and_run_in_one_line() {
             "{seen:?}"
         );
     }
-    std::fs::remove_dir_all(&d).ok();
 }
 
 /// With --allow-mutations the harness creates the organization, runs, and deletes it.
 #[tokio::test(flavor = "multi_thread")]
 async fn allow_mutations_sets_the_organization_up_and_removes_it() {
     let mock = tco_mock::MockServer::start().await;
-    let d = dir("set-up");
+    let scratch = Scratch::new();
+    let d = scratch.join("set-up");
     let out = harness_against(
         &mock,
-        strings(&[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "5",
-            "--duration",
-            "1s",
-            "--endpoint",
-            &mock.uri(),
-            "--allow-mutations",
-            "--report-dir",
-            d.to_str().unwrap(),
-        ]),
+        command_line(
+            "load rate-limit --action DescribeOrganization --rate 5 --duration 1s --endpoint",
+            &[
+                &mock.uri(),
+                "--allow-mutations",
+                "--report-dir",
+                d.to_str().unwrap(),
+            ],
+        ),
     )
     .await;
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -412,7 +283,6 @@ async fn allow_mutations_sets_the_organization_up_and_removes_it() {
         "{seen:?}"
     );
     assert_one_entry_point(&d);
-    std::fs::remove_dir_all(&d).ok();
 }
 
 /// Every file of the run is linked from `index.html`, which fetches nothing; the load
@@ -455,38 +325,20 @@ fn assert_one_entry_point(d: &std::path::Path) {
 #[test]
 fn a_server_slower_than_the_timeout_is_named_as_such() {
     let url = common::misbehaving_server(common::Misbehaviour::Silent);
-    let d = dir("slow");
-    let out = harness()
-        .args([
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "2",
-            "--duration",
-            "1s",
-            "--timeout",
-            "1s",
-            "--endpoint",
-            &url,
-            "--report-dir",
-        ])
-        .arg(&d)
-        .env(
-            "TENCENTCLOUD_SECRET_ID",
-            "AKIDloadCliSlow00000000000000000000",
-        )
-        .env(
-            "TENCENTCLOUD_SECRET_KEY",
-            "load-cli-slow-secret-key-000000000",
-        )
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    let scratch = Scratch::new();
+    let d = scratch.join("slow");
+    let out = harness(command_line("load rate-limit --action DescribeOrganization --rate 2 --duration 1s --timeout 1s --endpoint", &[&url, "--report-dir"]))
+    .args([&d])
+    .env(
+        "TENCENTCLOUD_SECRET_ID",
+        "AKIDloadCliSlow00000000000000000000",
+    )
+    .env(
+        "TENCENTCLOUD_SECRET_KEY",
+        "load-cli-slow-secret-key-000000000",
+    )
+    .output();
+    let stderr = one_line_usage_error(&out);
     assert!(stderr.contains("no answer within 1 s"), "{stderr}");
     assert!(stderr.contains("slower than the timeout"), "{stderr}");
-    std::fs::remove_dir_all(&d).ok();
 }

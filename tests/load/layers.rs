@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use crate::common::assert_not_failed;
 use tco_scenarios::layers::{self, LayerOutcome, LayerTargets, Which};
 use tco_scenarios::refusals::Refuser;
 use tco_scenarios::verdict::Frame;
@@ -20,16 +21,6 @@ fn judged(outcome: LayerOutcome) -> ScenarioResult {
         LayerOutcome::Judged(r) => r,
         LayerOutcome::NotTested { scenario, why } => panic!("{scenario} not tested: {why}"),
     }
-}
-
-fn assert_not_failed(r: &ScenarioResult) {
-    assert_ne!(r.status, Status::Fail, "{:#?}", r.all_violations());
-    assert_eq!(
-        r.pass,
-        r.offered_as_intended(),
-        "{:#?}",
-        r.load_shortfalls()
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,6 +18,7 @@
 
 use std::sync::Arc;
 
+use crate::common::assert_not_failed;
 use tco_mock::limiter::Algorithm;
 use tco_mock::MockServer;
 use tco_scenarios::verdict::{AlgorithmGuess, Frame};
@@ -66,17 +67,6 @@ where
     Fut: std::future::Future<Output = Result<ScenarioResult, tco_scenarios::LoadError>>,
 {
     conformance::measured(env, run).await.unwrap()
-}
-
-/// Pass, or a load not offered with nothing failed; never a limiter failure.
-fn assert_not_failed(r: &ScenarioResult) {
-    assert_ne!(r.status, Status::Fail, "{:#?}", r.all_violations());
-    assert_eq!(
-        r.pass,
-        r.offered_as_intended(),
-        "{:#?}",
-        r.load_shortfalls()
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

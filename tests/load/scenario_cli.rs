@@ -2,27 +2,16 @@
 //! in-process mock: the real binary, small runs. What is asserted holds on a busy machine:
 //! counts of calls (a plan's arithmetic), never timings.
 
-use std::process::Command;
-
-fn harness() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-}
-
-fn dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("tco-scenario-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+use crate::common::{harness, Scratch};
 
 #[test]
 fn a_terraform_plan_of_60_members_pages_every_walk_and_finishes() {
-    let d = dir("plan");
-    let out = harness()
-        .args(["load", "--report-dir"])
-        .arg(&d)
+    let scratch = Scratch::new();
+    let d = scratch.join("plan");
+    let out = harness(["load", "--report-dir"])
+        .args([&d])
         .args(["scenario", "terraform-plan", "--members", "60"])
-        .output()
-        .unwrap();
+        .output();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
@@ -51,16 +40,12 @@ fn a_terraform_plan_of_60_members_pages_every_walk_and_finishes() {
     assert!(stdout.contains("status: pass"), "{stdout}");
     let csv = std::fs::read_to_string(d.join("terraform-plan/calls.csv")).unwrap();
     assert_eq!(csv.lines().count() as u64, calls + 1);
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
 fn a_plan_the_mock_cannot_seed_is_refused_in_one_line() {
     for members in ["0", "1001"] {
-        let out = harness()
-            .args(["load", "scenario", "terraform-plan", "--members", members])
-            .output()
-            .unwrap();
+        let out = harness(["load", "scenario", "terraform-plan", "--members", members]).output();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
@@ -70,13 +55,12 @@ fn a_plan_the_mock_cannot_seed_is_refused_in_one_line() {
 
 #[test]
 fn the_mixed_workload_runs_below_every_limit() {
-    let d = dir("mixed");
-    let out = harness()
-        .args(["load", "--report-dir"])
-        .arg(&d)
+    let scratch = Scratch::new();
+    let d = scratch.join("mixed");
+    let out = harness(["load", "--report-dir"])
+        .args([&d])
         .args(["scenario", "mixed", "--rate", "24", "--duration", "2s"])
-        .output()
-        .unwrap();
+        .output();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     // 0 when nothing was throttled; 3 when this machine could not offer the load.
@@ -107,15 +91,11 @@ fn the_mixed_workload_runs_below_every_limit() {
         assert_eq!(v["kind"], "mixed");
     }
     assert!(stdout.contains("mixed-workload 24/s"), "{stdout}");
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
 fn layer_limits_without_an_endpoint_are_refused_in_one_line() {
-    let out = harness()
-        .args(["load", "layers", "--main-account-limit", "20"])
-        .output()
-        .unwrap();
+    let out = harness(["load", "layers", "--main-account-limit", "20"]).output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
@@ -127,16 +107,14 @@ fn layer_limits_without_an_endpoint_are_refused_in_one_line() {
 async fn against_an_endpoint_without_limits_or_accounts_the_layers_are_not_tested() {
     let mock = tco_mock::MockServer::start().await;
     let creds = mock.default_credentials();
-    let d = dir("layers");
-    let mut cmd = harness();
-    cmd.args(["load", "--report-dir"])
-        .arg(&d)
+    let scratch = Scratch::new();
+    let d = scratch.join("layers");
+    let out = harness(["load", "--report-dir"])
+        .args([&d])
         .args(["layers", "--endpoint", &mock.uri()])
-        .env("TENCENTCLOUD_SECRET_ID", creds.secret_id())
-        .env("TENCENTCLOUD_SECRET_KEY", creds.secret_key());
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+        .account(creds.secret_id(), creds.secret_key())
+        .output_off_runtime()
+        .await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     let lines: Vec<&str> = stdout
@@ -159,7 +137,6 @@ async fn against_an_endpoint_without_limits_or_accounts_the_layers_are_not_teste
     assert!(lines[3].contains("no per-IP limit given"), "{stdout}");
     assert!(!stdout.contains("pass"), "{stdout}");
     assert!(d.join("not-tested.txt").exists());
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 /// An account in no organization: the plan's first call is refused for good, so the command
@@ -168,16 +145,14 @@ async fn against_an_endpoint_without_limits_or_accounts_the_layers_are_not_teste
 async fn a_plan_against_an_account_in_no_organization_stops_in_one_line() {
     let mock = tco_mock::MockServer::start().await;
     let creds = mock.default_credentials();
-    let mut cmd = harness();
-    cmd.args(["load", "--report-dir"])
-        .arg(dir("plan-no-org"))
+    let scratch = Scratch::new();
+    let out = harness(["load", "--report-dir"])
+        .args([scratch.join("plan-no-org")])
         .args(["scenario", "terraform-plan", "--members", "5"])
         .args(["--endpoint", &mock.uri()])
-        .env("TENCENTCLOUD_SECRET_ID", creds.secret_id())
-        .env("TENCENTCLOUD_SECRET_KEY", creds.secret_key());
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+        .account(creds.secret_id(), creds.secret_key())
+        .output_off_runtime()
+        .await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
@@ -191,27 +166,25 @@ async fn a_plan_against_an_account_in_no_organization_stops_in_one_line() {
 /// A secret key in the wrong place of the accounts file is not quoted back.
 #[test]
 fn a_bad_accounts_file_is_named_without_its_values() {
-    let d = dir("accounts");
+    let scratch = Scratch::new();
+    let d = scratch.join("accounts");
     std::fs::create_dir_all(&d).unwrap();
     let file = d.join("accounts.json");
     std::fs::write(&file, r#"{"sub_accounts": "sUpErSeCrEtKeY"}"#).unwrap();
-    let out = harness()
-        .args([
-            "load",
-            "layers",
-            "--endpoint",
-            "http://127.0.0.1:9",
-            "--accounts",
-        ])
-        .arg(&file)
-        .env("TENCENTCLOUD_SECRET_ID", "AKIDx")
-        .env("TENCENTCLOUD_SECRET_KEY", "y")
-        .output()
-        .unwrap();
+    let out = harness([
+        "load",
+        "layers",
+        "--endpoint",
+        "http://127.0.0.1:9",
+        "--accounts",
+    ])
+    .args([&file])
+    .env("TENCENTCLOUD_SECRET_ID", "AKIDx")
+    .env("TENCENTCLOUD_SECRET_KEY", "y")
+    .output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("line 1 column"), "{stderr}");
     assert!(!stderr.contains("sUpErSeCrEtKeY"), "{stderr}");
-    std::fs::remove_dir_all(&d).unwrap();
 }

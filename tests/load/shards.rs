@@ -9,7 +9,7 @@
 //! the limit per second on average) when the load was offered.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -18,21 +18,16 @@ use tco_scenarios::shard::ShardFile;
 use tco_scenarios::verdict::ACCEPTED_PER_SECOND_TOLERANCE;
 use tco_scenarios::{conformance, env, Case, Env};
 
+use crate::common::{
+    command_line, describe as text, harness, harness_as_mock_default, one_line_usage_error,
+    strings, Scratch,
+};
+
 /// A low limit, a short run: 2x the limit for 3 s, 30 calls in all.
 const LIMIT: u32 = 5;
 const RATE: f64 = 10.0;
 const SECONDS: u64 = 3;
 const SHARDS: u32 = 3;
-
-fn harness() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tco-harness"))
-}
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tco-load-shards-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
 
 fn rfc3339(unix_ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(unix_ms as i128 * 1_000_000)
@@ -49,26 +44,7 @@ async fn harness_against(mock: &MockServer, args: Vec<String>) -> Output {
 
 /// Starts the CLI now, on a blocking thread; the handle gives its output.
 fn spawn_harness(mock: &MockServer, args: Vec<String>) -> tokio::task::JoinHandle<Output> {
-    let creds = mock.default_credentials();
-    let (id, key) = (creds.secret_id().to_owned(), creds.secret_key().to_owned());
-    tokio::task::spawn_blocking(move || {
-        harness()
-            .args(&args)
-            .env("TENCENTCLOUD_SECRET_ID", id)
-            .env("TENCENTCLOUD_SECRET_KEY", key)
-            .env("HOME", "/nonexistent")
-            .output()
-            .unwrap()
-    })
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "exit {:?}\n{}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    harness_as_mock_default(mock, &args).spawn_off_runtime()
 }
 
 /// The one verdict of a summary.json.
@@ -109,7 +85,8 @@ async fn shards_in_separate_processes_merge_into_the_single_runs_verdict() {
             .start()
             .await,
     );
-    let base = dir("merge");
+    let scratch = Scratch::new();
+    let base = scratch.join("merge");
     let env = Env::for_mock(mock.clone()).with_report_dir(Some(base.join("single")));
     env::ensure_organization(&env).await.unwrap();
 
@@ -120,31 +97,24 @@ async fn shards_in_separate_processes_merge_into_the_single_runs_verdict() {
         .map(|i| base.join(format!("shard-{i}")))
         .collect();
     let runs = shard_dirs.iter().enumerate().map(|(i, d)| {
-        let args: Vec<String> = [
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--version",
-            "2021-03-31",
-            "--expect-limit",
-            &LIMIT.to_string(),
-            "--rate",
-            &RATE.to_string(),
-            "--duration",
-            &format!("{SECONDS}s"),
-            "--endpoint",
-            &mock.uri(),
-            "--shard",
-            &format!("{}/{SHARDS}", i + 1),
-            "--start-at",
-            &start,
-            "--report-dir",
-            d.to_str().unwrap(),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let args: Vec<String> = command_line(
+            "load rate-limit --action DescribeOrganization --version 2021-03-31 --expect-limit",
+            &[
+                &LIMIT.to_string(),
+                "--rate",
+                &RATE.to_string(),
+                "--duration",
+                &format!("{SECONDS}s"),
+                "--endpoint",
+                &mock.uri(),
+                "--shard",
+                &format!("{}/{SHARDS}", i + 1),
+                "--start-at",
+                &start,
+                "--report-dir",
+                d.to_str().unwrap(),
+            ],
+        );
         spawn_harness(&mock, args)
     });
     let running: Vec<_> = runs.collect();
@@ -230,17 +200,10 @@ async fn shards_in_separate_processes_merge_into_the_single_runs_verdict() {
             merged["load_shortfalls"], single["load_shortfalls"]
         );
     }
-    std::fs::remove_dir_all(&base).ok();
-}
-
-fn strings(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
 }
 
 fn one_line_exit_2(out: &Output, needles: &[&str]) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{}", text(out));
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    let stderr = one_line_usage_error(out);
     for n in needles {
         assert!(stderr.contains(n), "{n}: {stderr}");
     }
@@ -249,18 +212,12 @@ fn one_line_exit_2(out: &Output, needles: &[&str]) {
 #[test]
 fn a_shard_that_cannot_run_as_asked_exits_2_in_one_line() {
     let shard = |extra: &[&str]| {
-        let mut args = strings(&[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "10",
-            "--duration",
-            "1s",
-        ]);
+        let mut args = command_line(
+            "load rate-limit --action DescribeOrganization --rate 10 --duration 1s",
+            &[],
+        );
         args.extend(strings(extra));
-        harness().args(&args).output().unwrap()
+        harness(&args).output()
     };
     let soon = rfc3339(tco_scenarios::schedule::wall_ms() + 600_000);
     let at = ["--shard", "1/2", "--start-at", soon.as_str()];
@@ -338,16 +295,15 @@ fn shard_files(base: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn merge_judges_shards_of_one_run_and_refuses_the_rest_in_one_line() {
-    let base = dir("merge-cli");
+    let scratch = Scratch::new();
+    let base = scratch.join("merge-cli");
     let dirs = shard_files(&base);
     let merge = |dirs: &[PathBuf]| {
-        harness()
-            .args(["load", "merge"])
+        harness(command_line("load merge", &[]))
             .args(dirs)
-            .arg("--report-dir")
-            .arg(base.join("merged"))
+            .args(["--report-dir"])
+            .args([base.join("merged")])
             .output()
-            .unwrap()
     };
     // 10 calls at 10/s, 100 ms apart, all accepted under a limit of 20: a single run's pass.
     let out = merge(&dirs);
@@ -370,9 +326,8 @@ fn merge_judges_shards_of_one_run_and_refuses_the_rest_in_one_line() {
     other.write(&dirs[1]).unwrap();
     one_line_exit_2(&merge(&dirs), &["not one run", "rate 10 vs 12"]);
     one_line_exit_2(&merge(&[base.join("nowhere")]), &["cannot read"]);
-    let no_dirs = harness().args(["load", "merge"]).output().unwrap();
+    let no_dirs = harness(command_line("load merge", &[])).output();
     assert_eq!(no_dirs.status.code(), Some(2));
-    std::fs::remove_dir_all(&base).ok();
 }
 
 /// A shard that gets ready too late to start on time sends nothing (rather than its whole
@@ -385,28 +340,23 @@ async fn a_shard_too_late_for_its_start_sends_nothing_and_exits_3() {
     let env = Env::for_mock(mock.clone());
     env::ensure_organization(&env).await.unwrap();
     let before = mock.journal().len();
-    let d = dir("late");
+    let scratch = Scratch::new();
+    let d = scratch.join("late");
     let start = rfc3339(tco_scenarios::schedule::wall_ms() + 1_500);
     let out = harness_against(
         &mock,
-        strings(&[
-            "load",
-            "rate-limit",
-            "--action",
-            "DescribeOrganization",
-            "--rate",
-            "10",
-            "--duration",
-            "1s",
-            "--endpoint",
-            &mock.uri(),
-            "--shard",
-            "1/2",
-            "--start-at",
-            &start,
-            "--report-dir",
-            d.to_str().unwrap(),
-        ]),
+        command_line(
+            "load rate-limit --action DescribeOrganization --rate 10 --duration 1s --endpoint",
+            &[
+                &mock.uri(),
+                "--shard",
+                "1/2",
+                "--start-at",
+                &start,
+                "--report-dir",
+                d.to_str().unwrap(),
+            ],
+        ),
     )
     .await;
     let t = text(&out);
@@ -424,5 +374,4 @@ async fn a_shard_too_late_for_its_start_sends_nothing_and_exits_3() {
     // Nothing but the precondition's one call reached the endpoint.
     let after = mock.journal().len();
     assert!(after - before <= 1, "{} calls", after - before);
-    std::fs::remove_dir_all(&d).ok();
 }

@@ -9,64 +9,18 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Value};
 use tco_contract::{check_answer, Exchange, Report};
-use tco_spec::{all_actions, contract, Action, Direction, Member, Shape, Type, Version};
-
-const MAX_DEPTH: usize = 4;
-
-fn value_of(version: Version, ty: &Type, depth: usize) -> BoxedStrategy<Value> {
-    match ty {
-        Type::Int64 => any::<i64>().prop_map(Value::from).boxed(),
-        Type::Uint64 => any::<u64>().prop_map(Value::from).boxed(),
-        Type::Float => (-1e9f64..1e9).prop_map(Value::from).boxed(),
-        Type::Bool => any::<bool>().prop_map(Value::from).boxed(),
-        Type::String | Type::Datetime => "[a-zA-Z0-9 :-]{0,12}".prop_map(Value::from).boxed(),
-        Type::List(_) if depth > MAX_DEPTH => Just(json!([])).boxed(),
-        Type::List(items) => proptest::collection::vec(value_of(version, items, depth + 1), 0..3)
-            .prop_map(Value::Array)
-            .boxed(),
-        Type::Object(name) => object_of(
-            version,
-            contract(version).shape(name).expect("shape exists"),
-            depth + 1,
-        ),
-    }
-}
-
-/// Output-required members always, the others half of the time (nullable ones sometimes null).
-fn object_of(version: Version, shape: &'static Shape, depth: usize) -> BoxedStrategy<Value> {
-    let members: Vec<BoxedStrategy<Option<(String, Value)>>> = shape
-        .members
-        .iter()
-        .map(|m| {
-            let name = m.name.clone();
-            let value = if m.nullable {
-                prop_oneof![4 => value_of(version, &m.ty, depth), 1 => Just(Value::Null)].boxed()
-            } else {
-                value_of(version, &m.ty, depth)
-            };
-            let present = value.prop_map(move |v| Some((name.clone(), v)));
-            if m.is_required(Direction::Response) {
-                present.boxed()
-            } else {
-                prop_oneof![Just(None), present].boxed()
-            }
-        })
-        .collect();
-    members
-        .prop_map(|entries| Value::Object(entries.into_iter().flatten().collect()))
-        .boxed()
-}
+use tco_spec::{Action, Direction, Member, Type};
+use tco_test_support::sites::{json_path, pointer, Sites, Step};
+use tco_test_support::Bodies;
 
 /// A random action and a `Response` object for it, with a fresh RequestId.
 fn response_of_random_action() -> impl Strategy<Value = (&'static Action, Value)> {
-    let actions: Vec<&'static Action> = all_actions().collect();
-    (0..actions.len()).prop_flat_map(move |i| {
-        let a = actions[i];
-        (Just(a), object_of(a.version, a.response_shape(), 0)).prop_map(|(a, mut body)| {
+    Bodies::responses()
+        .of_random_action()
+        .prop_map(|(a, mut body)| {
             body["RequestId"] = json!(uuid_v4());
             (a, body)
         })
-    })
 }
 
 /// A UUID without the uuid crate: the harness only checks the format.
@@ -80,71 +34,13 @@ fn uuid_v4() -> String {
 /// Members present in a generated body (not RequestId, which has its own check), with their
 /// JSON pointer and `$.` path.
 fn members_of(action: &Action, body: &Value) -> Vec<(String, String, &'static Member)> {
-    fn walk(
-        v: Version,
-        shape: &'static Shape,
-        value: &Value,
-        pointer: &str,
-        path: &str,
-        out: &mut Vec<(String, String, &'static Member)>,
-    ) {
-        for m in &shape.members {
-            let Some(child) = value.get(&m.name) else {
-                continue;
-            };
-            if pointer.is_empty() && m.name == "RequestId" {
-                continue;
-            }
-            let (p, q) = (
-                format!("{pointer}/{}", m.name),
-                format!("{path}.{}", m.name),
-            );
-            out.push((p.clone(), q.clone(), m));
-            typed(v, &m.ty, child, &p, &q, out);
-        }
-    }
-    fn typed(
-        v: Version,
-        ty: &Type,
-        value: &Value,
-        pointer: &str,
-        path: &str,
-        out: &mut Vec<(String, String, &'static Member)>,
-    ) {
-        match (ty, value) {
-            (Type::List(items), Value::Array(values)) => {
-                for (i, item) in values.iter().enumerate() {
-                    typed(
-                        v,
-                        items,
-                        item,
-                        &format!("{pointer}/{i}"),
-                        &format!("{path}[{i}]"),
-                        out,
-                    );
-                }
-            }
-            (Type::Object(name), Value::Object(_)) => walk(
-                v,
-                contract(v).shape(name).unwrap(),
-                value,
-                pointer,
-                path,
-                out,
-            ),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    walk(
-        action.version,
-        action.response_shape(),
-        body,
-        "",
-        "$",
-        &mut out,
-    );
-    out
+    let request_id = [Step::Key("RequestId".to_owned())];
+    Sites::of(action.version, action.response_shape(), body)
+        .members
+        .into_iter()
+        .filter(|(steps, _)| steps[..] != request_id)
+        .map(|(steps, m)| (pointer(&steps), json_path(&steps), m))
+        .collect()
 }
 
 fn report_of(action: &Action, body: &Value) -> Report {
