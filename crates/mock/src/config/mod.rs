@@ -75,7 +75,6 @@ use crate::faults::FaultRule;
 use crate::journal::DEFAULT_JOURNAL_CAPACITY;
 use crate::limiter::{Algorithm, LimitOverrides, UnknownAlgorithm};
 use crate::limits::{KeyMode, Layers, LimitModel, UnknownKeyMode};
-use crate::request::BODY_READ_TIMEOUT;
 use crate::state::TaskPolicy;
 
 pub use account::{
@@ -83,6 +82,8 @@ pub use account::{
     ENV_SECRET_ID, ENV_SECRET_KEY,
 };
 pub use error::ConfigError;
+/// The default [`Config::body_timeout`] (the gate reads bodies with it).
+pub use crate::request::BODY_READ_TIMEOUT;
 use error::parse_error;
 use file::RawConfig;
 

@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! # async fn example() {
-//! use tco_mock::{overrides::Override, MockServer};
+//! use tco_mock::{MockServer, Override};
 //! use serde_json::json;
 //!
 //! let mock = MockServer::start().await;
