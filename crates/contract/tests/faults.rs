@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
 use serde_json::{json, Value};
 use tco_contract::{run, Endpoint, Options, Probe, Report, Target};
-use tco_mock::limiter::Algorithm;
+use tco_mock::Algorithm;
 use tco_mock::MockServer;
 use tco_spec::Version;
 

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::{json, Value};
-use tco_mock::config::Config;
-use tco_mock::faults::FaultRule;
-use tco_mock::limiter::Algorithm;
+use tco_mock::Config;
+use tco_mock::FaultRule;
+use tco_mock::Algorithm;
 use tco_sign::{HttpMethod, SignMethod};
 
 fn describe() -> CallSpec {
@@ -93,7 +93,7 @@ async fn the_journal_shows_the_parameters_sent() {
 #[tokio::test]
 async fn v1_journal_params_hold_no_credentials() {
     let token = "temporary-token-value";
-    let account = tco_mock::config::Account::new(100_000_000_002, "AKIDWithToken", "token-key")
+    let account = tco_mock::Account::new(100_000_000_002, "AKIDWithToken", "token-key")
         .with_token(token);
     let h = Harness::with(|b| b.account(account)).await;
     let creds = h.mock.accounts()[1].credentials();
