@@ -250,6 +250,56 @@ async fn health_reset_and_limits() {
     assert_eq!(status, 404);
 }
 
+/// A body that is not JSON is refused with the surface's own answer (400, one line saying
+/// what the body should have been, with serde_json's "at line L column C"), on every route
+/// that reads one; a body without `Content-Type` is read as JSON (curl and scripts often send
+/// none); an override id that is not a number names no override (404).
+#[tokio::test]
+async fn malformed_admin_bodies_are_named_and_change_nothing() {
+    let h = Harness::new().await;
+    let url = |path: &str| format!("{}/_mock/{path}", h.mock.uri());
+    for (method, path, opening) in [
+        (reqwest::Method::PUT, "limits", "not JSON: "),
+        (reqwest::Method::POST, "overrides", "not an override: "),
+        (reqwest::Method::PUT, "tasks", ""),
+        (reqwest::Method::PUT, "state", ""),
+    ] {
+        let response = h
+            .http
+            .request(method, url(path))
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400, "{path}");
+        let body: Value = response.json().await.unwrap();
+        let message = body["error"].as_str().unwrap();
+        assert!(message.starts_with(opening), "{path}: {message}");
+        assert!(message.contains("line 1 column 2"), "{path}: {message}");
+        assert!(!message.contains('\n'), "{path}: {message}");
+    }
+    let (_, limits) = admin(&h, reqwest::Method::GET, "limits", None).await;
+    assert_eq!(limits["default"], Value::Null);
+    let (_, overrides) = admin(&h, reqwest::Method::GET, "overrides", None).await;
+    assert_eq!(overrides["overrides"], json!([]));
+
+    let response = h
+        .http
+        .put(url("limits"))
+        .body(r#"{"default": 3}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(h.mock.rate_limits().default, Some(3));
+
+    let (status, body) = admin(&h, reqwest::Method::DELETE, "overrides/first", None).await;
+    assert_eq!((status, body), (404, json!({"error": "no override with that id"})));
+    let (status, body) = admin(&h, reqwest::Method::GET, "journal?limit=many", None).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], r#"limit must be a non-negative integer, not "many""#);
+}
+
 /// A page open in a browser on the same machine must not reach the admin surface: a
 /// cross-origin `text/plain` POST (no preflight) or any request a browser marks as its own.
 #[tokio::test]

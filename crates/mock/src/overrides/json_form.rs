@@ -9,7 +9,7 @@ use super::{Override, Times};
 /// The admin surface's form of an override (`POST /_mock/overrides`).
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawOverride {
+pub(crate) struct RawOverride {
     action: String,
     params: Option<Value>,
     response: Option<Value>,
@@ -41,8 +41,16 @@ impl Override {
     /// `{"action", "params"?, "response"? | "error"?: {"code", "message"?}, "delay_ms"?,
     /// "times"?, "expect"?: N | {"min"?, "max"?}, "name"?}`, and checks it.
     pub fn from_json(body: &[u8]) -> Result<Self, String> {
-        let raw: RawOverride =
-            serde_json::from_slice(body).map_err(|e| format!("not an override: {e}"))?;
+        let raw: RawOverride = serde_json::from_slice(body)
+            .map_err(|e| format!("{}{e}", Override::NOT_AN_OVERRIDE))?;
+        Override::from_form(raw)
+    }
+
+    /// How a body that is not the JSON form is answered: this, then serde's reason.
+    pub(crate) const NOT_AN_OVERRIDE: &'static str = "not an override: ";
+
+    /// The JSON form read, checked (the admin surface reads it with its extractor).
+    pub(crate) fn from_form(raw: RawOverride) -> Result<Self, String> {
         let mut spec = Override::on(&raw.action).delay(Duration::from_millis(raw.delay_ms));
         spec.params = raw.params;
         spec.times = raw.times;

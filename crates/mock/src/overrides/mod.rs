@@ -61,6 +61,7 @@ use crate::app::App;
 use crate::envelope::ApiError;
 use crate::MockServer;
 
+pub(crate) use json_form::RawOverride;
 pub(crate) use registry::{Origin, Overrides, Plan};
 pub use times::Times;
 
