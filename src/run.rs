@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use tco_contract::{Options, Report, RunError, Target as ContractTarget};
+use tco_contract::{Options, Report, RunError, SuiteTarget};
 use tco_scenarios::{
     conformance, preconditions, Env, LoadError, Status, Summary, Target as LoadTarget,
 };
@@ -87,8 +87,8 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
                 None => None,
             };
             let contract_target = match &remote {
-                Some((url, env)) => ContractTarget::endpoint(url.clone(), env.accounts[0].clone()),
-                None => ContractTarget::Mock,
+                Some((url, env)) => SuiteTarget::endpoint(url.clone(), env.accounts[0].clone()),
+                None => SuiteTarget::Mock,
             };
             let options = Options {
                 progress: callback.clone(),
