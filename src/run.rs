@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use tco_contract::{Options, Report, RunError, SuiteTarget};
 use tco_scenarios::{
-    conformance, preconditions, Env, LoadError, Status, Summary, Target as LoadTarget,
+    conformance, preconditions, Env, LoadError, Status, Summary, Target,
 };
 
 use crate::error::CliError;
@@ -45,7 +45,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     });
     let endpoint = match &args.endpoint {
         Some(url) => {
-            let target = LoadTarget::new(url)
+            let target = Target::new(url)
                 .map_err(CliError::usage)?
                 .with_root_certificates(args.connection.roots()?);
             conformance::check_production(&target, args.allow_production).map_err(load_error)?;
