@@ -16,8 +16,8 @@ use super::error;
 pub(super) struct AdminJson<T>(pub T);
 
 /// Why a request's body or query was not read. A handler that names the body in its answer
-/// ("not JSON: …") takes `Result<AdminJson<T>, BadRequest>` and words [`BadRequest::Malformed`]
-/// itself.
+/// ("not JSON: …") takes `Result<AdminJson<T>, BadRequest>` and answers with
+/// [`BadRequest::opening_with`].
 #[derive(Debug)]
 pub(super) enum BadRequest {
     /// The body could not be read at all (too large, cut off): axum's own answer, as when
@@ -25,6 +25,17 @@ pub(super) enum BadRequest {
     Unread(Response),
     /// Not JSON, or not of the expected shape: serde's one-line reason.
     Malformed(String),
+}
+
+impl BadRequest {
+    /// The answer, a malformed body's reason after `opening` (what the body should have been).
+    pub(super) fn opening_with(self, opening: &str) -> Response {
+        match self {
+            BadRequest::Malformed(reason) => BadRequest::Malformed(format!("{opening}{reason}")),
+            unread => unread,
+        }
+        .into_response()
+    }
 }
 
 impl IntoResponse for BadRequest {

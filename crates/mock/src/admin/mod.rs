@@ -39,7 +39,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{delete, get, post};
 use axum::Router;
 use serde_json::{json, Map, Value};
@@ -200,13 +200,7 @@ async fn add_override(
 ) -> Response {
     let form = match body {
         Ok(AdminJson(form)) => form,
-        Err(BadRequest::Malformed(reason)) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("{}{reason}", Override::NOT_AN_OVERRIDE),
-            )
-        }
-        Err(unread) => return unread.into_response(),
+        Err(bad) => return bad.opening_with(Override::NOT_AN_OVERRIDE),
     };
     match Override::from_form(form) {
         Ok(spec) => json_response(StatusCode::CREATED, &app.overrides.add_admin(spec)),
@@ -276,10 +270,7 @@ async fn set_limits(
 ) -> Response {
     let change = match body {
         Ok(AdminJson(change)) => change,
-        Err(BadRequest::Malformed(reason)) => {
-            return error(StatusCode::BAD_REQUEST, &format!("not JSON: {reason}"))
-        }
-        Err(unread) => return unread.into_response(),
+        Err(bad) => return bad.opening_with("not JSON: "),
     };
     match apply_limits(&app, change) {
         Ok(()) => json_response(StatusCode::OK, &limits_view(&app)),
