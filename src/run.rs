@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use tco_contract::{Options, Report, RunError, SuiteTarget};
-use tco_scenarios::{
-    conformance, preconditions, Env, LoadError, Status, Summary, Target,
-};
+use tco_scenarios::{conformance, preconditions, Env, LoadError, Status, Summary, Target};
 
 use crate::error::CliError;
 use crate::progress;

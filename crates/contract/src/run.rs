@@ -30,7 +30,7 @@ use crate::flows::Vars;
 use crate::options::{Options, RunError, SuiteTarget};
 use crate::pace::Pacer;
 use crate::probes::{self, Planned};
-use crate::report::{Difference, Recorder, Report, Judgement, SERVICE};
+use crate::report::{Difference, Judgement, Recorder, Report, SERVICE};
 use crate::verdict::{expectation, judge};
 use crate::wire::{Endpoint, Exchange, Outcome, Probe, TransportError};
 

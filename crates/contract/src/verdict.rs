@@ -8,7 +8,7 @@ use tco_spec::{Action, Contract, Version};
 
 use crate::checks::{self, in_family, names, REFUSALS};
 use crate::probes::{Expect, Planned};
-use crate::report::{Recorder, Judgement};
+use crate::report::{Judgement, Recorder};
 use crate::wire::{Exchange, Outcome};
 
 /// Applies the checks every answer gets: envelope, RequestId (a UUID, never seen before in
@@ -32,7 +32,13 @@ pub(crate) fn judge(
         rec.record(action_label, version, names::ENVELOPE, Judgement::Pass, id);
     }
     for p in problems {
-        rec.record(action_label, version, names::ENVELOPE, Judgement::Fail(p), id);
+        rec.record(
+            action_label,
+            version,
+            names::ENVELOPE,
+            Judgement::Fail(p),
+            id,
+        );
     }
     timed(rec, names::ENVELOPE);
     let verdict = match checks::request_id_format(answer) {

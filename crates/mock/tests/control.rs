@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::{json, Value};
+use tco_mock::Algorithm;
 use tco_mock::Config;
 use tco_mock::FaultRule;
-use tco_mock::Algorithm;
 use tco_sign::{HttpMethod, SignMethod};
 
 fn describe() -> CallSpec {
@@ -93,8 +93,8 @@ async fn the_journal_shows_the_parameters_sent() {
 #[tokio::test]
 async fn v1_journal_params_hold_no_credentials() {
     let token = "temporary-token-value";
-    let account = tco_mock::Account::new(100_000_000_002, "AKIDWithToken", "token-key")
-        .with_token(token);
+    let account =
+        tco_mock::Account::new(100_000_000_002, "AKIDWithToken", "token-key").with_token(token);
     let h = Harness::with(|b| b.account(account)).await;
     let creds = h.mock.accounts()[1].credentials();
     for http in [HttpMethod::Post, HttpMethod::Get] {
@@ -294,10 +294,16 @@ async fn malformed_admin_bodies_are_named_and_change_nothing() {
     assert_eq!(h.mock.rate_limits().default, Some(3));
 
     let (status, body) = admin(&h, reqwest::Method::DELETE, "overrides/first", None).await;
-    assert_eq!((status, body), (404, json!({"error": "no override with that id"})));
+    assert_eq!(
+        (status, body),
+        (404, json!({"error": "no override with that id"}))
+    );
     let (status, body) = admin(&h, reqwest::Method::GET, "journal?limit=many", None).await;
     assert_eq!(status, 400);
-    assert_eq!(body["error"], r#"limit must be a non-negative integer, not "many""#);
+    assert_eq!(
+        body["error"],
+        r#"limit must be a non-negative integer, not "many""#
+    );
 }
 
 /// A page open in a browser on the same machine must not reach the admin surface: a

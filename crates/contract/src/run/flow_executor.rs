@@ -178,7 +178,10 @@ impl Runner {
                     let verdict = if answer.outcome() == Outcome::Success {
                         Judgement::Pass
                     } else {
-                        Judgement::Fail(format!("{at}: expected success, got {}", answer.describe()))
+                        Judgement::Fail(format!(
+                            "{at}: expected success, got {}",
+                            answer.describe()
+                        ))
                     };
                     self.record(u.action, u.version, &check, verdict, answer.request_id());
                 }

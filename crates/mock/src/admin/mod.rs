@@ -49,8 +49,8 @@ use crate::app::App;
 use crate::envelope::json_response;
 use crate::limiter::Algorithm;
 use crate::overrides::{Origin, Override, RawOverride};
-use extract::{AdminJson, BadRequest, JournalQuery};
 use crate::state::TaskPolicy;
+use extract::{AdminJson, BadRequest, JournalQuery};
 
 /// The header carrying the admin token.
 pub const ADMIN_TOKEN_HEADER: &str = "x-mock-admin-token";
@@ -218,9 +218,7 @@ async fn remove_override(
     State(app): State<Arc<App>>,
     id: Result<Path<u64>, PathRejection>,
 ) -> Response {
-    let removed = id
-        .ok()
-        .and_then(|Path(id)| app.overrides.remove_admin(id));
+    let removed = id.ok().and_then(|Path(id)| app.overrides.remove_admin(id));
     match removed {
         Some(view) => json_response(StatusCode::OK, &view),
         None => error(StatusCode::NOT_FOUND, "no override with that id"),

@@ -24,9 +24,9 @@ pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
 pub struct Account {
     pub uin: u64,
     pub secret_id: String,
-    secret_key: String,
+    pub(super) secret_key: String,
     #[serde(default)]
-    token: Option<String>,
+    pub(super) token: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
     /// The main account this one is a sub-account of; `None`: a main account.

@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::limiter::UnknownAlgorithm;
+use crate::limits::UnknownKeyMode;
+
 /// Why a configuration was refused; each names the offending entry.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {

@@ -5,8 +5,13 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{Account, Config, ConfigError};
+use super::{Account, Config, ConfigError, BODY_READ_TIMEOUT, HEADER_TIMEOUT};
+use crate::connections::DEFAULT_MAX_CONNECTIONS;
 use crate::faults::FaultRule;
+use crate::journal::DEFAULT_JOURNAL_CAPACITY;
+use crate::limiter::{Algorithm, LimitOverrides};
+use crate::limits::{KeyMode, Layers, LimitModel};
+use crate::state::TaskPolicy;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -73,18 +73,18 @@ use std::time::Duration;
 use crate::connections::DEFAULT_MAX_CONNECTIONS;
 use crate::faults::FaultRule;
 use crate::journal::DEFAULT_JOURNAL_CAPACITY;
-use crate::limiter::{Algorithm, LimitOverrides, UnknownAlgorithm};
-use crate::limits::{KeyMode, Layers, LimitModel, UnknownKeyMode};
+use crate::limiter::{Algorithm, LimitOverrides};
+use crate::limits::LimitModel;
 use crate::state::TaskPolicy;
 
+/// The default [`Config::body_timeout`] (the gate reads bodies with it).
+pub use crate::request::BODY_READ_TIMEOUT;
 pub use account::{
     Account, DEFAULT_ACCOUNT_NAME, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, DEFAULT_UIN,
     ENV_SECRET_ID, ENV_SECRET_KEY,
 };
-pub use error::ConfigError;
-/// The default [`Config::body_timeout`] (the gate reads bodies with it).
-pub use crate::request::BODY_READ_TIMEOUT;
 use error::parse_error;
+pub use error::ConfigError;
 use file::RawConfig;
 
 /// Everything the mock can be configured with. `Config::default()` is the default account,

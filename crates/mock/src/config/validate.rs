@@ -5,11 +5,10 @@ use std::collections::HashSet;
 
 use tco_spec::{contract, Version};
 
-use super::{Account, Config, ConfigError, DEFAULT_UIN};
+use super::{Config, ConfigError, DEFAULT_UIN};
 use crate::faults::{FaultRule, ANY_ACTION};
 
 impl Config {
-
     /// Checks what the types cannot: names exist in the contract, values are in range,
     /// accounts do not collide. Configs built in code are checked when the server starts.
     pub fn validate(&self) -> Result<(), ConfigError> {

@@ -54,15 +54,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use tco_spec::Version;
 
 use crate::app::App;
-use crate::envelope::ApiError;
 use crate::MockServer;
 
 pub(crate) use json_form::RawOverride;
-pub(crate) use registry::{Origin, Overrides, Plan};
+pub(crate) use registry::{Origin, Overrides};
 pub use times::Times;
 
 /// What an override answers instead of the state.
@@ -305,6 +304,8 @@ impl Drop for OverrideGuard {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
