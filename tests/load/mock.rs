@@ -18,7 +18,7 @@
 
 use std::sync::Arc;
 
-use tco_mock::Algorithm;
+use tco_mock::limiter::Algorithm;
 use tco_mock::MockServer;
 use tco_scenarios::verdict::{AlgorithmGuess, Frame};
 use tco_scenarios::{
@@ -53,7 +53,7 @@ async fn mock_with(limit: u32, algorithm: Algorithm) -> MockServer {
     MockServer::builder()
         .rate_limit_default(limit)
         .algorithm(algorithm)
-        .account(tco_mock::Account::new(uin, id, key))
+        .account(tco_mock::config::Account::new(uin, id, key))
         .journal_capacity(10_000)
         .start()
         .await
