@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use tco_contract::{run, validate, Options, RunError, Target};
+use tco_contract::{run, validate, Options, RunError, SuiteTarget};
 use tco_sign::Credentials;
 use tco_spec::Version;
 
@@ -164,14 +164,14 @@ fn suite(args: SuiteArgs) -> Result<(), CliError> {
         .build()
         .map_err(CliError::Output)?;
     let target = match args.endpoint {
-        None => Target::Mock,
+        None => SuiteTarget::Mock,
         Some(url) => {
             let credentials = match (args.secret_id, args.secret_key) {
                 (Some(id), Some(key)) => Credentials::new(id, key),
                 // The client's chain, as `call` and `load` use: environment, then profile files.
                 _ => runtime.block_on(args.connection.credentials())?,
             };
-            Target::endpoint(url, credentials)
+            SuiteTarget::endpoint(url, credentials)
         }
     };
     let report = runtime.block_on(run(target, options)).map_err(run_error)?;

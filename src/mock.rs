@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use tco_mock::config::Config;
+use tco_mock::Config;
 use tco_mock::{WorldDoc, WorldOptions};
 
 use crate::error::CliError;

@@ -4,10 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use tco_contract::{Options, Report, RunError, Target as ContractTarget};
-use tco_scenarios::{
-    conformance, preconditions, Env, LoadError, Status, Summary, Target as LoadTarget,
-};
+use tco_contract::{Options, Report, RunError, SuiteTarget};
+use tco_scenarios::{conformance, preconditions, Env, LoadError, Status, Summary, Target};
 
 use crate::error::CliError;
 use crate::progress;
@@ -45,7 +43,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     });
     let endpoint = match &args.endpoint {
         Some(url) => {
-            let target = LoadTarget::new(url)
+            let target = Target::new(url)
                 .map_err(CliError::usage)?
                 .with_root_certificates(args.connection.roots()?);
             conformance::check_production(&target, args.allow_production).map_err(load_error)?;
@@ -87,8 +85,8 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
                 None => None,
             };
             let contract_target = match &remote {
-                Some((url, env)) => ContractTarget::endpoint(url.clone(), env.accounts[0].clone()),
-                None => ContractTarget::Mock,
+                Some((url, env)) => SuiteTarget::endpoint(url.clone(), env.accounts[0].clone()),
+                None => SuiteTarget::Mock,
             };
             let options = Options {
                 progress: callback.clone(),

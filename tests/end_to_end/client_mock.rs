@@ -46,7 +46,7 @@ fn the_readme_shows_the_first_test() {
 #[tokio::test]
 async fn a_ten_minute_task_in_no_time() {
     use std::time::Duration;
-    use tco_mock::{state::TaskPolicy, ManualClock};
+    use tco_mock::{ManualClock, TaskPolicy};
 
     let clock = ManualClock::at_secs(1_700_000_000);
     let mock = tco_mock::MockServer::builder()
@@ -103,7 +103,7 @@ async fn start_a_task(client: &Client) -> (Value, Value) {
     let provisioned = call(
         "ProvisionRoleConfiguration",
         json!({"ZoneId": zone, "RoleConfigurationId": role,
-               "TargetType": "ManagerUin", "TargetUin": tco_mock::config::DEFAULT_UIN}),
+               "TargetType": "ManagerUin", "TargetUin": tco_mock::DEFAULT_UIN}),
     )
     .await;
     (provisioned["Task"]["TaskId"].clone(), zone)

@@ -5,7 +5,7 @@
 
 use tco_spec::{Action, Contract, ViolationKind};
 
-use crate::report::Verdict;
+use crate::report::Judgement;
 use crate::wire::Exchange;
 
 /// Check names, as they appear in reports.
@@ -108,16 +108,16 @@ pub fn request_id_format(answer: &Exchange) -> Result<&str, String> {
 /// Violations and warnings of a successful `Response` against the action's response shape.
 /// Unknown members are additive drift: a warning, since clients ignore what they do not know.
 /// `RequestId` is left to its own check, so a missing one is reported once.
-pub fn response_shape(action: &Action, response: &serde_json::Value) -> Vec<Verdict> {
+pub fn response_shape(action: &Action, response: &serde_json::Value) -> Vec<Judgement> {
     action
         .validate_response(response)
         .into_iter()
         .filter(|v| v.path != "$.RequestId")
         .map(|v| match v.kind {
             ViolationKind::UnknownMember => {
-                Verdict::Warn(format!("additive drift: {} is not in the contract", v.path))
+                Judgement::Warn(format!("additive drift: {} is not in the contract", v.path))
             }
-            _ => Verdict::Fail(v.to_string()),
+            _ => Judgement::Fail(v.to_string()),
         })
         .collect()
 }
@@ -125,7 +125,7 @@ pub fn response_shape(action: &Action, response: &serde_json::Value) -> Vec<Verd
 /// Whether the first page of a list action (`lists`: its list members) had items, so that the
 /// response-shape check saw their shape. An empty list is not wrong, but it leaves the items
 /// unchecked: a warning, naming the lists.
-pub fn list_items(lists: &[&str], response: &serde_json::Value) -> Verdict {
+pub fn list_items(lists: &[&str], response: &serde_json::Value) -> Judgement {
     let empty: Vec<&str> = lists
         .iter()
         .copied()
@@ -137,9 +137,9 @@ pub fn list_items(lists: &[&str], response: &serde_json::Value) -> Verdict {
         })
         .collect();
     if empty.is_empty() {
-        Verdict::Pass
+        Judgement::Pass
     } else {
-        Verdict::Warn(format!(
+        Judgement::Warn(format!(
             "the first page listed nothing in {}: the shape of its items went unchecked",
             empty.join(", ")
         ))
@@ -148,15 +148,15 @@ pub fn list_items(lists: &[&str], response: &serde_json::Value) -> Verdict {
 
 /// Whether a code may come from this action (`None`: the action is not in the contract, e.g.
 /// an unknown-action probe, so only common codes are documented).
-pub fn error_code(contract: &Contract, action: Option<&Action>, code: &str) -> Verdict {
+pub fn error_code(contract: &Contract, action: Option<&Action>, code: &str) -> Judgement {
     let documented = match action {
         Some(action) => action.is_documented_error(code),
         None => contract.common_error(code).is_some(),
     };
     if documented {
-        Verdict::Pass
+        Judgement::Pass
     } else {
-        Verdict::Fail(match action {
+        Judgement::Fail(match action {
             Some(a) => format!(
                 "error code {code} is neither a common code nor documented for {}",
                 a.name
@@ -243,18 +243,18 @@ mod tests {
         let lists = ["Items", "List"];
         assert_eq!(
             list_items(&lists, &json!({"Items": [{"A": 1}], "List": [{"B": 2}]})),
-            Verdict::Pass
+            Judgement::Pass
         );
         assert_eq!(
             list_items(&lists, &json!({"Items": [], "List": [{"B": 2}]})),
-            Verdict::Warn(
+            Judgement::Warn(
                 "the first page listed nothing in Items: the shape of its items went unchecked"
                     .into()
             )
         );
         assert!(matches!(
             list_items(&lists, &json!({"Items": null})),
-            Verdict::Warn(d) if d.contains("Items, List")
+            Judgement::Warn(d) if d.contains("Items, List")
         ));
     }
 
@@ -264,16 +264,16 @@ mod tests {
         let contract = action.contract();
         assert_eq!(
             error_code(contract, Some(action), "InternalError"),
-            Verdict::Pass
+            Judgement::Pass
         );
         let documented = action.errors.first().unwrap();
         assert_eq!(
             error_code(contract, Some(action), documented),
-            Verdict::Pass
+            Judgement::Pass
         );
         assert!(matches!(
             error_code(contract, Some(action), "FailedOperation.Invented"),
-            Verdict::Fail(d) if d.contains("FailedOperation.Invented")
+            Judgement::Fail(d) if d.contains("FailedOperation.Invented")
         ));
     }
 }

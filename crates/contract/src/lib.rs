@@ -31,9 +31,9 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), tco_contract::RunError> {
-//! use tco_contract::{run, Options, Target};
+//! use tco_contract::{run, Options, SuiteTarget};
 //!
-//! let report = run(Target::Mock, Options::default()).await?;
+//! let report = run(SuiteTarget::Mock, Options::default()).await?;
 //! println!("{}", report.summary());
 //! assert!(report.passed(), "{:#?}", report.violations);
 //! # Ok(()) }
@@ -56,7 +56,7 @@ pub mod wire;
 
 use std::collections::HashSet;
 
-pub use options::{Options, Progress, RunError, Target};
+pub use options::{Options, Progress, RunError, SuiteTarget};
 pub use plan::{traffic, Traffic};
 pub use report::{Case, Counts, Difference, Finding, Precondition, Report, Skipped, Status};
 pub use run::{run, select};

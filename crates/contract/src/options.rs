@@ -9,9 +9,10 @@ use tco_spec::Version;
 
 use crate::wire::{BadEndpoint, TransportError};
 
-/// What to check.
+/// What the suite checks. Not called `Target`: that is `tco_scenarios::Target`, where load
+/// calls go, which the CLI's `run` imports beside this one.
 #[derive(Debug, Clone)]
-pub enum Target {
+pub enum SuiteTarget {
     /// An endpoint, e.g. `https://organization.intl.tencentcloudapi.com` or a staging URL,
     /// called with these credentials.
     Endpoint {
@@ -24,9 +25,9 @@ pub enum Target {
     Mock,
 }
 
-impl Target {
+impl SuiteTarget {
     pub fn endpoint(url: impl Into<String>, credentials: Credentials) -> Self {
-        Target::Endpoint {
+        SuiteTarget::Endpoint {
             url: url.into(),
             credentials,
         }

@@ -447,9 +447,11 @@ pub(crate) struct Recorder {
     differences: Vec<Difference>,
 }
 
-/// One judgement of one check: what the checks in [`crate::checks`] return.
+/// One judgement of one check: what the checks in [`crate::checks`] return. Not called
+/// `Verdict`: that is `tco_scenarios::Verdict`, a whole load scenario's, which a user of both
+/// crates imports beside this one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Judgement {
     Pass,
     Fail(String),
     Warn(String),
@@ -461,7 +463,7 @@ impl Recorder {
         action: &str,
         version: &str,
         check: &str,
-        verdict: Verdict,
+        verdict: Judgement,
         request_id: Option<&str>,
     ) {
         let key = (version.to_owned(), action.to_owned(), check.to_owned());
@@ -478,12 +480,12 @@ impl Recorder {
             request_id: request_id.map(str::to_owned),
         };
         match verdict {
-            Verdict::Pass => {}
-            Verdict::Fail(detail) => {
+            Judgement::Pass => {}
+            Judgement::Fail(detail) => {
                 entry.0 = entry.0.max(Status::Failed);
                 self.violations.push(finding(detail));
             }
-            Verdict::Warn(detail) => {
+            Judgement::Warn(detail) => {
                 entry.0 = entry.0.max(Status::Warned);
                 self.warnings.push(finding(detail));
             }
@@ -599,14 +601,14 @@ mod tests {
             &longest.name,
             longest.version.as_str(),
             "response-shape",
-            Verdict::Pass,
+            Judgement::Pass,
             None,
         );
         recorder.record(
             "GetOrganization",
             "2018-12-25",
             "envelope",
-            Verdict::Pass,
+            Judgement::Pass,
             None,
         );
         let summary = recorder

@@ -27,10 +27,10 @@ pub(crate) use rate_limit_smoke::{burst_action, burst_size};
 use crate::checks::{self, in_family, names};
 use crate::compare::compare;
 use crate::flows::Vars;
-use crate::options::{Options, RunError, Target};
+use crate::options::{Options, RunError, SuiteTarget};
 use crate::pace::Pacer;
 use crate::probes::{self, Planned};
-use crate::report::{Difference, Recorder, Report, Verdict, SERVICE};
+use crate::report::{Difference, Judgement, Recorder, Report, SERVICE};
 use crate::verdict::{expectation, judge};
 use crate::wire::{Endpoint, Exchange, Outcome, Probe, TransportError};
 
@@ -67,7 +67,7 @@ pub fn select(options: &Options) -> Result<Vec<&'static Action>, RunError> {
 
 /// Runs the suite against a target. `Err` only when the run could not be made; violations are
 /// in the report.
-pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
+pub async fn run(target: SuiteTarget, options: Options) -> Result<Report, RunError> {
     let started = std::time::Instant::now();
     let selection = select(&options)?;
     // Hold the in-process mocks for as long as the run lasts.
@@ -75,7 +75,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
     let mut _mocks: Vec<tco_mock::MockServer> = Vec::new();
 
     let (endpoint, label, mutations, invitee) = match &target {
-        Target::Endpoint { url, credentials } => (
+        SuiteTarget::Endpoint { url, credentials } => (
             Endpoint::new(
                 url,
                 credentials.clone(),
@@ -89,7 +89,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
             options.invitee_uin,
         ),
         #[cfg(feature = "mock")]
-        Target::Mock => {
+        SuiteTarget::Mock => {
             if options.compare_mock {
                 return Err(RunError::Usage(
                     "--compare-mock needs an endpoint to compare with the mock".into(),
@@ -121,7 +121,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
 
     let fixtures_follow = match &target {
         #[cfg(feature = "mock")]
-        Target::Mock => true,
+        SuiteTarget::Mock => true,
         _ => false,
     };
     let runner = Arc::new(Runner {
@@ -163,7 +163,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
         }
         let sub_account = options.sub_account_uin.or(match &target {
             #[cfg(feature = "mock")]
-            Target::Mock => Some(MOCK_SUB_ACCOUNT_UIN),
+            SuiteTarget::Mock => Some(MOCK_SUB_ACCOUNT_UIN),
             _ => None,
         });
         if let Some(uin) = sub_account {
@@ -188,7 +188,7 @@ pub async fn run(target: Target, options: Options) -> Result<Report, RunError> {
     }
     runner.clone().probe_actions(runnable.clone()).await;
     #[cfg(feature = "mock")]
-    if matches!(target, Target::Mock) {
+    if matches!(target, SuiteTarget::Mock) {
         runner.say("contract: fixture probes");
         runner.fixture_probes(&runnable).await;
     }
@@ -283,7 +283,7 @@ impl Runner {
         action: &str,
         version: Version,
         check: &str,
-        verdict: Verdict,
+        verdict: Judgement,
         id: Option<&str>,
     ) {
         self.recorder()
@@ -310,7 +310,7 @@ impl Runner {
                     label,
                     version,
                     &planned.check,
-                    Verdict::Fail(format!("{}: no answer: {e}", planned.what)),
+                    Judgement::Fail(format!("{}: no answer: {e}", planned.what)),
                     None,
                 );
                 return;

@@ -8,7 +8,7 @@ use tco_spec::{Action, Contract, Version};
 
 use crate::checks::{self, in_family, names, REFUSALS};
 use crate::probes::{Expect, Planned};
-use crate::report::{Recorder, Verdict};
+use crate::report::{Judgement, Recorder};
 use crate::wire::{Exchange, Outcome};
 
 /// Applies the checks every answer gets: envelope, RequestId (a UUID, never seen before in
@@ -29,16 +29,22 @@ pub(crate) fn judge(
     };
     let problems = checks::envelope(answer);
     if problems.is_empty() {
-        rec.record(action_label, version, names::ENVELOPE, Verdict::Pass, id);
+        rec.record(action_label, version, names::ENVELOPE, Judgement::Pass, id);
     }
     for p in problems {
-        rec.record(action_label, version, names::ENVELOPE, Verdict::Fail(p), id);
+        rec.record(
+            action_label,
+            version,
+            names::ENVELOPE,
+            Judgement::Fail(p),
+            id,
+        );
     }
     timed(rec, names::ENVELOPE);
     let verdict = match checks::request_id_format(answer) {
-        Err(problem) => Verdict::Fail(problem),
-        Ok(id) if seen.insert(id.to_owned()) => Verdict::Pass,
-        Ok(id) => Verdict::Fail(format!(
+        Err(problem) => Judgement::Fail(problem),
+        Ok(id) if seen.insert(id.to_owned()) => Judgement::Pass,
+        Ok(id) => Judgement::Fail(format!(
             "RequestId {id} was already used by an earlier answer"
         )),
     };
@@ -59,7 +65,7 @@ pub(crate) fn judge(
                         action_label,
                         version,
                         names::RESPONSE_SHAPE,
-                        Verdict::Pass,
+                        Judgement::Pass,
                         id,
                     );
                 }
@@ -74,30 +80,30 @@ pub(crate) fn judge(
 }
 
 /// Whether the answer is what the probe expects.
-pub(crate) fn expectation(planned: &Planned, answer: &Exchange) -> Verdict {
+pub(crate) fn expectation(planned: &Planned, answer: &Exchange) -> Judgement {
     let what = &planned.what;
     match (&planned.expect, answer.outcome()) {
-        (_, Outcome::Unreadable) => Verdict::Fail(format!("{what}: no readable answer")),
-        (Expect::Accepted, Outcome::Success) => Verdict::Pass,
+        (_, Outcome::Unreadable) => Judgement::Fail(format!("{what}: no readable answer")),
+        (Expect::Accepted, Outcome::Success) => Judgement::Pass,
         (Expect::Accepted, Outcome::Error(code)) => {
             if REFUSALS.iter().any(|f| in_family(&code, f)) {
-                Verdict::Fail(format!("{what} was refused with {}", answer.describe()))
+                Judgement::Fail(format!("{what} was refused with {}", answer.describe()))
             } else {
-                Verdict::Pass
+                Judgement::Pass
             }
         }
         (Expect::Refused(families), Outcome::Error(code)) => {
             if families.iter().any(|f| in_family(&code, f)) {
-                Verdict::Pass
+                Judgement::Pass
             } else {
-                Verdict::Fail(format!(
+                Judgement::Fail(format!(
                     "{what} got {} (expected {})",
                     answer.describe(),
                     families.join(" or ")
                 ))
             }
         }
-        (Expect::Refused(families), Outcome::Success) => Verdict::Fail(format!(
+        (Expect::Refused(families), Outcome::Success) => Judgement::Fail(format!(
             "{what} was accepted (expected {})",
             families.join(" or ")
         )),
@@ -129,24 +135,24 @@ mod tests {
         let missing = planned(Expect::Refused(&["MissingParameter"]));
         assert_eq!(
             expectation(&missing, &err("MissingParameter")),
-            Verdict::Pass
+            Judgement::Pass
         );
         assert_eq!(
             expectation(&missing, &err("MissingParameter.X")),
-            Verdict::Pass
+            Judgement::Pass
         );
         assert_eq!(
             expectation(&missing, &ok),
-            Verdict::Fail("a request without X was accepted (expected MissingParameter)".into())
+            Judgement::Fail("a request without X was accepted (expected MissingParameter)".into())
         );
         let valid = planned(Expect::Accepted);
         assert_eq!(
             expectation(&valid, &err("ResourceNotFound.X")),
-            Verdict::Pass
+            Judgement::Pass
         );
         assert!(matches!(
             expectation(&valid, &err("AuthFailure.SignatureFailure")),
-            Verdict::Fail(_)
+            Judgement::Fail(_)
         ));
     }
 }

@@ -1,11 +1,11 @@
 //! The contract suite against the project's own mock, all 146 actions: any violation is a bug
 //! of the mock or of the contract suite, never something to waive.
 
-use tco_contract::{run, Options, Target};
+use tco_contract::{run, Options, SuiteTarget};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_mock_honours_the_whole_contract() {
-    let report = run(Target::Mock, Options::default())
+    let report = run(SuiteTarget::Mock, Options::default())
         .await
         .expect("the in-process mock runs");
     let counts = report.counts();
@@ -96,7 +96,7 @@ async fn the_mock_honours_the_whole_contract() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn comparing_the_mock_with_the_mock_finds_no_difference() {
     let mock = tco_mock::MockServer::start().await;
-    let setup = tco_contract::Target::endpoint(mock.uri(), mock.default_credentials());
+    let setup = tco_contract::SuiteTarget::endpoint(mock.uri(), mock.default_credentials());
     let created = run(
         setup,
         Options {
@@ -112,7 +112,7 @@ async fn comparing_the_mock_with_the_mock_finds_no_difference() {
     .expect("the mock answers");
     assert!(created.passed(), "{}", created.summary());
     let report = run(
-        Target::endpoint(mock.uri(), mock.default_credentials()),
+        SuiteTarget::endpoint(mock.uri(), mock.default_credentials()),
         Options {
             compare_mock: true,
             rate_limit: false,

@@ -12,8 +12,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
 use serde_json::{json, Value};
-use tco_contract::{run, Endpoint, Options, Probe, Report, Target};
-use tco_mock::limiter::Algorithm;
+use tco_contract::{run, Endpoint, Options, Probe, Report, SuiteTarget};
+use tco_mock::Algorithm;
 use tco_mock::MockServer;
 use tco_spec::Version;
 
@@ -210,7 +210,7 @@ async fn run_options(fault: Fault, unlimited: bool, with_org: bool, base: Option
         ..base
     };
     let report = run(
-        Target::endpoint(format!("http://{addr}"), credentials),
+        SuiteTarget::endpoint(format!("http://{addr}"), credentials),
         options,
     )
     .await

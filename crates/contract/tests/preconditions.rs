@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use tco_contract::wire::{Endpoint, Probe};
-use tco_contract::{run, Options, Report, Target};
+use tco_contract::{run, Options, Report, SuiteTarget};
 use tco_mock::MockServer;
 
 /// Every action the flows call, so that they are selected.
@@ -30,7 +30,7 @@ async fn suite_against(mock: &MockServer) -> Report {
         ..Options::default()
     };
     run(
-        Target::endpoint(mock.uri(), mock.default_credentials()),
+        SuiteTarget::endpoint(mock.uri(), mock.default_credentials()),
         options,
     )
     .await
@@ -139,7 +139,7 @@ async fn the_planned_traffic_is_what_the_run_sends() {
         };
         let planned = tco_contract::traffic(&options).unwrap();
         let report = run(
-            Target::endpoint(mock.uri(), mock.default_credentials()),
+            SuiteTarget::endpoint(mock.uri(), mock.default_credentials()),
             options,
         )
         .await

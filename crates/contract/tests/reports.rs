@@ -5,7 +5,7 @@
 //! JUnit's times change from run to run and are redacted.
 
 use serde_json::{json, Value};
-use tco_contract::{run, Options, Report, Target};
+use tco_contract::{run, Options, Report, SuiteTarget};
 use tco_sign::Credentials;
 use tco_spec::Version;
 use wiremock::matchers::any;
@@ -64,7 +64,7 @@ async fn fixed_run() -> Report {
         rate_limit: false,
         ..Options::default()
     };
-    let target = Target::endpoint(
+    let target = SuiteTarget::endpoint(
         server.uri(),
         Credentials::new("AKIDsnapshot", "snapshot-key"),
     );

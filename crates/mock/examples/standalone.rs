@@ -9,9 +9,9 @@ async fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:0".into());
     let config = match args.next() {
-        Some(path) => tco_mock::config::Config::load(path)
+        Some(path) => tco_mock::Config::load(path)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?,
-        None => tco_mock::config::Config::default(),
+        None => tco_mock::Config::default(),
     };
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);

@@ -77,10 +77,6 @@ impl Journal {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
     pub fn record(&self, entry: JournalEntry) {
         if self.capacity == 0 {
             return;

@@ -44,7 +44,7 @@
 //! ```no_run
 //! # async fn example() {
 //! use std::time::Duration;
-//! use tco_mock::{config::Account, faults::FaultRule, ManualClock, MockServer};
+//! use tco_mock::{Account, FaultRule, ManualClock, MockServer};
 //!
 //! let clock = ManualClock::at_secs(1_700_000_000);
 //! let mock = MockServer::builder()
@@ -81,7 +81,7 @@
 //! # Standalone
 //!
 //! [`serve`] runs the same mock on a listener until a shutdown future resolves; the
-//! `tco-harness mock` command is built on it, with a TOML [`config::Config`]. Out-of-process
+//! `tco-harness mock` command is built on it, with a TOML [`Config`]. Out-of-process
 //! users control it through the admin surface under `/_mock/` ([`admin`]).
 //!
 //! # Seed, keep, restore
@@ -96,34 +96,55 @@
 //! # The gate
 //!
 //! Every API request goes through the same steps, in the service's order, and the first that
-//! refuses it decides the answer: HTTP ([`request`]), signature, rate limit ([`limiter`]),
-//! action and version, parameters ([`params`]), then the test's overrides ([`overrides`]), fault
-//! rules ([`faults`]), and the stateful world ([`state`]) or, for actions it does not model, an
-//! answer built from the contract.
+//! refuses it decides the answer: HTTP (`request.rs`), signature (`signatures.rs`), rate limit
+//! ([`limiter`], keyed as [`limits`] says), action and version, parameters (`params.rs`), then
+//! the test's overrides ([`overrides`]), fault rules ([`faults`]), and the stateful world
+//! ([`state`]) or, for actions it does not model, an answer built from the contract. Every
+//! answer, however malformed the request, is the documented envelope (`envelope.rs`), and
+//! every call is journaled ([`JournalEntry`]). The gate's steps are private: a user sees the
+//! answers, the journal and the knobs below.
+//!
+//! # What a user imports
+//!
+//! The root re-exports what a test or a tool needs, so `use tco_mock::{MockServer, Account,
+//! FaultRule}` is enough: the server and its builder ([`MockServer`], [`MockServerBuilder`],
+//! [`serve`], [`serve_with`], [`WorldOptions`]), the configuration ([`Config`], [`Account`],
+//! [`FaultRule`], [`Algorithm`], [`KeyMode`], [`TaskPolicy`]), the steering of single
+//! actions ([`Override`], [`OverrideGuard`], [`Times`]), the journal ([`JournalEntry`]), the
+//! world document ([`WorldDoc`], [`Format`]) and the clock ([`ManualClock`]). The public
+//! modules hold the rest of each area: [`config`] (the TOML file, the default account),
+//! [`limiter`] and [`limits`] (the algorithms, the key, the layers), [`faults`],
+//! [`overrides`], [`state`] (the world, its document, the task policy), [`fixtures`] (a world
+//! where every example request succeeds), [`admin`] and [`connections`].
 
 pub mod admin;
 mod app;
 pub mod config;
 pub mod connections;
-pub mod envelope;
+mod envelope;
 pub mod faults;
 pub mod fixtures;
 mod gate;
-pub mod journal;
+mod journal;
 pub mod limiter;
 pub mod limits;
 pub mod overrides;
-pub mod params;
+mod params;
 mod persist;
-pub mod request;
+mod request;
 mod server;
 mod signatures;
 pub mod state;
 
 pub use app::SERVICE;
+pub use config::{Account, Config, ConfigError, DEFAULT_UIN};
+pub use faults::FaultRule;
+pub use journal::{JournalEntry, MAX_JOURNAL_PARAMS_BYTES, STATUS_DROPPED};
+pub use limiter::Algorithm;
+pub use limits::KeyMode;
 pub use overrides::{Override, OverrideGuard, Times};
 pub use persist::{serve_with, WorldOptions, DEFAULT_STATE_INTERVAL};
 pub use server::{serve, MockServer, MockServerBuilder};
-pub use state::{DocError, Format, WorldDoc};
+pub use state::{Completion, DocError, Format, TaskPolicy, WorldDoc};
 /// The workspace's one clock (see [`tco_clock`]), the same types `tco_client` re-exports.
 pub use tco_clock::{Clock, ManualClock, SystemClock};

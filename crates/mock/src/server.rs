@@ -566,7 +566,7 @@ impl MockServerBuilder {
     }
 
     /// How long a request's body may take to arrive once its headers are in (default
-    /// [`crate::request::BODY_READ_TIMEOUT`]); a body not in by then is refused with
+    /// [`crate::config::BODY_READ_TIMEOUT`]); a body not in by then is refused with
     /// `InvalidRequest` and its connection closed.
     pub fn body_timeout(mut self, timeout: Duration) -> Self {
         self.config.body_timeout = timeout;

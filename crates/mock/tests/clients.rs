@@ -276,8 +276,8 @@ async fn only_the_endpoint_label_is_accepted_as_another_service() {
 
 #[tokio::test]
 async fn strict_signatures_is_a_config_key_off_by_default() {
-    let strict = tco_mock::config::Config::from_toml("strict_signatures = true").unwrap();
-    let lenient = tco_mock::config::Config::from_toml("").unwrap();
+    let strict = tco_mock::Config::from_toml("strict_signatures = true").unwrap();
+    let lenient = tco_mock::Config::from_toml("").unwrap();
     assert!(strict.strict_signatures && !lenient.strict_signatures);
     for (config, expected) in [(strict, false), (lenient, true)] {
         let h = Harness::with(|b| b.config(config)).await;

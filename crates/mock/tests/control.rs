@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::{json, Value};
-use tco_mock::config::Config;
-use tco_mock::faults::FaultRule;
-use tco_mock::limiter::Algorithm;
+use tco_mock::Algorithm;
+use tco_mock::Config;
+use tco_mock::FaultRule;
 use tco_sign::{HttpMethod, SignMethod};
 
 fn describe() -> CallSpec {
@@ -93,8 +93,8 @@ async fn the_journal_shows_the_parameters_sent() {
 #[tokio::test]
 async fn v1_journal_params_hold_no_credentials() {
     let token = "temporary-token-value";
-    let account = tco_mock::config::Account::new(100_000_000_002, "AKIDWithToken", "token-key")
-        .with_token(token);
+    let account =
+        tco_mock::Account::new(100_000_000_002, "AKIDWithToken", "token-key").with_token(token);
     let h = Harness::with(|b| b.account(account)).await;
     let creds = h.mock.accounts()[1].credentials();
     for http in [HttpMethod::Post, HttpMethod::Get] {
@@ -248,6 +248,62 @@ async fn health_reset_and_limits() {
     }
     let (status, _) = admin(&h, reqwest::Method::GET, "nothing-here", None).await;
     assert_eq!(status, 404);
+}
+
+/// A body that is not JSON is refused with the surface's own answer (400, one line saying
+/// what the body should have been, with serde_json's "at line L column C"), on every route
+/// that reads one; a body without `Content-Type` is read as JSON (curl and scripts often send
+/// none); an override id that is not a number names no override (404).
+#[tokio::test]
+async fn malformed_admin_bodies_are_named_and_change_nothing() {
+    let h = Harness::new().await;
+    let url = |path: &str| format!("{}/_mock/{path}", h.mock.uri());
+    for (method, path, opening) in [
+        (reqwest::Method::PUT, "limits", "not JSON: "),
+        (reqwest::Method::POST, "overrides", "not an override: "),
+        (reqwest::Method::PUT, "tasks", ""),
+        (reqwest::Method::PUT, "state", ""),
+    ] {
+        let response = h
+            .http
+            .request(method, url(path))
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400, "{path}");
+        let body: Value = response.json().await.unwrap();
+        let message = body["error"].as_str().unwrap();
+        assert!(message.starts_with(opening), "{path}: {message}");
+        assert!(message.contains("line 1 column 2"), "{path}: {message}");
+        assert!(!message.contains('\n'), "{path}: {message}");
+    }
+    let (_, limits) = admin(&h, reqwest::Method::GET, "limits", None).await;
+    assert_eq!(limits["default"], Value::Null);
+    let (_, overrides) = admin(&h, reqwest::Method::GET, "overrides", None).await;
+    assert_eq!(overrides["overrides"], json!([]));
+
+    let response = h
+        .http
+        .put(url("limits"))
+        .body(r#"{"default": 3}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(h.mock.rate_limits().default, Some(3));
+
+    let (status, body) = admin(&h, reqwest::Method::DELETE, "overrides/first", None).await;
+    assert_eq!(
+        (status, body),
+        (404, json!({"error": "no override with that id"}))
+    );
+    let (status, body) = admin(&h, reqwest::Method::GET, "journal?limit=many", None).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"],
+        r#"limit must be a non-negative integer, not "many""#
+    );
 }
 
 /// A page open in a browser on the same machine must not reach the admin surface: a

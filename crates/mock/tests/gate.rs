@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::{json, Value};
-use tco_mock::config::Account;
+use tco_mock::Account;
 use tco_sign::{Credentials, HttpMethod, SignMethod};
 use tco_spec::{all_actions, Version};
 
@@ -379,7 +379,7 @@ async fn versions_share_one_budget() {
 async fn the_legacy_key_counts_versions_and_region_parameters_apart() {
     let h = Harness::with(|b| {
         b.rate_limit("DeleteOrganization", 1)
-            .limit_key(tco_mock::limits::KeyMode::Legacy)
+            .limit_key(tco_mock::KeyMode::Legacy)
     })
     .await;
     let delete = |version| call("DeleteOrganization", version);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::{call, code_of, CallSpec, Harness, V2018, V2021};
 use serde_json::json;
-use tco_mock::config::{Account, DEFAULT_UIN};
+use tco_mock::{Account, DEFAULT_UIN};
 use tco_sign::Credentials;
 
 const ACTION: &str = "RequestLimitExceeded";
@@ -235,7 +235,7 @@ async fn a_call_refused_for_its_action_leaves_the_main_account_budget_alone() {
 
 #[tokio::test]
 async fn the_layers_come_from_the_toml_config() {
-    let config = tco_mock::config::Config::from_toml(
+    let config = tco_mock::Config::from_toml(
         "builtin_account = true\n\
          [[accounts]]\nuin = 100000000011\nowner_uin = 100000000001\nsecret_id = \"AKIDSubAccountA\"\nsecret_key = \"sub-a-key\"\n\
          [rate_limits]\nmain_account = 1\n",

@@ -182,10 +182,10 @@ pub async fn start_mock(layer: Option<Refuser>) -> Arc<tco_mock::MockServer> {
     let main = 100_000_000_001;
     let (uin, id, key) = crate::conformance::SECOND_ACCOUNT;
     let mut builder = tco_mock::MockServer::builder()
-        .account(tco_mock::config::Account::new(uin, id, key))
+        .account(tco_mock::Account::new(uin, id, key))
         .journal_capacity(20_000);
     for (uin, id, key) in MOCK_SUB_ACCOUNTS {
-        builder = builder.account(tco_mock::config::Account::new(uin, id, key).with_owner(main));
+        builder = builder.account(tco_mock::Account::new(uin, id, key).with_owner(main));
     }
     builder = match layer {
         Some(Refuser::MainAccount) => builder.main_account_limit(MOCK_MAIN_ACCOUNT_LIMIT),

@@ -6,7 +6,7 @@ use tco_spec::Action;
 use super::Runner;
 use crate::checks::names;
 use crate::probes;
-use crate::report::Verdict;
+use crate::report::Judgement;
 use crate::wire::{Outcome, Probe};
 
 impl Runner {
@@ -41,7 +41,7 @@ impl Runner {
                         name,
                         version,
                         check,
-                        Verdict::Fail(format!("setting up the fixtures: {e}")),
+                        Judgement::Fail(format!("setting up the fixtures: {e}")),
                         None,
                     );
                     continue;
@@ -65,7 +65,7 @@ impl Runner {
                         name,
                         version,
                         check,
-                        Verdict::Fail(format!("the example with fixture IDs: no answer: {e}")),
+                        Judgement::Fail(format!("the example with fixture IDs: no answer: {e}")),
                         None,
                     );
                     continue;
@@ -73,9 +73,9 @@ impl Runner {
             };
             self.judge(name, version, Some(action), &answer);
             let verdict = if answer.outcome() == Outcome::Success {
-                Verdict::Pass
+                Judgement::Pass
             } else {
-                Verdict::Fail(format!(
+                Judgement::Fail(format!(
                     "the example with fixture IDs: expected success, got {}",
                     answer.describe()
                 ))
@@ -115,7 +115,7 @@ impl Runner {
                     self.recorder()
                         .add_time(name, version.as_str(), check, answer.elapsed);
                     if answer.outcome() == Outcome::Success {
-                        self.record(name, version, check, Verdict::Pass, answer.request_id());
+                        self.record(name, version, check, Judgement::Pass, answer.request_id());
                         self.judge_list(action, &answer);
                         return;
                     }
@@ -123,7 +123,7 @@ impl Runner {
                 }
             }
         }
-        let verdict = Verdict::Fail(format!(
+        let verdict = Judgement::Fail(format!(
             "the first page with fixture IDs: expected success, got {last}"
         ));
         self.record(name, version, check, verdict, None);

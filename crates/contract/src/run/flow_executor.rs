@@ -6,7 +6,7 @@ use tco_spec::{Action, Version};
 use super::{Runner, ORGANIZATION_EXISTS};
 use crate::checks::names;
 use crate::flows::{self, Flow, Vars};
-use crate::report::Verdict;
+use crate::report::Judgement;
 use crate::wire::{Exchange, Outcome, Probe, TransportError};
 
 impl Runner {
@@ -84,7 +84,7 @@ impl Runner {
                         step.action,
                         step.version,
                         &check,
-                        Verdict::Fail(format!("{at}: no answer: {e}")),
+                        Judgement::Fail(format!("{at}: no answer: {e}")),
                         None,
                     );
                     break;
@@ -111,7 +111,7 @@ impl Runner {
                     step.action,
                     step.version,
                     &check,
-                    Verdict::Fail(format!("{at}: expected success, got {}", answer.describe())),
+                    Judgement::Fail(format!("{at}: expected success, got {}", answer.describe())),
                     id,
                 );
                 break;
@@ -121,7 +121,7 @@ impl Runner {
                     step.action,
                     step.version,
                     &check,
-                    Verdict::Fail(format!("{at}: still not done after {tries} polls")),
+                    Judgement::Fail(format!("{at}: still not done after {tries} polls")),
                     id,
                 );
                 break;
@@ -149,7 +149,7 @@ impl Runner {
                 }
             }
             let failed = problem.is_some();
-            let verdict = problem.map_or(Verdict::Pass, Verdict::Fail);
+            let verdict = problem.map_or(Judgement::Pass, Judgement::Fail);
             self.record(step.action, step.version, &check, verdict, id);
             self.recorder()
                 .add_time(step.action, step.version.as_str(), &check, answer.elapsed);
@@ -170,15 +170,18 @@ impl Runner {
                     u.action,
                     u.version,
                     &check,
-                    Verdict::Fail(format!("{at}: no answer: {e}")),
+                    Judgement::Fail(format!("{at}: no answer: {e}")),
                     None,
                 ),
                 Ok(answer) => {
                     self.judge(u.action, u.version, Some(action), &answer);
                     let verdict = if answer.outcome() == Outcome::Success {
-                        Verdict::Pass
+                        Judgement::Pass
                     } else {
-                        Verdict::Fail(format!("{at}: expected success, got {}", answer.describe()))
+                        Judgement::Fail(format!(
+                            "{at}: expected success, got {}",
+                            answer.describe()
+                        ))
                     };
                     self.record(u.action, u.version, &check, verdict, answer.request_id());
                 }

@@ -35,7 +35,7 @@ pub(super) async fn mock_endpoint(
 
 #[cfg(feature = "mock")]
 async fn start_mock(clock: Arc<dyn Clock>) -> (tco_mock::MockServer, u64) {
-    let invitee = tco_mock::config::Account::new(
+    let invitee = tco_mock::Account::new(
         MOCK_INVITEE_UIN,
         "AKIDtcoContractInvitee000000000000000",
         "tco-contract-invitee-key",

@@ -11,7 +11,7 @@ use super::Runner;
 use crate::checks::{in_family, names};
 use crate::options::Options;
 use crate::probes;
-use crate::report::Verdict;
+use crate::report::Judgement;
 use crate::wire::{Outcome, Probe};
 
 impl Runner {
@@ -37,7 +37,7 @@ impl Runner {
                     &action.name,
                     version,
                     names::RATE_LIMIT,
-                    Verdict::Fail(format!("no answer: {e}")),
+                    Judgement::Fail(format!("no answer: {e}")),
                     None,
                 );
                 return;
@@ -96,7 +96,7 @@ impl Runner {
                 &action.name,
                 version,
                 names::RATE_LIMIT,
-                Verdict::Fail(format!(
+                Judgement::Fail(format!(
                     "{burst} requests at once (documented limit {}/s): none was answered RequestLimitExceeded",
                     action.rate_limit
                 )),
@@ -108,7 +108,7 @@ impl Runner {
                 &action.name,
                 version,
                 names::RATE_LIMIT,
-                Verdict::Fail(format!(
+                Judgement::Fail(format!(
                     "{count} of {burst} burst answers were {what}: only RequestLimitExceeded or what a single call gets ({expected}) may come back"
                 )),
                 id.as_deref(),
@@ -119,7 +119,7 @@ impl Runner {
                 &action.name,
                 version,
                 names::RATE_LIMIT,
-                Verdict::Pass,
+                Judgement::Pass,
                 None,
             );
         }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use tco_client::models::v2021_03_31 as v21;
 use tco_client::Client;
-use tco_mock::limiter::Algorithm;
+use tco_mock::Algorithm;
 
 use crate::world::{World, ALICE, BOB, OUTSIDER};
 

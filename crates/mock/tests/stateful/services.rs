@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 use tco_client::models::v2021_03_31::*;
-use tco_mock::limiter::Algorithm;
+use tco_mock::Algorithm;
 
 use crate::world::{World, ALICE, BOB, OUTSIDER};
 

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tco_client::{Client, RetryPolicy, Version};
-use tco_mock::limiter::Algorithm;
-use tco_mock::state::TaskPolicy;
+use tco_mock::Algorithm;
+use tco_mock::TaskPolicy;
 use tco_mock::{Clock, ManualClock, MockServer};
 use tokio::net::{TcpListener, TcpStream};
 

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 use tco_client::{Client, Error};
-use tco_mock::config::Account;
+use tco_mock::Account;
 use tco_mock::{ManualClock, MockServer, MockServerBuilder};
 
 /// Accounts besides the mock's default one (the organization's manager).
@@ -186,7 +186,7 @@ async fn the_starting_world_has_two_members_and_an_outsider() {
         outsider.code(),
         Some("ResourceNotFound.OrganizationNotExist")
     );
-    assert_eq!(w.host_uin, tco_mock::config::DEFAULT_UIN);
+    assert_eq!(w.host_uin, tco_mock::DEFAULT_UIN);
     w.fails(
         "DeleteOrganization",
         json!({}),

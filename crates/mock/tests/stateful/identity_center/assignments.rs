@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tco_client::models::v2021_03_31 as m;
-use tco_mock::state::TaskPolicy;
 use tco_mock::ManualClock;
 use tco_mock::MockServer;
+use tco_mock::TaskPolicy;
 
 use super::roles::{statuses, Access};
 use crate::world::{ALICE, BOB, OUTSIDER};

@@ -13,7 +13,7 @@ mod zone;
 
 use serde_json::{json, Value};
 use tco_client::models::v2021_03_31::{CreateGroupRequest, CreateUserRequest};
-use tco_mock::limiter::Algorithm;
+use tco_mock::Algorithm;
 
 use crate::world::World;
 

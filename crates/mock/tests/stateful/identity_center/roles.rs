@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 use tco_client::models::v2021_03_31 as m;
-use tco_mock::limiter::Algorithm;
+use tco_mock::Algorithm;
 use tco_mock::MockServerBuilder;
 
 use crate::world::{World, ALICE};

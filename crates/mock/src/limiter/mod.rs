@@ -32,10 +32,12 @@
 //! for nanoseconds; in return "never more than N admitted" holds exactly, whatever the number
 //! of racing connections, and a call is counted in all its layers at once.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+mod algorithm;
+mod counting;
+mod keys;
+
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::net::IpAddr;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
@@ -43,130 +45,13 @@ use serde::Serialize;
 use crate::limits::{KeyMode, Layer, LimitModel};
 use tco_clock::Clock;
 
+pub use algorithm::{Algorithm, UnknownAlgorithm};
+use counting::{layer_algorithm, KeyState};
+use keys::Counter;
+pub use keys::{CallIdentity, LimitKey};
+
 /// The length of a window, in milliseconds.
 const WINDOW_MS: i64 = 1000;
-
-/// How a per-second limit N is enforced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Algorithm {
-    /// The first N requests of each calendar second (`floor(now_ms / 1000)`) pass: Tencent's.
-    #[default]
-    FixedWindow,
-    /// At most N requests in any 1,000 ms.
-    SlidingWindow,
-    /// GCRA: a burst of up to `burst` at once, refilled at N per second.
-    TokenBucket { burst: u32 },
-    /// Everything passes (for throughput benchmarks).
-    Unlimited,
-}
-
-impl Algorithm {
-    /// The name used in the config file and the admin surface.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Algorithm::FixedWindow => "fixed-window",
-            Algorithm::SlidingWindow => "sliding-window",
-            Algorithm::TokenBucket { .. } => "token-bucket",
-            Algorithm::Unlimited => "unlimited",
-        }
-    }
-
-    /// The algorithm of that name; `burst` is used by the token bucket only and defaults to
-    /// the limit itself, as `governor`'s `per_second(n)` does (0 here means "the limit").
-    pub fn from_name(name: &str, burst: Option<u32>) -> Result<Self, UnknownAlgorithm> {
-        match name {
-            "fixed-window" => Ok(Algorithm::FixedWindow),
-            "sliding-window" => Ok(Algorithm::SlidingWindow),
-            "token-bucket" => Ok(Algorithm::TokenBucket {
-                burst: burst.unwrap_or(0),
-            }),
-            "unlimited" => Ok(Algorithm::Unlimited),
-            other => Err(UnknownAlgorithm(other.to_string())),
-        }
-    }
-}
-
-impl fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Algorithm::TokenBucket { burst } if *burst > 0 => {
-                write!(f, "token-bucket (burst {burst})")
-            }
-            other => f.write_str(other.name()),
-        }
-    }
-}
-
-/// A name that is not one of the algorithms.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown rate-limit algorithm {0:?} (known: fixed-window, sliding-window, token-bucket, unlimited)")]
-pub struct UnknownAlgorithm(pub String);
-
-impl FromStr for Algorithm {
-    type Err = UnknownAlgorithm;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Algorithm::from_name(s, None)
-    }
-}
-
-/// What one per-action budget is counted per. With the documented key ([`KeyMode::Documented`])
-/// `uin` is the calling (sub-)account, `region` the access region and `version` empty: the
-/// versions of one action share one budget, each call judged against the limit its own
-/// version documents (DescribeOrganization: 20/s in 2018-12-25, 40/s in 2021-03-31). With
-/// [`KeyMode::Legacy`], `version` is the call's and `region` its `Region` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LimitKey {
-    pub uin: u64,
-    pub version: String,
-    pub action: String,
-    pub region: String,
-}
-
-impl LimitKey {
-    pub fn new(uin: u64, version: &str, action: &str, region: &str) -> Self {
-        Self {
-            uin,
-            version: version.to_string(),
-            action: action.to_string(),
-            region: region.to_string(),
-        }
-    }
-
-    /// The key of a call under `mode`: `access_region` for the documented key, the `Region`
-    /// parameter and the version for the legacy one.
-    pub fn for_call(mode: KeyMode, call: &CallIdentity<'_>) -> Self {
-        match mode {
-            KeyMode::Documented => Self::new(call.uin, "", call.action, call.access_region),
-            KeyMode::Legacy => Self::new(call.uin, call.version, call.action, call.region_param),
-        }
-    }
-}
-
-/// Who made a call and where it arrived: what every layer's key is built from.
-#[derive(Debug, Clone, Copy)]
-pub struct CallIdentity<'a> {
-    /// The calling account: a sub-account, or a main account calling as itself.
-    pub uin: u64,
-    /// The main account `uin` belongs to (itself for a main account).
-    pub owner_uin: u64,
-    pub action: &'a str,
-    pub version: &'a str,
-    /// The region of the API server the request reached ([`crate::limits::access_region`]).
-    pub access_region: &'a str,
-    /// The `Region` parameter (the legacy key only).
-    pub region_param: &'a str,
-    /// The peer address; `None` when unknown (then the IP layer does not apply).
-    pub source_ip: Option<IpAddr>,
-}
-
-/// A counter: the per-action key, or one of a layer's.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Counter {
-    Action(LimitKey),
-    MainAccount(u64),
-    MainAccountRegion(u64, String),
-    SourceIp(IpAddr),
-}
 
 /// Limits that replace the documented ones: per action name (both versions) first, then the
 /// blanket default, then what the contract documents.
@@ -195,18 +80,6 @@ pub enum Decision {
         limit: u32,
         layer: Layer,
     },
-}
-
-/// What one key remembers; which variant depends on the algorithm.
-#[derive(Debug)]
-enum KeyState {
-    /// Admitted so far in window `window` (= floor(ms / 1000)).
-    Fixed { window: i64, admitted: u32 },
-    /// Arrival times (ms) of the admitted requests of the last 1,000 ms, oldest first.
-    Sliding(VecDeque<i64>),
-    /// GCRA's theoretical arrival time, in units of 1/`per_second` ms so that the arithmetic
-    /// is exact integers (one request costs 1,000 units).
-    Bucket { tat: i128, per_second: u32 },
 }
 
 #[derive(Debug)]
@@ -465,102 +338,6 @@ impl Inner {
     }
 }
 
-impl KeyState {
-    fn fresh(algorithm: Algorithm, now: i64, limit: u32) -> Self {
-        match algorithm {
-            Algorithm::SlidingWindow => KeyState::Sliding(VecDeque::new()),
-            Algorithm::TokenBucket { .. } => KeyState::Bucket {
-                tat: scaled(now, limit),
-                per_second: limit,
-            },
-            Algorithm::FixedWindow | Algorithm::Unlimited => KeyState::Fixed {
-                window: now.div_euclid(WINDOW_MS),
-                admitted: 0,
-            },
-        }
-    }
-
-    /// Whether a call at `now` would be admitted (nothing changes).
-    fn has_room(&self, algorithm: Algorithm, now: i64, limit: u32) -> bool {
-        match (self, algorithm) {
-            (KeyState::Fixed { window, admitted }, _) => {
-                *window != now.div_euclid(WINDOW_MS) || *admitted < limit
-            }
-            (KeyState::Sliding(times), _) => {
-                let expired = times.partition_point(|t| *t <= now - WINDOW_MS);
-                times.len() - expired < limit as usize
-            }
-            (KeyState::Bucket { tat, per_second }, Algorithm::TokenBucket { burst }) => {
-                bucket_has_room(*tat, *per_second, burst, now)
-            }
-            // Bucket state under another algorithm cannot happen: switching clears the keys.
-            (KeyState::Bucket { .. }, _) => true,
-        }
-    }
-
-    /// Counts a call at `now`, which [`KeyState::has_room`] admitted.
-    fn record(&mut self, algorithm: Algorithm, now: i64) {
-        match self {
-            KeyState::Fixed { window, admitted } => {
-                let current = now.div_euclid(WINDOW_MS);
-                if current != *window {
-                    *window = current;
-                    *admitted = 0;
-                }
-                *admitted += 1;
-            }
-            KeyState::Sliding(times) => {
-                while times.front().is_some_and(|t| *t <= now - WINDOW_MS) {
-                    times.pop_front();
-                }
-                times.push_back(now);
-            }
-            KeyState::Bucket { tat, per_second } => {
-                if matches!(algorithm, Algorithm::TokenBucket { .. }) {
-                    *tat = (*tat).max(scaled(now, *per_second)) + i128::from(WINDOW_MS);
-                }
-            }
-        }
-    }
-
-    /// Whether the state still affects a future decision; dead state is dropped.
-    fn is_live(&self, now: i64) -> bool {
-        match self {
-            KeyState::Fixed { window, .. } => *window >= now.div_euclid(WINDOW_MS),
-            KeyState::Sliding(times) => times.back().is_some_and(|t| *t > now - WINDOW_MS),
-            KeyState::Bucket { tat, per_second } => *tat > scaled(now, *per_second),
-        }
-    }
-}
-
-/// A layer's algorithm: the configured one, except that a token bucket's burst is the
-/// layer's own limit (the configured burst sizes the per-action buckets).
-fn layer_algorithm(algorithm: Algorithm, layer: Layer) -> Algorithm {
-    match (algorithm, layer) {
-        (Algorithm::TokenBucket { .. }, l) if l != Layer::Action => {
-            Algorithm::TokenBucket { burst: 0 }
-        }
-        (a, _) => a,
-    }
-}
-
-/// GCRA with emission interval 1/N s and tolerance for `burst` requests at once: one request
-/// costs WINDOW_MS units of 1/N ms, i.e. 1/N s.
-fn bucket_has_room(tat: i128, per_second: u32, burst: u32, now: i64) -> bool {
-    if per_second == 0 {
-        return false;
-    }
-    let cost = i128::from(WINDOW_MS);
-    let burst = if burst == 0 { per_second } else { burst };
-    let now = scaled(now, per_second);
-    let next = tat.max(now) + cost;
-    next - now <= i128::from(burst) * cost
-}
-
-fn scaled(ms: i64, per_second: u32) -> i128 {
-    i128::from(ms) * i128::from(per_second)
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -806,18 +583,5 @@ mod tests {
             .collect();
         let total: u32 = handles.into_iter().map(|h| h.join().unwrap()).sum();
         assert_eq!(total, 40);
-    }
-
-    #[test]
-    fn algorithm_names_round_trip() {
-        for a in [
-            Algorithm::FixedWindow,
-            Algorithm::SlidingWindow,
-            Algorithm::TokenBucket { burst: 0 },
-            Algorithm::Unlimited,
-        ] {
-            assert_eq!(a.name().parse::<Algorithm>().unwrap(), a);
-        }
-        assert!("leaky".parse::<Algorithm>().is_err());
     }
 }

@@ -32,10 +32,12 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+mod extract;
+
 use axum::body::Bytes;
-use axum::extract::Path;
-use axum::extract::{Request, State};
-use axum::http::{StatusCode, Uri};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{delete, get, post};
@@ -46,8 +48,9 @@ use tco_spec::{all_actions, Version};
 use crate::app::App;
 use crate::envelope::json_response;
 use crate::limiter::Algorithm;
-use crate::overrides::{Origin, Override};
+use crate::overrides::{Origin, Override, RawOverride};
 use crate::state::TaskPolicy;
+use extract::{AdminJson, BadRequest, JournalQuery};
 
 /// The header carrying the admin token.
 pub const ADMIN_TOKEN_HEADER: &str = "x-mock-admin-token";
@@ -161,13 +164,12 @@ async fn reset(State(app): State<Arc<App>>) -> Response {
     json_response(StatusCode::OK, &json!({"reset": true}))
 }
 
-async fn journal(State(app): State<Arc<App>>, uri: Uri) -> Response {
-    let query = uri.query().unwrap_or_default();
-    let limit = match journal_limit(query) {
+async fn journal(State(app): State<Arc<App>>, query: JournalQuery) -> Response {
+    let limit = match journal_limit(query.limit.as_deref()) {
         Ok(limit) => limit.unwrap_or(usize::MAX),
         Err(message) => return error(StatusCode::BAD_REQUEST, &message),
     };
-    let entries = match journal_action(query) {
+    let entries = match query.action {
         Some(action) => {
             let mut entries = app.journal.for_action(&action);
             entries.drain(..entries.len().saturating_sub(limit));
@@ -176,13 +178,6 @@ async fn journal(State(app): State<Arc<App>>, uri: Uri) -> Response {
         None => app.journal.newest(limit),
     };
     json_response(StatusCode::OK, &json!({ "entries": entries }))
-}
-
-fn journal_action(query: &str) -> Option<String> {
-    tco_sign::params::urldecode(query)
-        .into_iter()
-        .find(|(k, _)| k == "action")
-        .map(|(_, v)| v)
 }
 
 async fn list_overrides(State(app): State<Arc<App>>) -> Response {
@@ -199,8 +194,15 @@ fn overrides_view(overrides: Vec<Value>) -> Value {
     json!({ "overrides": overrides, "unmet": unmet })
 }
 
-async fn add_override(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    match Override::from_json(&body) {
+async fn add_override(
+    State(app): State<Arc<App>>,
+    body: Result<AdminJson<RawOverride>, BadRequest>,
+) -> Response {
+    let form = match body {
+        Ok(AdminJson(form)) => form,
+        Err(bad) => return bad.opening_with(Override::NOT_AN_OVERRIDE),
+    };
+    match Override::from_form(form) {
         Ok(spec) => json_response(StatusCode::CREATED, &app.overrides.add_admin(spec)),
         Err(message) => error(StatusCode::BAD_REQUEST, &message),
     }
@@ -211,22 +213,22 @@ async fn clear_overrides(State(app): State<Arc<App>>) -> Response {
     json_response(StatusCode::OK, &overrides_view(removed))
 }
 
-async fn remove_override(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
-    let removed = id
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| app.overrides.remove_admin(id));
+/// An id that is not a number names no override either: 404 as for an unknown one.
+async fn remove_override(
+    State(app): State<Arc<App>>,
+    id: Result<Path<u64>, PathRejection>,
+) -> Response {
+    let removed = id.ok().and_then(|Path(id)| app.overrides.remove_admin(id));
     match removed {
         Some(view) => json_response(StatusCode::OK, &view),
         None => error(StatusCode::NOT_FOUND, "no override with that id"),
     }
 }
 
-fn journal_limit(query: &str) -> Result<Option<usize>, String> {
-    let pairs = tco_sign::params::urldecode(query);
-    match pairs.iter().find(|(k, _)| k == "limit") {
+fn journal_limit(limit: Option<&str>) -> Result<Option<usize>, String> {
+    match limit {
         None => Ok(None),
-        Some((_, v)) => v
+        Some(v) => v
             .parse::<usize>()
             .map(Some)
             .map_err(|_| format!("limit must be a non-negative integer, not {v:?}")),
@@ -260,16 +262,22 @@ fn limits_view(app: &App) -> Value {
     })
 }
 
-async fn set_limits(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    match apply_limits(&app, &body) {
+async fn set_limits(
+    State(app): State<Arc<App>>,
+    body: Result<AdminJson<Value>, BadRequest>,
+) -> Response {
+    let change = match body {
+        Ok(AdminJson(change)) => change,
+        Err(bad) => return bad.opening_with("not JSON: "),
+    };
+    match apply_limits(&app, change) {
         Ok(()) => json_response(StatusCode::OK, &limits_view(&app)),
         Err(message) => error(StatusCode::BAD_REQUEST, &message),
     }
 }
 
 /// Checks the whole change before applying any of it.
-fn apply_limits(app: &App, body: &[u8]) -> Result<(), String> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+fn apply_limits(app: &App, value: Value) -> Result<(), String> {
     let Value::Object(change) = value else {
         return Err("expected a JSON object".into());
     };
@@ -303,14 +311,13 @@ async fn task_policy(State(app): State<Arc<App>>) -> Response {
 }
 
 /// Replaces the whole policy: keys left out take their defaults.
-async fn set_task_policy(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    match serde_json::from_slice::<TaskPolicy>(&body) {
-        Ok(policy) => {
-            app.world.set_task_policy(policy);
-            json_response(StatusCode::OK, &json!(app.world.task_policy()))
-        }
-        Err(e) => error(StatusCode::BAD_REQUEST, &e.to_string()),
-    }
+/// A body that is not a policy is refused by [`AdminJson`] with serde's reason.
+async fn set_task_policy(
+    State(app): State<Arc<App>>,
+    AdminJson(policy): AdminJson<TaskPolicy>,
+) -> Response {
+    app.world.set_task_policy(policy);
+    json_response(StatusCode::OK, &json!(app.world.task_policy()))
 }
 
 fn parse_algorithm(change: &Map<String, Value>) -> Result<Option<Algorithm>, String> {
@@ -359,7 +366,8 @@ async fn export_state(State(app): State<Arc<App>>) -> Response {
     json_response(StatusCode::OK, &app.world.export().to_value())
 }
 
-/// Checks the whole document before anything of the world changes.
+/// Checks the whole document before anything of the world changes. The body stays bytes:
+/// the world document's own reader names the place of a problem.
 async fn import_state(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let text = String::from_utf8_lossy(&body);
     match crate::state::WorldDoc::parse(&text, crate::state::Format::Json) {
@@ -405,8 +413,8 @@ mod tests {
 
     #[test]
     fn journal_limit_parsing() {
-        assert_eq!(journal_limit(""), Ok(None));
-        assert_eq!(journal_limit("limit=5"), Ok(Some(5)));
-        assert!(journal_limit("limit=-1").is_err());
+        assert_eq!(journal_limit(None), Ok(None));
+        assert_eq!(journal_limit(Some("5")), Ok(Some(5)));
+        assert!(journal_limit(Some("-1")).is_err());
     }
 }
