@@ -7,8 +7,9 @@ use thiserror::Error;
 use crate::params::urldecode;
 use crate::request::{SignMethod, FORM_CONTENT_TYPE};
 use crate::tc3::{self, CanonicalInput, Payload, ValueCase};
+use crate::time_fmt::DateText;
 use crate::v1::{self, V1Method};
-use crate::{utc_date, Credentials, KeyCache};
+use crate::{Credentials, KeyCache};
 
 /// The documented tolerance between the request timestamp and the server clock, in seconds.
 pub const MAX_CLOCK_SKEW: i64 = 300;
@@ -51,11 +52,22 @@ impl<'a> Incoming<'a> {
 /// Where the verifier finds the credentials behind a SecretId.
 pub trait CredentialStore {
     fn find(&self, secret_id: &str) -> Option<Credentials>;
+
+    /// `f` applied to the credentials behind `secret_id`. The verifier calls this, once per
+    /// request: a store that can lend its credentials overrides it to skip the clone that
+    /// [`CredentialStore::find`] makes.
+    fn with_found<R>(&self, secret_id: &str, f: impl FnOnce(&Credentials) -> R) -> Option<R> {
+        self.find(secret_id).map(|creds| f(&creds))
+    }
 }
 
 impl CredentialStore for [Credentials] {
     fn find(&self, secret_id: &str) -> Option<Credentials> {
-        self.iter().find(|c| c.secret_id() == secret_id).cloned()
+        self.with_found(secret_id, Credentials::clone)
+    }
+
+    fn with_found<R>(&self, secret_id: &str, f: impl FnOnce(&Credentials) -> R) -> Option<R> {
+        self.iter().find(|c| c.secret_id() == secret_id).map(f)
     }
 }
 
@@ -63,11 +75,19 @@ impl CredentialStore for Vec<Credentials> {
     fn find(&self, secret_id: &str) -> Option<Credentials> {
         self.as_slice().find(secret_id)
     }
+
+    fn with_found<R>(&self, secret_id: &str, f: impl FnOnce(&Credentials) -> R) -> Option<R> {
+        self.as_slice().with_found(secret_id, f)
+    }
 }
 
 impl CredentialStore for HashMap<String, Credentials> {
     fn find(&self, secret_id: &str) -> Option<Credentials> {
         self.get(secret_id).cloned()
+    }
+
+    fn with_found<R>(&self, secret_id: &str, f: impl FnOnce(&Credentials) -> R) -> Option<R> {
+        self.get(secret_id).map(f)
     }
 }
 
@@ -154,13 +174,23 @@ impl<S: CredentialStore> Verifier<S> {
 
     fn verify_tc3(&self, req: &Incoming<'_>, auth: &str, now: i64) -> Result<Verified, AuthError> {
         let auth = ParsedAuthorization::parse(auth)?;
-        let creds = self
-            .store
-            .find(auth.secret_id)
-            .ok_or(AuthError::SecretIdNotFound)?;
+        self.store
+            .with_found(auth.secret_id, |creds| {
+                self.check_tc3(req, &auth, creds, now)
+            })
+            .ok_or(AuthError::SecretIdNotFound)?
+    }
+
+    fn check_tc3(
+        &self,
+        req: &Incoming<'_>,
+        auth: &ParsedAuthorization<'_>,
+        creds: &Credentials,
+        now: i64,
+    ) -> Result<Verified, AuthError> {
         let timestamp = parse_timestamp(req.header("x-tc-timestamp"), "X-TC-Timestamp")?;
         check_skew(timestamp, now)?;
-        if auth.date != utc_date(timestamp) {
+        if auth.date != DateText::of(timestamp).as_str() {
             return Err(AuthError::SignatureFailure(
                 "the credential date is not the date of X-TC-Timestamp".into(),
             ));
@@ -171,19 +201,18 @@ impl<S: CredentialStore> Verifier<S> {
                 auth.service
             )));
         }
-        let signed = signed_header_values(req, &auth.signed_headers)?;
+        let signed = signed_header_values(req, auth.signed_headers)?;
         let unsigned = req
             .header("x-tc-content-sha256")
             .is_some_and(|v| v.trim() == tc3::UNSIGNED_PAYLOAD);
-        let (path, query) = (req.path, req.query);
         let key = self
             .keys
             .signing_key(creds.secret_key(), auth.date, &self.service);
         let matches = |value_case| {
             let input = CanonicalInput {
                 method: req.method,
-                path,
-                query,
+                path: req.path,
+                query: req.query,
                 headers: &signed,
                 payload: if unsigned {
                     Payload::Unsigned
@@ -192,10 +221,14 @@ impl<S: CredentialStore> Verifier<S> {
                 },
                 value_case,
             };
-            let canonical = tc3::canonical_request(&input);
-            let scope = tc3::credential_scope(auth.date, auth.service);
-            let sts = tc3::string_to_sign(timestamp, &scope, &canonical.text);
-            key.verify(&sts, auth.signature)
+            tc3::signature_matches(
+                &input,
+                timestamp,
+                auth.date,
+                auth.service,
+                &key,
+                auth.signature,
+            )
         };
         // The documented canonical form first; then the values as sent, which is what an
         // official SDK signs when configured with an upper-case host.
@@ -204,7 +237,7 @@ impl<S: CredentialStore> Verifier<S> {
                 "recomputed signature differs".into(),
             ));
         }
-        check_token(&creds, req.header("x-tc-token"))?;
+        check_token(creds, req.header("x-tc-token"))?;
         Ok(Verified {
             secret_id: creds.secret_id().to_string(),
             method: SignMethod::Tc3HmacSha256,
@@ -262,7 +295,8 @@ struct ParsedAuthorization<'a> {
     secret_id: &'a str,
     date: &'a str,
     service: &'a str,
-    signed_headers: Vec<&'a str>,
+    /// `a;b`, as sent.
+    signed_headers: &'a str,
     signature: &'a str,
 }
 
@@ -276,32 +310,43 @@ impl<'a> ParsedAuthorization<'a> {
         if algorithm != tc3::ALGORITHM {
             return Err(bad("unsupported algorithm"));
         }
-        let mut fields: HashMap<&str, &str> = HashMap::new();
+        // Every field must have '='; of a repeated field the last one counts.
+        let (mut credential, mut signed_headers, mut signature) = (None, None, None);
         for part in rest.split(',') {
             let (k, v) = part
                 .trim()
                 .split_once('=')
                 .ok_or_else(|| bad("a field lacks '='"))?;
-            fields.insert(k.trim(), v.trim());
+            let slot = match k.trim() {
+                "Credential" => &mut credential,
+                "SignedHeaders" => &mut signed_headers,
+                "Signature" => &mut signature,
+                _ => continue,
+            };
+            *slot = Some(v.trim());
         }
-        let field = |name: &str| {
-            fields
-                .get(name)
-                .copied()
+        let field = |value: Option<&'a str>, name: &str| {
+            value
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| bad(&format!("{name} is missing")))
         };
-        let credential = field("Credential")?;
-        let scope: Vec<&str> = credential.split('/').collect();
-        let [secret_id, date, service, terminator] = scope[..] else {
+        let credential = field(credential, "Credential")?;
+        let mut scope = credential.split('/');
+        let (Some(secret_id), Some(date), Some(service), Some("tc3_request"), None) = (
+            scope.next(),
+            scope.next(),
+            scope.next(),
+            scope.next(),
+            scope.next(),
+        ) else {
             return Err(bad("Credential must be SecretId/date/service/tc3_request"));
         };
-        if terminator != "tc3_request" || secret_id.is_empty() {
+        if secret_id.is_empty() {
             return Err(bad("Credential must be SecretId/date/service/tc3_request"));
         }
-        let signed_headers: Vec<&str> = field("SignedHeaders")?.split(';').collect();
+        let signed_headers = field(signed_headers, "SignedHeaders")?;
         for required in ["content-type", "host"] {
-            if !signed_headers.contains(&required) {
+            if !signed_headers.split(';').any(|name| name == required) {
                 return Err(bad(&format!("SignedHeaders must include {required}")));
             }
         }
@@ -310,19 +355,19 @@ impl<'a> ParsedAuthorization<'a> {
             date,
             service,
             signed_headers,
-            signature: field("Signature")?,
+            signature: field(signature, "Signature")?,
         })
     }
 }
 
 fn signed_header_values<'r>(
     req: &Incoming<'r>,
-    names: &[&'r str],
+    names: &'r str,
 ) -> Result<Vec<(&'r str, &'r str)>, AuthError> {
     names
-        .iter()
+        .split(';')
         .map(|name| {
-            req.header(name).map(|v| (*name, v)).ok_or_else(|| {
+            req.header(name).map(|v| (name, v)).ok_or_else(|| {
                 AuthError::SignatureFailure(format!("signed header {name} is not in the request"))
             })
         })
