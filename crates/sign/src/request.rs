@@ -300,9 +300,10 @@ fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
     };
     let date = DateText::of(spec.timestamp);
     let key = keys.signing_key(creds.secret_key(), date.as_str(), spec.service);
-    let authorization = tc3::authorization_with_key(
+    let authorization = tc3::authorization_on(
         &input,
         spec.timestamp,
+        &date,
         spec.service,
         creds.secret_id(),
         &key,

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use smallvec::SmallVec;
 
 use crate::time_fmt::{utc_date, DateText};
 
@@ -120,11 +121,12 @@ impl Sink for HmacSha256 {
 
 /// The signed headers as they enter the canonical request: trimmed, names lower-cased, values
 /// lower-cased or as sent, sorted. Borrowed whenever nothing needs changing.
-struct CanonicalHeaders<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+/// Inline up to four headers (two in every request `build` makes).
+struct CanonicalHeaders<'a>(SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]>);
 
 impl<'a> CanonicalHeaders<'a> {
     fn of(input: &CanonicalInput<'a>) -> Self {
-        let mut headers: Vec<(Cow<'a, str>, Cow<'a, str>)> = input
+        let mut headers: SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]> = input
             .headers
             .iter()
             .map(|&(name, value)| {
@@ -136,9 +138,7 @@ impl<'a> CanonicalHeaders<'a> {
                 };
                 let value = value.trim();
                 let value = match input.value_case {
-                    ValueCase::Lower if value.chars().any(|c| c != lower_char(c)) => {
-                        Cow::Owned(value.to_lowercase())
-                    }
+                    ValueCase::Lower if lowering_changes(value) => Cow::Owned(value.to_lowercase()),
                     ValueCase::Lower | ValueCase::AsSent => Cow::Borrowed(value),
                 };
                 (name, value)
@@ -163,7 +163,16 @@ impl<'a> CanonicalHeaders<'a> {
     }
 }
 
-/// Whether lower-casing leaves `c` as it is (`to_lowercase` may also change its length).
+/// Whether `to_lowercase` would change `value`; cheap for the usual ASCII value.
+fn lowering_changes(value: &str) -> bool {
+    if value.is_ascii() {
+        value.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        value.chars().any(|c| c != lower_char(c))
+    }
+}
+
+/// `c` lower-cased, or NUL when lower-casing makes several chars of it.
 fn lower_char(c: char) -> char {
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
@@ -274,7 +283,25 @@ pub fn authorization_with_key(
     secret_id: &str,
     key: &SigningKey,
 ) -> String {
-    let date = DateText::of(timestamp);
+    authorization_on(
+        input,
+        timestamp,
+        &DateText::of(timestamp),
+        service,
+        secret_id,
+        key,
+    )
+}
+
+/// [`authorization_with_key`] with the date of `timestamp` already formatted.
+pub(crate) fn authorization_on(
+    input: &CanonicalInput<'_>,
+    timestamp: i64,
+    date: &DateText,
+    service: &str,
+    secret_id: &str,
+    key: &SigningKey,
+) -> String {
     let (mac, headers) = signature_mac(input, timestamp, date.as_str(), service, key);
     let signature = Hex64::of(&mac.finalize().into_bytes().into());
     let fixed = [
@@ -310,12 +337,25 @@ pub(crate) fn signature_matches(
     key: &SigningKey,
     signature_hex: &str,
 ) -> bool {
-    let mut expected = [0u8; 32];
-    if hex::decode_to_slice(signature_hex, &mut expected).is_err() {
+    let (mac, _) = signature_mac(input, timestamp, date, service, key);
+    hex_matches(&mac.finalize().into_bytes().into(), signature_hex)
+}
+
+/// Whether `given` is `expected` in hex, either case (as a hex decoder would accept it),
+/// comparing every byte whatever the first difference so the time says nothing about where.
+fn hex_matches(expected: &[u8; 32], given: &str) -> bool {
+    let expected = Hex64::of(expected);
+    if given.len() != expected.0.len() {
         return false;
     }
-    let (mac, _) = signature_mac(input, timestamp, date, service, key);
-    mac.verify_slice(&expected).is_ok()
+    // Only 'A'-'F' lower-case onto a lower-case hex digit, so this accepts exactly the
+    // spellings of `expected` a case-insensitive hex decoder would.
+    let diff = expected
+        .0
+        .iter()
+        .zip(given.bytes())
+        .fold(0u8, |acc, (e, g)| acc | (e ^ g.to_ascii_lowercase()));
+    std::hint::black_box(diff) == 0
 }
 
 /// The derived key: an HMAC chain over the date, the service and `tc3_request`.
@@ -336,13 +376,10 @@ impl SigningKey {
 
     /// Constant-time check of a hex signature.
     pub fn verify(&self, string_to_sign: &str, signature_hex: &str) -> bool {
-        let mut expected = [0u8; 32];
-        if hex::decode_to_slice(signature_hex, &mut expected).is_err() {
-            return false;
-        }
-        let mut mac = self.mac();
-        mac.update(string_to_sign.as_bytes());
-        mac.verify_slice(&expected).is_ok()
+        hex_matches(
+            &hmac_sha256(&self.0, string_to_sign.as_bytes()),
+            signature_hex,
+        )
     }
 
     /// An HMAC keyed with this key.
@@ -380,11 +417,13 @@ pub fn key_chain(secret_key: &str, date: &str, service: &str) -> [[u8; 32]; 3] {
 }
 
 pub(crate) fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut mac = hmac_from_key(key);
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(msg);
     mac.finalize().into_bytes().into()
 }
 
+// Inlined: an HMAC state is a few hundred bytes, and returning it by value costs a copy.
+#[inline(always)]
 fn hmac_from_key(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).expect("HMAC takes any key length")
 }
@@ -460,4 +499,27 @@ pub fn sign(
 ) -> Tc3Signature {
     let key = SigningKey::derive(secret_key, &utc_date(timestamp), service);
     sign_with_key(input, timestamp, service, secret_id, &key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_matching_accepts_exactly_what_a_hex_decoder_would() {
+        let bytes: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xa5);
+        let lower = hex::encode(bytes);
+        assert!(hex_matches(&bytes, &lower));
+        assert!(hex_matches(&bytes, &hex::encode_upper(bytes)));
+        for at in [0, 31, 63] {
+            let mut wrong = lower.clone().into_bytes();
+            wrong[at] = if wrong[at] == b'0' { b'1' } else { b'0' };
+            assert!(!hex_matches(&bytes, std::str::from_utf8(&wrong).unwrap()));
+        }
+        assert!(!hex_matches(&bytes, &lower[..62]));
+        assert!(!hex_matches(&bytes, &format!("{lower}00")));
+        assert!(!hex_matches(&bytes, ""));
+        // Characters that lower-case onto nothing hex: never equal.
+        assert!(!hex_matches(&bytes, &"g".repeat(64)));
+    }
 }
