@@ -7,14 +7,24 @@ use sha2::{Digest, Sha256};
 
 use crate::tc3::SigningKey;
 
-/// (SHA-256 of the secret key, date, service).
-type CacheKey = ([u8; 32], String, String);
+/// SHA-256 over (secret key, date, service), each prefixed by its length so that no two
+/// triples share an encoding. A lookup allocates nothing.
+type CacheKey = [u8; 32];
+
+fn cache_key(secret_key: &str, date: &str, service: &str) -> CacheKey {
+    let mut hasher = Sha256::new();
+    for part in [secret_key, date, service] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.finalize().into()
+}
 
 /// Derived keys by (secret key, date, service). The key changes once a day per secret, so a
 /// small map is enough; it is emptied when it grows past `capacity` rather than tracking age.
 #[derive(Debug)]
 pub struct KeyCache {
-    // The secret is held as its SHA-256 so the map never stores a secret in the clear.
+    // Keyed by a SHA-256 that covers the secret, so the map never stores a secret in the clear.
     entries: Mutex<HashMap<CacheKey, SigningKey>>,
     capacity: usize,
 }
@@ -43,8 +53,7 @@ impl KeyCache {
         if self.capacity == 0 {
             return SigningKey::derive(secret_key, date, service);
         }
-        let id: [u8; 32] = Sha256::digest(secret_key.as_bytes()).into();
-        let lookup = (id, date.to_string(), service.to_string());
+        let lookup = cache_key(secret_key, date, service);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(key) = entries.get(&lookup) {
             return key.clone();

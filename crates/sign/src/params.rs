@@ -110,7 +110,7 @@ fn unquote_plus(s: &str) -> String {
 
 /// Serialises a JSON body byte-for-byte as Python's `json.dumps` does with its defaults.
 pub fn python_json(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(64);
     write_python_json(value, &mut out);
     out
 }
@@ -122,7 +122,16 @@ fn write_python_json(value: &Value, out: &mut String) {
         Value::Number(n) if n.is_f64() => {
             out.push_str(&python_float(n.as_f64().unwrap_or_default()))
         }
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => {
+            // Integers: digits straight into `out` (a `to_string` per number otherwise).
+            if let Some(i) = n.as_i64() {
+                out.push_str(itoa::Buffer::new().format(i));
+            } else if let Some(u) = n.as_u64() {
+                out.push_str(itoa::Buffer::new().format(u));
+            } else {
+                out.push_str(&n.to_string());
+            }
+        }
         Value::String(s) => write_python_string(s, out),
         Value::Array(items) => {
             out.push('[');
@@ -152,25 +161,42 @@ fn write_python_json(value: &Value, out: &mut String) {
 /// A JSON string with `ensure_ascii`: everything outside printable ASCII as `\uXXXX`.
 fn write_python_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
+    // Runs of characters that need no escape are copied whole.
+    let mut plain_from = 0;
+    for (at, c) in s.char_indices() {
+        let escaped = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{08}' => "\\b",
+            '\u{0c}' => "\\f",
+            ' '..='~' => continue,
+            _ => "",
+        };
+        out.push_str(&s[plain_from..at]);
+        plain_from = at + c.len_utf8();
+        if escaped.is_empty() {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                push_unicode_escape(*unit, out);
             }
+        } else {
+            out.push_str(escaped);
         }
     }
+    out.push_str(&s[plain_from..]);
     out.push('"');
+}
+
+/// `\uXXXX` with lower-case hex, as Python writes it.
+fn push_unicode_escape(unit: u16, out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(DIGITS[usize::from((unit >> shift) & 0xf)]));
+    }
 }
 
 #[cfg(test)]

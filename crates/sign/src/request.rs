@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::params::{flatten, python_json, urlencode};
 use crate::tc3::{self, CanonicalInput, Payload, ValueCase};
+use crate::time_fmt::DateText;
 use crate::v1::{self, V1Method};
 use crate::{Credentials, KeyCache};
 
@@ -262,6 +263,8 @@ pub fn build(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
 fn action_name(action: &str) -> String {
     let mut chars = action.chars();
     match chars.next() {
+        // The usual case: already capitalised, one copy.
+        Some(first) if first.is_ascii_uppercase() => action.to_string(),
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
@@ -295,17 +298,20 @@ fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
         // endpoint (lower-case host) this is also the documented lower-cased form.
         value_case: ValueCase::AsSent,
     };
-    let date = crate::utc_date(spec.timestamp);
-    let key = keys.signing_key(creds.secret_key(), &date, spec.service);
-    let sig = tc3::sign_with_key(
+    let date = DateText::of(spec.timestamp);
+    let key = keys.signing_key(creds.secret_key(), date.as_str(), spec.service);
+    let authorization = tc3::authorization_on(
         &input,
         spec.timestamp,
+        &date,
         spec.service,
         creds.secret_id(),
         &key,
     );
 
-    let mut headers = vec![
+    // Six fixed headers, at most four optional ones, the signature: one allocation.
+    let mut headers = Vec::with_capacity(11);
+    headers.extend([
         ("Content-Type".to_string(), content_type.to_string()),
         ("Host".to_string(), spec.host.to_string()),
         ("X-TC-Action".to_string(), action_name(spec.action)),
@@ -315,7 +321,7 @@ fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
         ),
         ("X-TC-Timestamp".to_string(), spec.timestamp.to_string()),
         ("X-TC-Version".to_string(), spec.version.to_string()),
-    ];
+    ]);
     let optional = [
         (
             "X-TC-Content-SHA256",
@@ -330,7 +336,7 @@ fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
             .into_iter()
             .filter_map(|(n, v)| v.map(|v| (n.to_string(), v.to_string()))),
     );
-    headers.push(("Authorization".to_string(), sig.authorization));
+    headers.push(("Authorization".to_string(), authorization));
     let path_and_query = path_and_query(spec.http_method, &query);
     SignedRequest {
         method: spec.http_method,

@@ -3,10 +3,13 @@
 //! Each step is its own function so that tests can pin every intermediate string against the
 //! published examples, as the AWS SigV4 suite does for its steps.
 
+use std::borrow::Cow;
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use smallvec::SmallVec;
 
-use crate::time_fmt::utc_date;
+use crate::time_fmt::{utc_date, DateText};
 
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// The literal whose hash replaces the body hash when `X-TC-Content-SHA256: UNSIGNED-PAYLOAD`.
@@ -62,42 +65,151 @@ pub fn sha256_hex(data: &[u8]) -> String {
 
 /// Hash of the body as it enters the canonical request.
 pub fn payload_hash(payload: Payload<'_>) -> String {
+    Hex64::of(&payload_digest(payload)).as_str().to_string()
+}
+
+fn payload_digest(payload: Payload<'_>) -> [u8; 32] {
     match payload {
-        Payload::Bytes(body) => sha256_hex(body),
-        Payload::Unsigned => sha256_hex(UNSIGNED_PAYLOAD.as_bytes()),
+        Payload::Bytes(body) => Sha256::digest(body).into(),
+        Payload::Unsigned => Sha256::digest(UNSIGNED_PAYLOAD.as_bytes()).into(),
     }
+}
+
+/// 32 bytes in lower-case hex, on the stack.
+pub(crate) struct Hex64([u8; 64]);
+
+impl Hex64 {
+    pub(crate) fn of(bytes: &[u8; 32]) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
+        }
+        Self(out)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only hex digits are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// Where the canonical text goes: a `String` when a caller wants to read it, straight into a
+/// hasher when only its hash matters. One writer feeds both, so they cannot disagree.
+trait Sink {
+    fn put(&mut self, text: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, text: &str) {
+        self.update(text.as_bytes());
+    }
+}
+
+impl Sink for HmacSha256 {
+    fn put(&mut self, text: &str) {
+        self.update(text.as_bytes());
+    }
+}
+
+/// The signed headers as they enter the canonical request: trimmed, names lower-cased, values
+/// lower-cased or as sent, sorted. Borrowed whenever nothing needs changing.
+/// Inline up to four headers (two in every request `build` makes).
+struct CanonicalHeaders<'a>(SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]>);
+
+impl<'a> CanonicalHeaders<'a> {
+    fn of(input: &CanonicalInput<'a>) -> Self {
+        let mut headers: SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]> = input
+            .headers
+            .iter()
+            .map(|&(name, value)| {
+                let name = name.trim();
+                let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(name.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(name)
+                };
+                let value = value.trim();
+                let value = match input.value_case {
+                    ValueCase::Lower if lowering_changes(value) => Cow::Owned(value.to_lowercase()),
+                    ValueCase::Lower | ValueCase::AsSent => Cow::Borrowed(value),
+                };
+                (name, value)
+            })
+            .collect();
+        headers.sort_unstable();
+        Self(headers)
+    }
+
+    /// `a;b;c`.
+    fn write_names(&self, sink: &mut impl Sink) {
+        for (i, (name, _)) in self.0.iter().enumerate() {
+            if i > 0 {
+                sink.put(";");
+            }
+            sink.put(name);
+        }
+    }
+
+    fn names_len(&self) -> usize {
+        self.0.iter().map(|(n, _)| n.len() + 1).sum()
+    }
+}
+
+/// Whether `to_lowercase` would change `value`; cheap for the usual ASCII value.
+fn lowering_changes(value: &str) -> bool {
+    if value.is_ascii() {
+        value.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        value.chars().any(|c| c != lower_char(c))
+    }
+}
+
+/// `c` lower-cased, or NUL when lower-casing makes several chars of it.
+fn lower_char(c: char) -> char {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        // Expands to several chars: certainly changes.
+        _ => '\u{0}',
+    }
+}
+
+/// Writes the canonical request: method, path, query, `name:value\n` per header, the signed
+/// header names, the payload hash, separated by newlines.
+fn write_canonical(
+    input: &CanonicalInput<'_>,
+    headers: &CanonicalHeaders<'_>,
+    sink: &mut impl Sink,
+) {
+    for part in [input.method, "\n", input.path, "\n", input.query, "\n"] {
+        sink.put(part);
+    }
+    for (name, value) in &headers.0 {
+        for part in [name.as_ref(), ":", value.as_ref(), "\n"] {
+            sink.put(part);
+        }
+    }
+    sink.put("\n");
+    headers.write_names(sink);
+    sink.put("\n");
+    sink.put(Hex64::of(&payload_digest(input.payload)).as_str());
 }
 
 /// Builds the canonical request: headers sorted by lower-cased name, each `name:value\n`.
 pub fn canonical_request(input: &CanonicalInput<'_>) -> CanonicalRequest {
-    let mut headers: Vec<(String, String)> = input
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            let value = value.trim();
-            let value = match input.value_case {
-                ValueCase::Lower => value.to_lowercase(),
-                ValueCase::AsSent => value.to_string(),
-            };
-            (name.trim().to_ascii_lowercase(), value)
-        })
-        .collect();
-    headers.sort();
-    let canonical_headers: String = headers.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
-    let signed_headers = headers
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
-    let text = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        input.method,
-        input.path,
-        input.query,
-        canonical_headers,
-        signed_headers,
-        payload_hash(input.payload)
-    );
+    let headers = CanonicalHeaders::of(input);
+    let mut signed_headers = String::with_capacity(headers.names_len());
+    headers.write_names(&mut signed_headers);
+    let mut text = String::with_capacity(256);
+    write_canonical(input, &headers, &mut text);
     CanonicalRequest {
         text,
         signed_headers,
@@ -117,6 +229,135 @@ pub fn string_to_sign(timestamp: i64, scope: &str, canonical_request: &str) -> S
     )
 }
 
+/// The string to sign fed straight into the signature HMAC, from the canonical request's hash.
+fn write_string_to_sign(
+    timestamp: i64,
+    date: &str,
+    service: &str,
+    canonical_hash: &[u8; 32],
+    sink: &mut impl Sink,
+) {
+    let mut digits = itoa::Buffer::new();
+    let hash = Hex64::of(canonical_hash);
+    let scope_and_hash = [
+        ALGORITHM,
+        "\n",
+        digits.format(timestamp),
+        "\n",
+        date,
+        "/",
+        service,
+        "/tc3_request\n",
+        hash.as_str(),
+    ];
+    for part in scope_and_hash {
+        sink.put(part);
+    }
+}
+
+/// The signature HMAC of `input`, all input fed and not yet finalised, so the caller can
+/// either read the signature or check one in constant time; and the headers it covered. The
+/// canonical request and the string to sign stream through hashers and are never built.
+fn signature_mac<'a>(
+    input: &CanonicalInput<'a>,
+    timestamp: i64,
+    date: &str,
+    service: &str,
+    key: &SigningKey,
+) -> (HmacSha256, CanonicalHeaders<'a>) {
+    let headers = CanonicalHeaders::of(input);
+    let mut canonical = Sha256::new();
+    write_canonical(input, &headers, &mut canonical);
+    let canonical_hash: [u8; 32] = canonical.finalize().into();
+    let mut mac = key.mac();
+    write_string_to_sign(timestamp, date, service, &canonical_hash, &mut mac);
+    (mac, headers)
+}
+
+/// The `Authorization` header value for `input`, without building any intermediate string:
+/// what [`sign_with_key`] returns as `authorization`, for callers that need nothing else.
+pub fn authorization_with_key(
+    input: &CanonicalInput<'_>,
+    timestamp: i64,
+    service: &str,
+    secret_id: &str,
+    key: &SigningKey,
+) -> String {
+    authorization_on(
+        input,
+        timestamp,
+        &DateText::of(timestamp),
+        service,
+        secret_id,
+        key,
+    )
+}
+
+/// [`authorization_with_key`] with the date of `timestamp` already formatted.
+pub(crate) fn authorization_on(
+    input: &CanonicalInput<'_>,
+    timestamp: i64,
+    date: &DateText,
+    service: &str,
+    secret_id: &str,
+    key: &SigningKey,
+) -> String {
+    let (mac, headers) = signature_mac(input, timestamp, date.as_str(), service, key);
+    let signature = Hex64::of(&mac.finalize().into_bytes().into());
+    let fixed = [
+        ALGORITHM,
+        " Credential=",
+        secret_id,
+        "/",
+        date.as_str(),
+        "/",
+        service,
+        "/tc3_request, SignedHeaders=",
+    ];
+    let len = fixed.iter().map(|p| p.len()).sum::<usize>()
+        + headers.names_len()
+        + ", Signature=".len()
+        + 64;
+    let mut out = String::with_capacity(len);
+    for part in fixed {
+        out.push_str(part);
+    }
+    headers.write_names(&mut out);
+    out.push_str(", Signature=");
+    out.push_str(signature.as_str());
+    out
+}
+
+/// Whether `signature_hex` is the signature of `input` under `key`, in constant time.
+pub(crate) fn signature_matches(
+    input: &CanonicalInput<'_>,
+    timestamp: i64,
+    date: &str,
+    service: &str,
+    key: &SigningKey,
+    signature_hex: &str,
+) -> bool {
+    let (mac, _) = signature_mac(input, timestamp, date, service, key);
+    hex_matches(&mac.finalize().into_bytes().into(), signature_hex)
+}
+
+/// Whether `given` is `expected` in hex, either case (as a hex decoder would accept it),
+/// comparing every byte whatever the first difference so the time says nothing about where.
+fn hex_matches(expected: &[u8; 32], given: &str) -> bool {
+    let expected = Hex64::of(expected);
+    if given.len() != expected.0.len() {
+        return false;
+    }
+    // Only 'A'-'F' lower-case onto a lower-case hex digit, so this accepts exactly the
+    // spellings of `expected` a case-insensitive hex decoder would.
+    let diff = expected
+        .0
+        .iter()
+        .zip(given.bytes())
+        .fold(0u8, |acc, (e, g)| acc | (e ^ g.to_ascii_lowercase()));
+    std::hint::black_box(diff) == 0
+}
+
 /// The derived key: an HMAC chain over the date, the service and `tc3_request`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SigningKey([u8; 32]);
@@ -128,17 +369,22 @@ impl SigningKey {
 
     /// Hex signature of a string to sign.
     pub fn sign(&self, string_to_sign: &str) -> String {
-        hex::encode(hmac_sha256(&self.0, string_to_sign.as_bytes()))
+        Hex64::of(&hmac_sha256(&self.0, string_to_sign.as_bytes()))
+            .as_str()
+            .to_string()
     }
 
     /// Constant-time check of a hex signature.
     pub fn verify(&self, string_to_sign: &str, signature_hex: &str) -> bool {
-        let Ok(expected) = hex::decode(signature_hex) else {
-            return false;
-        };
-        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes any key length");
-        mac.update(string_to_sign.as_bytes());
-        mac.verify_slice(&expected).is_ok()
+        hex_matches(
+            &hmac_sha256(&self.0, string_to_sign.as_bytes()),
+            signature_hex,
+        )
+    }
+
+    /// An HMAC keyed with this key.
+    fn mac(&self) -> HmacSha256 {
+        hmac_from_key(&self.0)
     }
 
     pub fn as_bytes(&self) -> &[u8; 32] {
@@ -155,7 +401,16 @@ impl std::fmt::Debug for SigningKey {
 /// The three links of the key derivation: `SecretDate`, `SecretService`, `SecretSigning`.
 /// Published examples print each, so they are exposed for tests.
 pub fn key_chain(secret_key: &str, date: &str, service: &str) -> [[u8; 32]; 3] {
-    let k_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
+    // `TC3` + the secret is the first key; HMAC takes a key in parts no more than a message.
+    let mut first = [0u8; 128];
+    let k_date = match first.get_mut(..3 + secret_key.len()) {
+        Some(slot) => {
+            slot[..3].copy_from_slice(b"TC3");
+            slot[3..].copy_from_slice(secret_key.as_bytes());
+            hmac_sha256(slot, date.as_bytes())
+        }
+        None => hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes()),
+    };
     let k_service = hmac_sha256(&k_date, service.as_bytes());
     let k_signing = hmac_sha256(&k_service, b"tc3_request");
     [k_date, k_service, k_signing]
@@ -165,6 +420,12 @@ pub(crate) fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(msg);
     mac.finalize().into_bytes().into()
+}
+
+// Inlined: an HMAC state is a few hundred bytes, and returning it by value costs a copy.
+#[inline(always)]
+fn hmac_from_key(key: &[u8]) -> HmacSha256 {
+    HmacSha256::new_from_slice(key).expect("HMAC takes any key length")
 }
 
 /// The `Authorization` header value.
@@ -238,4 +499,27 @@ pub fn sign(
 ) -> Tc3Signature {
     let key = SigningKey::derive(secret_key, &utc_date(timestamp), service);
     sign_with_key(input, timestamp, service, secret_id, &key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_matching_accepts_exactly_what_a_hex_decoder_would() {
+        let bytes: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xa5);
+        let lower = hex::encode(bytes);
+        assert!(hex_matches(&bytes, &lower));
+        assert!(hex_matches(&bytes, &hex::encode_upper(bytes)));
+        for at in [0, 31, 63] {
+            let mut wrong = lower.clone().into_bytes();
+            wrong[at] = if wrong[at] == b'0' { b'1' } else { b'0' };
+            assert!(!hex_matches(&bytes, std::str::from_utf8(&wrong).unwrap()));
+        }
+        assert!(!hex_matches(&bytes, &lower[..62]));
+        assert!(!hex_matches(&bytes, &format!("{lower}00")));
+        assert!(!hex_matches(&bytes, ""));
+        // Characters that lower-case onto nothing hex: never equal.
+        assert!(!hex_matches(&bytes, &"g".repeat(64)));
+    }
 }

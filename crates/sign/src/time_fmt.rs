@@ -2,16 +2,79 @@
 
 use time::{macros::format_description, OffsetDateTime};
 
+/// The last second of 9999-12-31: up to here the date has four digits and needs no `time`.
+const LAST_FOUR_DIGIT_SECOND: i64 = 253_402_300_799;
+
 /// `yyyy-mm-dd` of a Unix timestamp in UTC. Timestamps outside the representable range clamp
 /// to the nearest representable date, so an absurd client timestamp cannot panic a verifier.
 pub fn utc_date(timestamp: i64) -> String {
-    let dt = OffsetDateTime::from_unix_timestamp(timestamp).unwrap_or(if timestamp < 0 {
-        OffsetDateTime::UNIX_EPOCH
-    } else {
-        OffsetDateTime::new_utc(time::Date::MAX, time::Time::MIDNIGHT)
-    });
-    dt.format(format_description!("[year]-[month]-[day]"))
-        .expect("a date always formats")
+    DateText::of(timestamp).as_str().to_string()
+}
+
+/// A formatted date on the stack, so signing and verifying allocate nothing for it.
+#[derive(Clone, Copy)]
+pub(crate) struct DateText {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl DateText {
+    pub(crate) fn of(timestamp: i64) -> Self {
+        if (0..=LAST_FOUR_DIGIT_SECOND).contains(&timestamp) {
+            return Self::civil(timestamp);
+        }
+        let text = Self::slow(timestamp);
+        let mut bytes = [0u8; 16];
+        let len = text.len().min(bytes.len());
+        bytes[..len].copy_from_slice(&text.as_bytes()[..len]);
+        Self { bytes, len }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII digits and '-' are ever written.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+
+    /// Days to civil date (proleptic Gregorian), for 1970-01-01 to 9999-12-31.
+    fn civil(timestamp: i64) -> Self {
+        let z = timestamp / 86_400 + 719_468;
+        let era = z / 146_097;
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let mut bytes = [0u8; 16];
+        let digits = [
+            year / 1000,
+            year / 100 % 10,
+            year / 10 % 10,
+            year % 10,
+            -1,
+            month / 10,
+            month % 10,
+            -1,
+            day / 10,
+            day % 10,
+        ];
+        for (slot, d) in bytes.iter_mut().zip(digits) {
+            *slot = if d < 0 { b'-' } else { b'0' + d as u8 };
+        }
+        Self { bytes, len: 10 }
+    }
+
+    /// Before 1970 or after 9999 (clamped): rare, so `time` formats it.
+    fn slow(timestamp: i64) -> String {
+        let dt = OffsetDateTime::from_unix_timestamp(timestamp).unwrap_or(if timestamp < 0 {
+            OffsetDateTime::UNIX_EPOCH
+        } else {
+            OffsetDateTime::new_utc(time::Date::MAX, time::Time::MIDNIGHT)
+        });
+        dt.format(format_description!("[year]-[month]-[day]"))
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -29,5 +92,30 @@ mod tests {
     fn absurd_timestamps_do_not_panic() {
         let _ = utc_date(i64::MAX);
         let _ = utc_date(i64::MIN);
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_time_everywhere_it_is_used() {
+        // `time` is the independent oracle; the sample covers leap days, century and
+        // 400-year boundaries, both ends of the fast range, and its neighbours.
+        let mut samples = vec![
+            -1,
+            0,
+            951_782_399,
+            951_782_400,
+            4_107_542_400,
+            LAST_FOUR_DIGIT_SECOND,
+            LAST_FOUR_DIGIT_SECOND + 1,
+        ];
+        samples.extend((0..2_000).map(|i| i * 126_839_513));
+        // Every day of four years around a leap day, at an odd second.
+        samples.extend((0..1_500).map(|i| 946_684_799 + i * 86_400 + 3_601));
+        for ts in samples {
+            assert_eq!(
+                DateText::of(ts).as_str(),
+                DateText::slow(ts),
+                "timestamp {ts}"
+            );
+        }
     }
 }

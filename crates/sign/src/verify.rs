@@ -2,13 +2,15 @@
 
 use std::collections::HashMap;
 
+use smallvec::SmallVec;
 use thiserror::Error;
 
 use crate::params::urldecode;
 use crate::request::{SignMethod, FORM_CONTENT_TYPE};
 use crate::tc3::{self, CanonicalInput, Payload, ValueCase};
+use crate::time_fmt::DateText;
 use crate::v1::{self, V1Method};
-use crate::{utc_date, Credentials, KeyCache};
+use crate::{Credentials, KeyCache};
 
 /// The documented tolerance between the request timestamp and the server clock, in seconds.
 pub const MAX_CLOCK_SKEW: i64 = 300;
@@ -51,11 +53,22 @@ impl<'a> Incoming<'a> {
 /// Where the verifier finds the credentials behind a SecretId.
 pub trait CredentialStore {
     fn find(&self, secret_id: &str) -> Option<Credentials>;
+
+    /// `f` applied to the credentials behind `secret_id`. The verifier calls this, once per
+    /// request: a store that can lend its credentials overrides it to skip the clone that
+    /// [`CredentialStore::find`] makes.
+    fn with_found<R>(&self, secret_id: &str, f: impl FnOnce(&Credentials) -> R) -> Option<R> {
+        self.find(secret_id).map(|creds| f(&creds))
+    }
 }
 
 impl CredentialStore for [Credentials] {
     fn find(&self, secret_id: &str) -> Option<Credentials> {
-        self.iter().find(|c| c.secret_id() == secret_id).cloned()
+        self.with_found(secret_id, Credentials::clone)
+    }
+
+    fn with_found<R>(&self, secret_id: &str, f: impl FnOnce(&Credentials) -> R) -> Option<R> {
+        self.iter().find(|c| c.secret_id() == secret_id).map(f)
     }
 }
 
@@ -63,11 +76,19 @@ impl CredentialStore for Vec<Credentials> {
     fn find(&self, secret_id: &str) -> Option<Credentials> {
         self.as_slice().find(secret_id)
     }
+
+    fn with_found<R>(&self, secret_id: &str, f: impl FnOnce(&Credentials) -> R) -> Option<R> {
+        self.as_slice().with_found(secret_id, f)
+    }
 }
 
 impl CredentialStore for HashMap<String, Credentials> {
     fn find(&self, secret_id: &str) -> Option<Credentials> {
         self.get(secret_id).cloned()
+    }
+
+    fn with_found<R>(&self, secret_id: &str, f: impl FnOnce(&Credentials) -> R) -> Option<R> {
+        self.get(secret_id).map(f)
     }
 }
 
@@ -154,13 +175,23 @@ impl<S: CredentialStore> Verifier<S> {
 
     fn verify_tc3(&self, req: &Incoming<'_>, auth: &str, now: i64) -> Result<Verified, AuthError> {
         let auth = ParsedAuthorization::parse(auth)?;
-        let creds = self
-            .store
-            .find(auth.secret_id)
-            .ok_or(AuthError::SecretIdNotFound)?;
+        self.store
+            .with_found(auth.secret_id, |creds| {
+                self.check_tc3(req, &auth, creds, now)
+            })
+            .ok_or(AuthError::SecretIdNotFound)?
+    }
+
+    fn check_tc3(
+        &self,
+        req: &Incoming<'_>,
+        auth: &ParsedAuthorization<'_>,
+        creds: &Credentials,
+        now: i64,
+    ) -> Result<Verified, AuthError> {
         let timestamp = parse_timestamp(req.header("x-tc-timestamp"), "X-TC-Timestamp")?;
         check_skew(timestamp, now)?;
-        if auth.date != utc_date(timestamp) {
+        if auth.date != DateText::of(timestamp).as_str() {
             return Err(AuthError::SignatureFailure(
                 "the credential date is not the date of X-TC-Timestamp".into(),
             ));
@@ -171,19 +202,18 @@ impl<S: CredentialStore> Verifier<S> {
                 auth.service
             )));
         }
-        let signed = signed_header_values(req, &auth.signed_headers)?;
+        let signed = signed_header_values(req, auth.signed_headers)?;
         let unsigned = req
             .header("x-tc-content-sha256")
             .is_some_and(|v| v.trim() == tc3::UNSIGNED_PAYLOAD);
-        let (path, query) = (req.path, req.query);
         let key = self
             .keys
             .signing_key(creds.secret_key(), auth.date, &self.service);
         let matches = |value_case| {
             let input = CanonicalInput {
                 method: req.method,
-                path,
-                query,
+                path: req.path,
+                query: req.query,
                 headers: &signed,
                 payload: if unsigned {
                     Payload::Unsigned
@@ -192,10 +222,14 @@ impl<S: CredentialStore> Verifier<S> {
                 },
                 value_case,
             };
-            let canonical = tc3::canonical_request(&input);
-            let scope = tc3::credential_scope(auth.date, auth.service);
-            let sts = tc3::string_to_sign(timestamp, &scope, &canonical.text);
-            key.verify(&sts, auth.signature)
+            tc3::signature_matches(
+                &input,
+                timestamp,
+                auth.date,
+                auth.service,
+                &key,
+                auth.signature,
+            )
         };
         // The documented canonical form first; then the values as sent, which is what an
         // official SDK signs when configured with an upper-case host.
@@ -204,7 +238,7 @@ impl<S: CredentialStore> Verifier<S> {
                 "recomputed signature differs".into(),
             ));
         }
-        check_token(&creds, req.header("x-tc-token"))?;
+        check_token(creds, req.header("x-tc-token"))?;
         Ok(Verified {
             secret_id: creds.secret_id().to_string(),
             method: SignMethod::Tc3HmacSha256,
@@ -262,46 +296,53 @@ struct ParsedAuthorization<'a> {
     secret_id: &'a str,
     date: &'a str,
     service: &'a str,
-    signed_headers: Vec<&'a str>,
+    /// `a;b`, as sent.
+    signed_headers: &'a str,
     signature: &'a str,
 }
 
 impl<'a> ParsedAuthorization<'a> {
     fn parse(header: &'a str) -> Result<Self, AuthError> {
         let bad = |why: &str| AuthError::InvalidAuthorization(why.to_string());
-        let (algorithm, rest) = header
-            .trim()
-            .split_once(' ')
+        let (algorithm, rest) = split_once_at(trim(header), b' ')
             .ok_or_else(|| bad("expected '<algorithm> Credential=…'"))?;
         if algorithm != tc3::ALGORITHM {
             return Err(bad("unsupported algorithm"));
         }
-        let mut fields: HashMap<&str, &str> = HashMap::new();
-        for part in rest.split(',') {
-            let (k, v) = part
-                .trim()
-                .split_once('=')
-                .ok_or_else(|| bad("a field lacks '='"))?;
-            fields.insert(k.trim(), v.trim());
+        // Every field must have '='; of a repeated field the last one counts.
+        let (mut credential, mut signed_headers, mut signature) = (None, None, None);
+        for part in split_at(rest, b',') {
+            let (k, v) = split_once_at(trim(part), b'=').ok_or_else(|| bad("a field lacks '='"))?;
+            let slot = match trim(k) {
+                "Credential" => &mut credential,
+                "SignedHeaders" => &mut signed_headers,
+                "Signature" => &mut signature,
+                _ => continue,
+            };
+            *slot = Some(trim(v));
         }
-        let field = |name: &str| {
-            fields
-                .get(name)
-                .copied()
+        let field = |value: Option<&'a str>, name: &str| {
+            value
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| bad(&format!("{name} is missing")))
         };
-        let credential = field("Credential")?;
-        let scope: Vec<&str> = credential.split('/').collect();
-        let [secret_id, date, service, terminator] = scope[..] else {
+        let credential = field(credential, "Credential")?;
+        let mut scope = split_at(credential, b'/');
+        let (Some(secret_id), Some(date), Some(service), Some("tc3_request"), None) = (
+            scope.next(),
+            scope.next(),
+            scope.next(),
+            scope.next(),
+            scope.next(),
+        ) else {
             return Err(bad("Credential must be SecretId/date/service/tc3_request"));
         };
-        if terminator != "tc3_request" || secret_id.is_empty() {
+        if secret_id.is_empty() {
             return Err(bad("Credential must be SecretId/date/service/tc3_request"));
         }
-        let signed_headers: Vec<&str> = field("SignedHeaders")?.split(';').collect();
+        let signed_headers = field(signed_headers, "SignedHeaders")?;
         for required in ["content-type", "host"] {
-            if !signed_headers.contains(&required) {
+            if !split_at(signed_headers, b';').any(|name| name == required) {
                 return Err(bad(&format!("SignedHeaders must include {required}")));
             }
         }
@@ -310,19 +351,50 @@ impl<'a> ParsedAuthorization<'a> {
             date,
             service,
             signed_headers,
-            signature: field("Signature")?,
+            signature: field(signature, "Signature")?,
         })
+    }
+}
+
+// The Authorization header is split on ASCII separators only, with `memchr` (vectorised):
+// `str::split` with a char goes through a general searcher that costs more than the parse.
+
+/// The pieces of `s` between the ASCII bytes `sep`, like `s.split(sep as char)`.
+fn split_at(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match memchr::memchr(sep, current.as_bytes()) {
+            Some(at) => {
+                rest = Some(&current[at + 1..]);
+                Some(&current[..at])
+            }
+            None => rest.take(),
+        }
+    })
+}
+
+/// Like `s.split_once(sep as char)` for an ASCII `sep`.
+fn split_once_at(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = memchr::memchr(sep, s.as_bytes())?;
+    Some((&s[..at], &s[at + 1..]))
+}
+
+/// `str::trim`, skipped when both ends are visible ASCII (the usual case), where it is a no-op.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 
 fn signed_header_values<'r>(
     req: &Incoming<'r>,
-    names: &[&'r str],
-) -> Result<Vec<(&'r str, &'r str)>, AuthError> {
-    names
-        .iter()
+    names: &'r str,
+) -> Result<SmallVec<[(&'r str, &'r str); 4]>, AuthError> {
+    split_at(names, b';')
         .map(|name| {
-            req.header(name).map(|v| (*name, v)).ok_or_else(|| {
+            req.header(name).map(|v| (name, v)).ok_or_else(|| {
                 AuthError::SignatureFailure(format!("signed header {name} is not in the request"))
             })
         })
@@ -354,5 +426,37 @@ fn check_token(creds: &Credentials, presented: Option<&str>) -> Result<(), AuthE
         (None, None) => Ok(()),
         (Some(expected), Some(given)) if expected == given => Ok(()),
         _ => Err(AuthError::TokenFailure),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitting_on_a_byte_matches_str_split() {
+        for s in ["", ";", "a", "a;b", ";a;;b;", "é;ü;;", "content-type;host"] {
+            let ours: Vec<&str> = split_at(s, b';').collect();
+            let std: Vec<&str> = s.split(';').collect();
+            assert_eq!(ours, std, "{s:?}");
+            assert_eq!(split_once_at(s, b';'), s.split_once(';'), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn trimming_matches_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\u{a0}a",
+            "a\u{3000}",
+            "\ta\n",
+            "é",
+            " é ",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 }

@@ -1,8 +1,11 @@
-//! TC3 sign and verify at three body sizes, with and without the derived-key cache.
+//! TC3 sign and verify at three body sizes, with and without the derived-key cache; and, for a
+//! 26-byte body, `tco_sign::build` and `Verifier::verify` beside the bare chain (`bench_sign`,
+//! only the work no signer can skip) and the crypto alone.
 //!
-//! The baseline is hashing the body alone (SHA-256), the part no signer can skip; BENCHMARKS.md
-//! reports the others as ratios against it. Run: `cargo bench --manifest-path tools/bench/sign/Cargo.toml`.
+//! The baseline of the size rows is hashing the body alone (SHA-256); the 26-byte rows are
+//! reported as ratios to `bare_chain`. Run: `cargo bench --manifest-path tools/bench/sign/Cargo.toml`.
 
+use bench_sign::{Fixture, Row};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tco_sign::tc3::{self, CanonicalInput, Payload, ValueCase};
 use tco_sign::{utc_date, Credentials, Incoming, KeyCache, Verifier};
@@ -33,6 +36,14 @@ fn bench(c: &mut Criterion) {
     let creds = Credentials::new("AKIDbench", "bench-secret-key");
     let date = utc_date(TIMESTAMP);
     let mut group = c.benchmark_group("tc3");
+    // Panics unless the bare chain's Authorization is byte-identical to build's.
+    let fixture = Fixture::new();
+    group.throughput(Throughput::Bytes(bench_sign::BODY_26.len() as u64));
+    for row in Row::ALL {
+        group.bench_with_input(BenchmarkId::new(row.name(), "26B"), &row, |b, row| {
+            b.iter(|| fixture.run(black_box(*row)))
+        });
+    }
     for (label, len) in SIZES {
         let body = body(len);
         group.throughput(Throughput::Bytes(len as u64));
