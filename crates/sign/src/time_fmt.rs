@@ -2,7 +2,8 @@
 
 use time::{macros::format_description, OffsetDateTime};
 
-/// The last second of 9999-12-31: up to here the date has four digits and needs no `time`.
+/// The last second of 9999-12-31: up to here the year has four digits and the date fits the
+/// stack writer.
 const LAST_FOUR_DIGIT_SECOND: i64 = 253_402_300_799;
 
 /// `yyyy-mm-dd` of a Unix timestamp in UTC. Timestamps outside the representable range clamp
@@ -23,7 +24,10 @@ impl DateText {
         if (0..=LAST_FOUR_DIGIT_SECOND).contains(&timestamp) {
             return Self::civil(timestamp);
         }
-        let text = Self::slow(timestamp);
+        Self::stored(&Self::slow(timestamp))
+    }
+
+    fn stored(text: &str) -> Self {
         let mut bytes = [0u8; 16];
         let len = text.len().min(bytes.len());
         bytes[..len].copy_from_slice(&text.as_bytes()[..len]);
@@ -35,17 +39,13 @@ impl DateText {
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
     }
 
-    /// Days to civil date (proleptic Gregorian), for 1970-01-01 to 9999-12-31.
+    /// Four-digit years: `time` finds the calendar date, the digits go on the stack.
     fn civil(timestamp: i64) -> Self {
-        let z = timestamp / 86_400 + 719_468;
-        let era = z / 146_097;
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
+        let Ok(dt) = OffsetDateTime::from_unix_timestamp(timestamp) else {
+            return Self::stored(&Self::slow(timestamp));
+        };
+        let (year, month, day) = dt.to_calendar_date();
+        let (year, month, day) = (i64::from(year), i64::from(u8::from(month)), i64::from(day));
         let mut bytes = [0u8; 16];
         let digits = [
             year / 1000,
