@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::Head;
+
 /// The code Tencent answers when a per-second limit refuses a call.
 pub const THROTTLE_CODE: &str = "RequestLimitExceeded";
 
@@ -55,22 +57,35 @@ pub enum Outcome {
 impl Outcome {
     /// The outcome of an HTTP 200 body (the API answers errors with 200 too).
     pub fn from_body(status: u16, body: &[u8]) -> (Outcome, Option<String>) {
-        let parsed: Result<serde_json::Value, _> = serde_json::from_slice(body);
-        let Ok(value) = parsed else {
-            return (
+        match Head::read(body) {
+            Ok(head) => Outcome::from_head(status, &head),
+            Err(_) => (
                 Outcome::OtherError(format!("HTTP {status}, body is not JSON")),
                 None,
-            );
-        };
-        let response = &value["Response"];
-        let request_id = response["RequestId"].as_str().map(str::to_string);
-        if !response.is_object() {
+            ),
+        }
+    }
+
+    /// The outcome of an answer already parsed (`None` when it was not JSON).
+    pub fn from_value(status: u16, value: Option<&serde_json::Value>) -> (Outcome, Option<String>) {
+        match value {
+            Some(v) => Outcome::from_head(status, &Head::from_value(v)),
+            None => (
+                Outcome::OtherError(format!("HTTP {status}, body is not JSON")),
+                None,
+            ),
+        }
+    }
+
+    fn from_head(status: u16, head: &Head<'_>) -> (Outcome, Option<String>) {
+        let request_id = head.request_id.as_deref().map(str::to_string);
+        if !head.response_is_object {
             return (
                 Outcome::OtherError(format!("HTTP {status}, no Response object")),
                 request_id,
             );
         }
-        match response["Error"]["Code"].as_str() {
+        match head.code.as_deref() {
             Some(THROTTLE_CODE) => (Outcome::Throttled, request_id),
             Some(code) => (Outcome::OtherError(code.to_string()), request_id),
             None if status == 200 => (Outcome::Accepted, request_id),

@@ -14,6 +14,7 @@
 //! - [`report`], [`chart`] and [`table`]: `verdict.json`, `chart.svg`, `calls.csv`, the summary
 //!   table.
 
+mod answer;
 pub mod attack;
 pub mod call;
 pub mod chart;
