@@ -13,6 +13,7 @@ useful only with `CARGO_PROFILE_RELEASE_DEBUG=true` builds. Bounded: --seconds o
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -54,7 +55,9 @@ def main():
     report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--stdio",
                              "--sort", "dso,symbol", "--percent-limit", "0.3"],
                             check=True, capture_output=True, text=True).stdout
-    lines = [l for l in report.splitlines() if l.strip() and not l.startswith("#")]
+    # perf pads the symbol column and appends empty columns (" -  -"): cut both.
+    lines = [re.sub(r"(\s+-)*\s*$", "", l) for l in report.splitlines()
+             if l.strip() and not l.startswith("#")]
     print("\n".join(lines[: a.top]))
 
 
