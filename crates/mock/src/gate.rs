@@ -22,7 +22,7 @@ use crate::limiter::{CallIdentity, Decision};
 use crate::limits::{self, Layer, SourceIp};
 use crate::params;
 use crate::request::{self, BodyKind, RawRequest};
-use crate::state::Call;
+use crate::state::{Call, Members};
 
 /// The platform's limit for actions without a documented one (and for unknown actions).
 const PLATFORM_DEFAULT_LIMIT: u32 = 20;
@@ -31,7 +31,7 @@ const PLATFORM_DEFAULT_LIMIT: u32 = 20;
 #[derive(Debug)]
 pub(crate) enum Reply {
     /// The `Response` members, without `RequestId`.
-    Success(Value),
+    Success(Members),
     /// A fault rule says: close the connection without answering.
     Drop,
 }
@@ -181,7 +181,7 @@ pub(crate) async fn run(
             tokio::time::sleep(plan.delay).await;
         }
         if let Some(answer) = plan.answer {
-            return answer.map(Reply::Success);
+            return answer.map(|members| Reply::Success(Members::Tree(members)));
         }
     }
     let injected = app.faults.roll(&action.name);
@@ -381,7 +381,7 @@ fn dispatch(
     action: &'static Action,
     uin: u64,
     params: &Value,
-) -> Result<Value, ApiError> {
+) -> Result<Members, ApiError> {
     // One reading, so the seconds and the milliseconds are the same instant.
     let now_millis = app.clock.now_millis();
     let call = Call {
@@ -392,13 +392,13 @@ fn dispatch(
         now: now_millis.div_euclid(1000),
         now_millis,
     };
-    match app.world.handle(&call) {
+    match app.world.answer(&call) {
         Some(Ok(members)) => Ok(members),
         Some(Err(e)) => Err(ApiError {
             code: e.code,
             message: e.message,
         }),
-        None => Ok(contract_response(action)),
+        None => Ok(Members::Tree(contract_response(action))),
     }
 }
 

@@ -32,14 +32,16 @@ use crate::admin::{self, AdminAccess};
 use crate::app::App;
 use crate::config::{Account, Config};
 use crate::connections::{Admitted, Connections, InFlight};
-use crate::envelope::{failure, new_request_id, respond, success, ApiError};
+use crate::envelope::{
+    failure_bytes, new_request_id, respond_bytes, success_bytes, success_json_bytes, ApiError,
+};
 use crate::faults::FaultRule;
 use crate::gate::{self, Facts, Reply};
 use crate::journal::{JournalEntry, STATUS_DROPPED};
 use crate::limiter::{Algorithm, LimitOverrides};
 use crate::limits::{KeyMode, LimitModel, SourceIp};
 use crate::overrides::{self, Origin};
-use crate::state::{TaskPolicy, World};
+use crate::state::{Members, TaskPolicy, World};
 use tco_clock::{Clock, SystemClock};
 
 /// How long a stopping server waits for requests in flight.
@@ -59,7 +61,7 @@ fn router(app: Arc<App>) -> Router {
 fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked; answered InternalError");
     let error = ApiError::new("InternalError", "The mock hit an unexpected condition.");
-    respond(&failure(&error, &new_request_id()))
+    respond_bytes(failure_bytes(&error, &new_request_id()))
 }
 
 /// One API request: through the gate, into the journal, out as the envelope.
@@ -77,8 +79,13 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
     let outcome = gate::run(&app, req, &mut facts).await;
     let close_connection = facts.close_connection;
     let (status, body) = match outcome {
-        Ok(Reply::Success(members)) => ("OK".to_string(), success(members, &request_id)),
-        Err(error) => (error.code.clone(), failure(&error, &request_id)),
+        Ok(Reply::Success(Members::Tree(members))) => {
+            ("OK".to_string(), success_bytes(members, &request_id))
+        }
+        Ok(Reply::Success(Members::Json(members))) => {
+            ("OK".to_string(), success_json_bytes(members, &request_id))
+        }
+        Err(error) => (error.code.clone(), failure_bytes(&error, &request_id)),
         Ok(Reply::Drop) => {
             let entry = journal_entry(facts, STATUS_DROPPED, request_id, started);
             app.journal.record(entry);
@@ -96,7 +103,7 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
     );
     app.journal
         .record(journal_entry(facts, &status, request_id, started));
-    let mut response = respond(&body);
+    let mut response = respond_bytes(body);
     if is_connect {
         // A 2xx answer to CONNECT carries no body (RFC 9110 §9.3.6), so the envelope goes out
         // with the one status that says the method is refused; the connection is not tunnelled.

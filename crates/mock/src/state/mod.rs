@@ -85,6 +85,26 @@ impl std::fmt::Display for BusinessError {
 
 impl std::error::Error for BusinessError {}
 
+/// A stateful answer's `Response` members (without `RequestId`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Members {
+    Tree(Value),
+    /// A JSON object, serialised from a typed view.
+    Json(Vec<u8>),
+}
+
+/// A hot read action's handler that serialises its members itself.
+type JsonHandler = fn(&mut Inner, &Ctx<'_>) -> Result<Vec<u8>, BusinessError>;
+
+/// The actions answered through a [`JsonHandler`]: each also has its ordinary handler (which
+/// gives the same members as a `Value`, and declares what it raises).
+fn json_handler(version: Version, action: &str) -> Option<JsonHandler> {
+    match (version, action) {
+        (Version::V2021_03_31, "DescribeOrganization") => Some(org::describe_organization_json),
+        _ => None,
+    }
+}
+
 /// One row of the implementation-coverage table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CoverageRow {
@@ -161,6 +181,25 @@ impl World {
 
     /// Runs an action against the world. `None`: the action has no stateful handler.
     pub fn handle(&self, call: &Call<'_>) -> Option<Result<Value, BusinessError>> {
+        self.run(call, |handler, inner, ctx| (handler.run)(inner, ctx))
+    }
+
+    /// [`World::handle`] for the server: hot read actions answer with their members already
+    /// serialised from a typed view (the same members `handle` gives), the others as a tree.
+    pub(crate) fn answer(&self, call: &Call<'_>) -> Option<Result<Members, BusinessError>> {
+        match json_handler(call.version, call.action) {
+            Some(json) => self.run(call, |_, inner, ctx| json(inner, ctx).map(Members::Json)),
+            None => self.run(call, |handler, inner, ctx| {
+                (handler.run)(inner, ctx).map(Members::Tree)
+            }),
+        }
+    }
+
+    fn run<T>(
+        &self,
+        call: &Call<'_>,
+        run: impl FnOnce(&Handler, &mut Inner, &Ctx<'_>) -> Result<T, BusinessError>,
+    ) -> Option<Result<T, BusinessError>> {
         let handler = handler(call.version, call.action)?;
         let action = tco_spec::action(call.version, call.action)?;
         let ctx = Ctx {
@@ -175,7 +214,7 @@ impl World {
         inner.ensure_account(call.caller_uin);
         // Tasks whose time has come complete before anything reads the world.
         tasks::settle(&mut inner, call.now_millis);
-        Some((handler.run)(&mut inner, &ctx))
+        Some(run(handler, &mut inner, &ctx))
     }
 
     /// A poisoned lock still holds a consistent world (handlers change nothing until every

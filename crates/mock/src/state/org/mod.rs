@@ -6,6 +6,7 @@ pub(crate) mod model;
 pub(crate) mod ops;
 mod v2018;
 mod v2021;
+pub(crate) use v2021::describe_organization_json;
 
 use tco_spec::Version;
 

@@ -192,36 +192,72 @@ fn create_organization(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
 }
 
 fn describe_organization(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Value> {
+    let view = organization_view(inner, ctx)?;
+    // A struct of strings, numbers and a `Value` always converts.
+    Ok(serde_json::to_value(view).unwrap_or_default())
+}
+
+/// `DescribeOrganization` serialised straight from its typed view, for the server's hot path:
+/// the same bytes as [`describe_organization`]'s `Value`, without building the tree.
+pub(crate) fn describe_organization_json(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Vec<u8>> {
+    let view = organization_view(inner, ctx)?;
+    Ok(serde_json::to_vec(&view).unwrap_or_default())
+}
+
+/// The `DescribeOrganization` members, in the contract's order. A caller that is a member
+/// (not the manager) sees its own relationship: policy, permissions, join time, payer.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct OrganizationView<'a> {
+    org_id: u64,
+    host_uin: u64,
+    nick_name: String,
+    org_type: u64,
+    is_manager: bool,
+    org_policy_type: &'a str,
+    org_policy_name: &'static str,
+    org_permission: Value,
+    root_node_id: u64,
+    create_time: String,
+    join_time: String,
+    is_allow_quit: &'static str,
+    pay_uin: &'a str,
+    pay_name: String,
+    is_assign_manager: bool,
+    is_auth_manager: bool,
+}
+
+fn organization_view<'a>(inner: &'a Inner, ctx: &Ctx<'_>) -> Result<OrganizationView<'a>> {
     let org_id = ops::joined(inner, ctx)?;
     let o = ops::org(inner, org_id);
-    let mut out = json!({
-        "OrgId": o.id,
-        "HostUin": o.host_uin,
-        "NickName": inner.account_name(o.host_uin),
-        "OrgType": o.org_type,
-        "IsManager": o.host_uin == ctx.caller,
-        "OrgPolicyType": "",
-        "OrgPolicyName": "",
-        "OrgPermission": [],
-        "RootNodeId": o.root,
-        "CreateTime": format_time(o.create_time),
-        "JoinTime": format_time(o.create_time),
-        "IsAllowQuit": ops::allow_quit_str(false),
-        "PayUin": "",
-        "PayName": "",
-        "IsAssignManager": false,
-        "IsAuthManager": false,
-    });
+    let mut view = OrganizationView {
+        org_id: o.id,
+        host_uin: o.host_uin,
+        nick_name: inner.account_name(o.host_uin),
+        org_type: o.org_type,
+        is_manager: o.host_uin == ctx.caller,
+        org_policy_type: "",
+        org_policy_name: "",
+        org_permission: Value::Array(Vec::new()),
+        root_node_id: o.root,
+        create_time: format_time(o.create_time),
+        join_time: format_time(o.create_time),
+        is_allow_quit: ops::allow_quit_str(false),
+        pay_uin: "",
+        pay_name: String::new(),
+        is_assign_manager: false,
+        is_auth_manager: false,
+    };
     if let Some(m) = o.members.get(&ctx.caller) {
-        out["OrgPolicyType"] = json!(m.policy_type);
-        out["OrgPolicyName"] = json!(policy_name(&m.policy_type));
-        out["OrgPermission"] = permissions_json(&m.permissions);
-        out["JoinTime"] = json!(format_time(m.join_time));
-        out["IsAllowQuit"] = json!(ops::allow_quit_str(m.allow_quit));
-        out["PayUin"] = json!(m.pay_uin);
-        out["PayName"] = json!(pay_name(inner, &m.pay_uin));
+        view.org_policy_type = &m.policy_type;
+        view.org_policy_name = policy_name(&m.policy_type);
+        view.org_permission = permissions_json(&m.permissions);
+        view.join_time = format_time(m.join_time);
+        view.is_allow_quit = ops::allow_quit_str(m.allow_quit);
+        view.pay_uin = &m.pay_uin;
+        view.pay_name = pay_name(inner, &m.pay_uin);
     }
-    Ok(out)
+    Ok(view)
 }
 
 fn pay_name(inner: &Inner, pay_uin: &str) -> String {
@@ -427,16 +463,17 @@ fn describe_organization_members(inner: &mut Inner, ctx: &Ctx<'_>) -> Result<Val
     let node_name = ctx.str("NodeName").filter(|n| !n.is_empty());
     let search = ctx.str("SearchKey").filter(|s| !s.is_empty());
     let want = ctx.tags("Tags");
-    let items: Vec<Value> = o
+    let matching: Vec<_> = o
         .members
         .values()
         .filter(|m| node.is_none_or(|n| m.node == n))
         .filter(|m| node_name.is_none_or(|n| o.node_name(m.node) == n))
         .filter(|m| search.is_none_or(|s| m.name.contains(s) || m.uin.to_string().contains(s)))
         .filter(|m| has_tags(&m.tags, &want))
-        .map(|m| member_item(inner, o, m))
         .collect();
-    let (items, total) = page.slice(items);
+    // Page first, then build only the page's items: a call costs its page, not the organization.
+    let (page, total) = page.slice(matching);
+    let items: Vec<Value> = page.into_iter().map(|m| member_item(inner, o, m)).collect();
     Ok(json!({ "Items": items, "Total": total }))
 }
 

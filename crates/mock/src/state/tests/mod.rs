@@ -26,6 +26,7 @@ mod services;
 mod shapes;
 mod sharing;
 mod snapshot;
+mod typed_answers;
 mod workflow;
 
 use std::cell::{Cell, RefCell};
