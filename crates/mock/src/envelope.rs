@@ -93,11 +93,6 @@ pub fn failure(error: &ApiError, request_id: &str) -> Value {
     json!({ "Response": map })
 }
 
-/// The HTTP response carrying an envelope.
-pub fn respond(body: &Value) -> Response {
-    json_response(StatusCode::OK, body)
-}
-
 /// [`success`] written straight to its bytes: the members are serialised once, with
 /// `RequestId` appended, rather than moved into a new `Value` tree first. Byte for byte what
 /// serialising [`success`]'s envelope gives.
