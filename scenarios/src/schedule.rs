@@ -353,8 +353,9 @@ fn build_request(
 
 /// One stream's last signed request. A TC3 signature covers the body, the headers and the
 /// timestamp in whole seconds, nothing else, so every call of the same second with the same
-/// parameters sends the same bytes: signing once per second instead of once per call is what
-/// keeps the generator's CPU per call near a bare HTTP client's at thousands of calls a second.
+/// parameters sends the same bytes: signing once per second instead of once per call takes the
+/// signing off the per-call cost at thousands of calls a second (BENCHMARKS.md, "The load
+/// generator beside oha").
 #[derive(Default)]
 struct SignatureCache {
     last: std::sync::Mutex<Option<(i64, Value, reqwest::Request)>>,

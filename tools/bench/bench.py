@@ -37,7 +37,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 THREADS = 2  # a 2-core machine; wrk shares those cores with the server under test
-# The mock's built-in default account (crates/mock/src/config.rs). When the environment sets
+# The mock's built-in default account (crates/mock/src/config/account.rs). When the environment sets
 # TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, the mock and `tco-harness sign` both use
 # those instead; otherwise they are set to these for both, so the two always agree.
 BUILTIN = {
@@ -85,6 +85,20 @@ class Server:
             self.proc.kill()
             self.proc.wait()
             return None
+
+
+def loadavg():
+    """The 1, 5 and 15 minute load averages, as /proc/loadavg gives them."""
+    return open("/proc/loadavg").read().split()[:3]
+
+
+def unthrottled_config(work, extra=""):
+    """A mock config with every limit raised out of the way: the benchmarks measure, they never
+    throttle. `extra` goes before the table (top-level keys)."""
+    path = os.path.join(work, "mock.toml")
+    with open(path, "w") as f:
+        f.write(f"{extra}[rate_limits]\ndefault = 100000000\n")
+    return path
 
 
 def sign(binary, endpoint, action, version, params="{}", timestamp=None):
@@ -170,14 +184,12 @@ def main():
         raise SystemExit("wrk not found (apt-get install -y wrk)")
     conns = [int(c) for c in a.connections.split(",")]
     work = tempfile.mkdtemp(prefix="tco-bench-")
-    config = os.path.join(work, "mock.toml")
-    with open(config, "w") as f:
-        f.write("[rate_limits]\ndefault = 100000000\n")
+    config = unthrottled_config(work)
 
     results = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
-        "loadavg_start": open("/proc/loadavg").read().split()[:3],
+        "loadavg_start": loadavg(),
         "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0],
         "throughput": [],
         "memory": {},
@@ -234,7 +246,7 @@ def main():
     rc = (mock.stop(), hello.stop())
     if rc != (0, 0):
         raise SystemExit(f"exit statuses after SIGTERM {rc}")
-    results["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
+    results["loadavg_end"] = loadavg()
 
     # --- summary ------------------------------------------------------------------------
     print("\n# Summary\n")

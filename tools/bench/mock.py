@@ -67,10 +67,6 @@ def context_switches(pid):
     return total
 
 
-def loadavg():
-    return open("/proc/loadavg").read().split()[:3]
-
-
 def parse_mocks(values):
     out = []
     for i, v in enumerate(values or [os.path.join(REPO, "target/release/tco-harness")]):
@@ -123,13 +119,11 @@ def main():
     signer = mocks[0][1]
     conns = [int(c) for c in a.connections.split(",")]
     work = tempfile.mkdtemp(prefix="tco-bench-mock-")
-    config = os.path.join(work, "mock.toml")
-    with open(config, "w") as f:
-        f.write("[rate_limits]\ndefault = 100000000\n")
+    config = bench.unthrottled_config(work)
     results = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
-        "loadavg_start": loadavg(),
+        "loadavg_start": bench.loadavg(),
         "mocks": dict(mocks),
         "runs": [],
         "memory": {},
@@ -205,7 +199,7 @@ def main():
               flush=True)
         results["memory"][label] = {"wrk": parsed, "before": before, "after": after, "asked": n}
         srv.stop()
-    results["loadavg_end"] = loadavg()
+    results["loadavg_end"] = bench.loadavg()
     summary(results, [m[0] for m in mocks], conns)
     if a.json:
         with open(a.json, "w") as f:

@@ -19,7 +19,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 )
 
-// The mock's built-in test account (crates/mock/src/config.rs), used when the environment
+// The mock's built-in test account (crates/mock/src/config/account.rs), used when the environment
 // does not name one; the mock reads the same variables, so the two agree.
 const (
 	builtinSecretID  = "AKIDMockDefaultAccount00000000000000"

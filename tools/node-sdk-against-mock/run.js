@@ -18,7 +18,7 @@ const tencentcloud = require("tencentcloud-sdk-nodejs-intl-en");
 const { Credential, ClientProfile, HttpProfile } = tencentcloud.common;
 const Organization = tencentcloud.organization.v20210331.Client;
 
-// The mock's built-in test account (crates/mock/src/config.rs), unless the environment
+// The mock's built-in test account (crates/mock/src/config/account.rs), unless the environment
 // gives credentials, which the mock then uses too.
 const SECRET_ID = process.env.TENCENTCLOUD_SECRET_ID || "AKIDMockDefaultAccount00000000000000";
 const SECRET_KEY = process.env.TENCENTCLOUD_SECRET_KEY || "tco-harness-mock-default-secret-key";

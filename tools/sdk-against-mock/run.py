@@ -36,7 +36,7 @@ from tencentcloud.organization.v20210331 import models as m21
 from tencentcloud.organization.v20210331 import organization_client as c21
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-# The mock's built-in default account (crates/mock/src/config.rs), used when the
+# The mock's built-in default account (crates/mock/src/config/account.rs), used when the
 # environment does not set TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY; the mock
 # reads the same variables, so the two always agree.
 BUILTIN_SECRET_ID = "AKIDMockDefaultAccount00000000000000"
