@@ -294,7 +294,7 @@ pub fn authorization_with_key(
 }
 
 /// [`authorization_with_key`] with the date of `timestamp` already formatted.
-pub(crate) fn authorization_on(
+fn authorization_on(
     input: &CanonicalInput<'_>,
     timestamp: i64,
     date: &DateText,
@@ -302,9 +302,49 @@ pub(crate) fn authorization_on(
     secret_id: &str,
     key: &SigningKey,
 ) -> String {
+    let mut out = String::with_capacity(authorization_len(service, secret_id, input));
+    write_authorization(input, timestamp, date, service, secret_id, key, &mut out);
+    out
+}
+
+/// At least the length of the `Authorization` value for `input`, so a buffer is sized once.
+pub(crate) fn authorization_len(
+    service: &str,
+    secret_id: &str,
+    input: &CanonicalInput<'_>,
+) -> usize {
+    const FIXED: [&str; 5] = [
+        ALGORITHM,
+        " Credential=",
+        "//",
+        "/tc3_request, SignedHeaders=",
+        ", Signature=",
+    ];
+    FIXED.iter().map(|p| p.len()).sum::<usize>()
+        + secret_id.len()
+        + DateText::MAX_LEN
+        + service.len()
+        + input
+            .headers
+            .iter()
+            .map(|(n, _)| n.len() + 1)
+            .sum::<usize>()
+        + 64
+}
+
+/// Appends the `Authorization` value for `input` to `out`.
+pub(crate) fn write_authorization(
+    input: &CanonicalInput<'_>,
+    timestamp: i64,
+    date: &DateText,
+    service: &str,
+    secret_id: &str,
+    key: &SigningKey,
+    out: &mut String,
+) {
     let (mac, headers) = signature_mac(input, timestamp, date.as_str(), service, key);
     let signature = Hex64::of(&mac.finalize().into_bytes().into());
-    let fixed = [
+    for part in [
         ALGORITHM,
         " Credential=",
         secret_id,
@@ -313,19 +353,12 @@ pub(crate) fn authorization_on(
         "/",
         service,
         "/tc3_request, SignedHeaders=",
-    ];
-    let len = fixed.iter().map(|p| p.len()).sum::<usize>()
-        + headers.names_len()
-        + ", Signature=".len()
-        + 64;
-    let mut out = String::with_capacity(len);
-    for part in fixed {
+    ] {
         out.push_str(part);
     }
-    headers.write_names(&mut out);
+    headers.write_names(out);
     out.push_str(", Signature=");
     out.push_str(signature.as_str());
-    out
 }
 
 /// Whether `signature_hex` is the signature of `input` under `key`, in constant time.
