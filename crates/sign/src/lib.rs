@@ -32,6 +32,7 @@ mod key_cache;
 pub mod params;
 mod request;
 pub mod tc3;
+mod text;
 mod time_fmt;
 pub mod v1;
 mod verify;

@@ -9,6 +9,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use smallvec::SmallVec;
 
+use crate::text::trim;
 use crate::time_fmt::{utc_date, DateText};
 
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -130,13 +131,13 @@ impl<'a> CanonicalHeaders<'a> {
             .headers
             .iter()
             .map(|&(name, value)| {
-                let name = name.trim();
+                let name = trim(name);
                 let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
                     Cow::Owned(name.to_ascii_lowercase())
                 } else {
                     Cow::Borrowed(name)
                 };
-                let value = value.trim();
+                let value = trim(value);
                 let value = match input.value_case {
                     ValueCase::Lower if lowering_changes(value) => Cow::Owned(value.to_lowercase()),
                     ValueCase::Lower | ValueCase::AsSent => Cow::Borrowed(value),
@@ -537,6 +538,27 @@ pub fn sign(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowering_changes_exactly_when_to_lowercase_does() {
+        for v in [
+            "",
+            "application/json",
+            "Application/json",
+            "host.example",
+            "HOST",
+            "é",
+            "É",
+            "éA",
+            "aé",
+            "ß",
+            "İ",
+            "straße",
+            "ǅ",
+        ] {
+            assert_eq!(lowering_changes(v), v.to_lowercase() != v, "{v:?}");
+        }
+    }
 
     #[test]
     fn hex_matching_accepts_exactly_what_a_hex_decoder_would() {
