@@ -110,13 +110,13 @@ impl Sink for String {
 
 impl Sink for Sha256 {
     fn put(&mut self, text: &str) {
-        self.update(text.as_bytes());
+        sha2::digest::Update::update(self, text.as_bytes());
     }
 }
 
 impl Sink for HmacSha256 {
     fn put(&mut self, text: &str) {
-        self.update(text.as_bytes());
+        sha2::digest::Update::update(self, text.as_bytes());
     }
 }
 
@@ -166,10 +166,14 @@ impl<'a> CanonicalHeaders<'a> {
 
 /// Whether `to_lowercase` would change `value`; cheap for the usual ASCII value.
 fn lowering_changes(value: &str) -> bool {
-    if value.is_ascii() {
-        value.bytes().any(|b| b.is_ascii_uppercase())
-    } else {
+    // One pass without early exit, which the compiler vectorises; chars only if not ASCII.
+    let (upper, non_ascii) = value.bytes().fold((false, false), |(upper, non_ascii), b| {
+        (upper | b.is_ascii_uppercase(), non_ascii | !b.is_ascii())
+    });
+    if non_ascii {
         value.chars().any(|c| c != lower_char(c))
+    } else {
+        upper
     }
 }
 
@@ -256,23 +260,24 @@ fn write_string_to_sign(
     }
 }
 
-/// The signature HMAC of `input`, all input fed and not yet finalised, so the caller can
-/// either read the signature or check one in constant time; and the headers it covered. The
-/// canonical request and the string to sign stream through hashers and are never built.
-fn signature_mac<'a>(
-    input: &CanonicalInput<'a>,
+/// The signature HMAC of `input` (whose canonical `headers` the caller sorted), all input fed
+/// and not yet finalised, so the caller can either read the signature or check one in
+/// constant time. The canonical request and the string to sign go through stack buffers into
+/// the hashers and are never allocated.
+fn signature_mac(
+    input: &CanonicalInput<'_>,
+    headers: &CanonicalHeaders<'_>,
     timestamp: i64,
     date: &str,
     service: &str,
     key: &SigningKey,
-) -> (HmacSha256, CanonicalHeaders<'a>) {
-    let headers = CanonicalHeaders::of(input);
+) -> HmacSha256 {
     let mut canonical = Sha256::new();
-    write_canonical(input, &headers, &mut canonical);
+    write_canonical(input, headers, &mut canonical);
     let canonical_hash: [u8; 32] = canonical.finalize().into();
     let mut mac = key.mac();
     write_string_to_sign(timestamp, date, service, &canonical_hash, &mut mac);
-    (mac, headers)
+    mac
 }
 
 /// The `Authorization` header value for `input`, without building any intermediate string:
@@ -343,7 +348,8 @@ pub(crate) fn write_authorization(
     key: &SigningKey,
     out: &mut String,
 ) {
-    let (mac, headers) = signature_mac(input, timestamp, date.as_str(), service, key);
+    let headers = CanonicalHeaders::of(input);
+    let mac = signature_mac(input, &headers, timestamp, date.as_str(), service, key);
     let signature = Hex64::of(&mac.finalize().into_bytes().into());
     for part in [
         ALGORITHM,
@@ -371,7 +377,8 @@ pub(crate) fn signature_matches(
     key: &SigningKey,
     signature_hex: &str,
 ) -> bool {
-    let (mac, _) = signature_mac(input, timestamp, date, service, key);
+    let headers = CanonicalHeaders::of(input);
+    let mac = signature_mac(input, &headers, timestamp, date, service, key);
     hex_matches(&mac.finalize().into_bytes().into(), signature_hex)
 }
 
