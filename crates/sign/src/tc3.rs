@@ -100,11 +100,19 @@ impl Hex64 {
 /// hasher when only its hash matters. One writer feeds both, so they cannot disagree.
 trait Sink {
     fn put(&mut self, text: &str);
+
+    /// Hex digits this crate wrote itself: hashers take them as they are, without the UTF-8
+    /// check that turning them into a `&str` would cost.
+    fn put_hex(&mut self, hex: &Hex64);
 }
 
 impl Sink for String {
     fn put(&mut self, text: &str) {
         self.push_str(text);
+    }
+
+    fn put_hex(&mut self, hex: &Hex64) {
+        self.push_str(hex.as_str());
     }
 }
 
@@ -112,11 +120,19 @@ impl Sink for Sha256 {
     fn put(&mut self, text: &str) {
         sha2::digest::Update::update(self, text.as_bytes());
     }
+
+    fn put_hex(&mut self, hex: &Hex64) {
+        sha2::digest::Update::update(self, &hex.0);
+    }
 }
 
 impl Sink for HmacSha256 {
     fn put(&mut self, text: &str) {
         sha2::digest::Update::update(self, text.as_bytes());
+    }
+
+    fn put_hex(&mut self, hex: &Hex64) {
+        sha2::digest::Update::update(self, &hex.0);
     }
 }
 
@@ -205,7 +221,7 @@ fn write_canonical(
     sink.put("\n");
     headers.write_names(sink);
     sink.put("\n");
-    sink.put(Hex64::of(&payload_digest(input.payload)).as_str());
+    sink.put_hex(&Hex64::of(&payload_digest(input.payload)));
 }
 
 /// Builds the canonical request: headers sorted by lower-cased name, each `name:value\n`.
@@ -244,7 +260,7 @@ fn write_string_to_sign(
 ) {
     let mut digits = itoa::Buffer::new();
     let hash = Hex64::of(canonical_hash);
-    let scope_and_hash = [
+    let scope = [
         ALGORITHM,
         "\n",
         digits.format(timestamp),
@@ -253,11 +269,11 @@ fn write_string_to_sign(
         "/",
         service,
         "/tc3_request\n",
-        hash.as_str(),
     ];
-    for part in scope_and_hash {
+    for part in scope {
         sink.put(part);
     }
+    sink.put_hex(&hash);
 }
 
 /// The signature HMAC of `input` (whose canonical `headers` the caller sorted), all input fed

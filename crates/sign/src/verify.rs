@@ -8,7 +8,7 @@ use thiserror::Error;
 use crate::params::urldecode;
 use crate::request::{SignMethod, FORM_CONTENT_TYPE};
 use crate::tc3::{self, CanonicalInput, Payload, ValueCase};
-use crate::text::{is_header, split_at, split_once_at, trim};
+use crate::text::{is_header, split_at, split_far, split_once_at, trim};
 use crate::time_fmt::DateText;
 use crate::v1::{self, V1Method};
 use crate::{Credentials, KeyCache};
@@ -311,16 +311,43 @@ struct ParsedAuthorization<'a> {
 }
 
 impl<'a> ParsedAuthorization<'a> {
-    fn parse(header: &'a str) -> Result<Self, AuthError> {
+    /// The three fields of `header` (trimmed) when it is laid out exactly as the SDKs write
+    /// it, `TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`; for such a header
+    /// this is what [`Self::fields`] finds, with less work. `None` for any other layout.
+    #[allow(clippy::type_complexity)]
+    fn fields_as_sdks_write_them(
+        header: &'a str,
+    ) -> Option<(Option<&'a str>, Option<&'a str>, Option<&'a str>)> {
+        let rest = header.strip_prefix("TC3-HMAC-SHA256 Credential=")?;
+        let mut parts = split_far(rest, b',');
+        let (Some(credential), Some(signed_headers), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let signed_headers = signed_headers.strip_prefix(" SignedHeaders=")?;
+        let signature = signature.strip_prefix(" Signature=")?;
+        Some((
+            Some(trim(credential)),
+            Some(trim(signed_headers)),
+            Some(trim(signature)),
+        ))
+    }
+
+    /// The Credential, SignedHeaders and Signature fields of `header` (trimmed), any layout.
+    #[allow(clippy::type_complexity)]
+    fn fields(
+        header: &'a str,
+    ) -> Result<(Option<&'a str>, Option<&'a str>, Option<&'a str>), AuthError> {
         let bad = |why: &str| AuthError::InvalidAuthorization(why.to_string());
-        let (algorithm, rest) = split_once_at(trim(header), b' ')
+        let (algorithm, rest) = split_once_at(header, b' ')
             .ok_or_else(|| bad("expected '<algorithm> Credential=…'"))?;
         if algorithm != tc3::ALGORITHM {
             return Err(bad("unsupported algorithm"));
         }
         // Every field must have '='; of a repeated field the last one counts.
         let (mut credential, mut signed_headers, mut signature) = (None, None, None);
-        for part in split_at(rest, b',') {
+        for part in split_far(rest, b',') {
             let (k, v) = split_once_at(trim(part), b'=').ok_or_else(|| bad("a field lacks '='"))?;
             let slot = match trim(k) {
                 "Credential" => &mut credential,
@@ -330,6 +357,17 @@ impl<'a> ParsedAuthorization<'a> {
             };
             *slot = Some(trim(v));
         }
+        Ok((credential, signed_headers, signature))
+    }
+
+    fn parse(header: &'a str) -> Result<Self, AuthError> {
+        let bad = |why: &str| AuthError::InvalidAuthorization(why.to_string());
+        let header = trim(header);
+        let (credential, signed_headers, signature) = match Self::fields_as_sdks_write_them(header)
+        {
+            Some(fields) => fields,
+            None => Self::fields(header)?,
+        };
         let field = |value: Option<&'a str>, name: &str| {
             value
                 .filter(|v| !v.is_empty())
@@ -350,8 +388,13 @@ impl<'a> ParsedAuthorization<'a> {
             return Err(bad("Credential must be SecretId/date/service/tc3_request"));
         }
         let signed_headers = field(signed_headers, "SignedHeaders")?;
-        for required in ["content-type", "host"] {
-            if !split_at(signed_headers, b';').any(|name| name == required) {
+        let (mut content_type, mut host) = (false, false);
+        for name in split_at(signed_headers, b';') {
+            content_type |= name == "content-type";
+            host |= name == "host";
+        }
+        for (required, present) in [("content-type", content_type), ("host", host)] {
+            if !present {
                 return Err(bad(&format!("SignedHeaders must include {required}")));
             }
         }
@@ -455,5 +498,55 @@ fn check_token(creds: &Credentials, presented: Option<&str>) -> Result<(), AuthE
         (None, None) => Ok(()),
         (Some(expected), Some(given)) if expected == given => Ok(()),
         _ => Err(AuthError::TokenFailure),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path may decline any header, but what it finds must be what the general parse
+    /// finds. Headers built from pieces that stress the layout: blanks, '=' and ',' inside
+    /// values, repeated and unknown fields, other spacing.
+    #[test]
+    fn the_sdk_layout_shortcut_agrees_with_the_general_parse() {
+        let credentials = [
+            "AKID/2024-01-01/organization/tc3_request",
+            " AKID=x/d/s/tc3_request ",
+            "",
+        ];
+        let signed = ["content-type;host", "content-type;host ", "a=b"];
+        let signatures = ["abc123", "abc123 ", "", "x, Signature=y", "a,b"];
+        let mut shortcut_taken = 0;
+        for c in credentials {
+            for h in signed {
+                for s in signatures {
+                    for layout in [
+                        format!("TC3-HMAC-SHA256 Credential={c}, SignedHeaders={h}, Signature={s}"),
+                        format!(
+                            " TC3-HMAC-SHA256 Credential={c}, SignedHeaders={h}, Signature={s}\t"
+                        ),
+                        format!("TC3-HMAC-SHA256 Credential={c},SignedHeaders={h}, Signature={s}"),
+                        format!(
+                            "TC3-HMAC-SHA256 Credential={c}, SignedHeaders={h}, Signature={s}, X=1"
+                        ),
+                        format!("TC3-HMAC-SHA256 Credential={c}, Signature={s}, SignedHeaders={h}"),
+                        format!(
+                            "TC3-HMAC-SHA256  Credential={c}, SignedHeaders={h}, Signature={s}"
+                        ),
+                    ] {
+                        let header = trim(&layout);
+                        if let Some(fast) = ParsedAuthorization::fields_as_sdks_write_them(header) {
+                            shortcut_taken += 1;
+                            assert_eq!(Ok(fast), ParsedAuthorization::fields(header), "{layout:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            shortcut_taken >= 2 * 3 * 3 * 3,
+            "the shortcut was taken {shortcut_taken} times"
+        );
     }
 }
