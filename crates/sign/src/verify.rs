@@ -374,19 +374,9 @@ impl<'a> ParsedAuthorization<'a> {
                 .ok_or_else(|| bad(&format!("{name} is missing")))
         };
         let credential = field(credential, "Credential")?;
-        let mut scope = split_at(credential, b'/');
-        let (Some(secret_id), Some(date), Some(service), Some("tc3_request"), None) = (
-            scope.next(),
-            scope.next(),
-            scope.next(),
-            scope.next(),
-            scope.next(),
-        ) else {
+        let Some((secret_id, date, service)) = credential_scope(credential) else {
             return Err(bad("Credential must be SecretId/date/service/tc3_request"));
         };
-        if secret_id.is_empty() {
-            return Err(bad("Credential must be SecretId/date/service/tc3_request"));
-        }
         let signed_headers = field(signed_headers, "SignedHeaders")?;
         let (mut content_type, mut host) = (false, false);
         for name in split_at(signed_headers, b';') {
@@ -406,6 +396,16 @@ impl<'a> ParsedAuthorization<'a> {
             signature: field(signature, "Signature")?,
         })
     }
+}
+
+/// `SecretId/date/service/tc3_request` taken apart: exactly four `/`-separated pieces, the
+/// last `tc3_request`, the first not empty.
+fn credential_scope(credential: &str) -> Option<(&str, &str, &str)> {
+    let scope = credential.strip_suffix("/tc3_request")?;
+    let (secret_id, rest) = split_once_at(scope, b'/')?;
+    let (date, service) = split_once_at(rest, b'/')?;
+    let four_pieces = !service.contains('/');
+    (four_pieces && !secret_id.is_empty()).then_some((secret_id, date, service))
 }
 
 /// The headers TC3 verification reads, each the first of its name (as [`Incoming::header`]
@@ -548,5 +548,30 @@ mod tests {
             shortcut_taken >= 2 * 3 * 3 * 3,
             "the shortcut was taken {shortcut_taken} times"
         );
+    }
+
+    #[test]
+    fn credential_scope_is_four_pieces_ending_in_tc3_request() {
+        for credential in [
+            "AKID/2024-01-01/organization/tc3_request",
+            "AKID//organization/tc3_request",
+            "AKID/2024-01-01//tc3_request",
+            "/2024-01-01/organization/tc3_request",
+            "AKID/2024-01-01/organization/tc3_request/",
+            "AKID/x/2024-01-01/organization/tc3_request",
+            "AKID/2024-01-01/tc3_request",
+            "AKID/2024-01-01/organization/tc3_requests",
+            "tc3_request",
+            "/tc3_request",
+            "",
+        ] {
+            // The reading by `str::split`, independent of the one under test.
+            let pieces: Vec<&str> = credential.split('/').collect();
+            let expected = match pieces[..] {
+                [id, date, service, "tc3_request"] if !id.is_empty() => Some((id, date, service)),
+                _ => None,
+            };
+            assert_eq!(credential_scope(credential), expected, "{credential:?}");
+        }
     }
 }
