@@ -143,28 +143,19 @@ struct CanonicalHeaders<'a>(SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]>);
 
 impl<'a> CanonicalHeaders<'a> {
     fn of(input: &CanonicalInput<'a>) -> Self {
-        let mut headers: SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]> = input
-            .headers
-            .iter()
-            .map(|&(name, value)| {
-                let name = trim(name);
-                let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Cow::Owned(name.to_ascii_lowercase())
-                } else {
-                    Cow::Borrowed(name)
-                };
-                let value = trim(value);
-                let value = match input.value_case {
-                    ValueCase::Lower if lowering_changes(value) => Cow::Owned(value.to_lowercase()),
-                    ValueCase::Lower | ValueCase::AsSent => Cow::Borrowed(value),
-                };
-                (name, value)
-            })
-            .collect();
-        headers.sort_unstable();
+        let mut headers: SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]> = SmallVec::new();
+        for &(name, value) in input.headers {
+            headers.push((
+                canonical_name(name),
+                canonical_value(value, input.value_case),
+            ));
+        }
+        // Sorted already in the usual case (`content-type` before `host`).
+        if !headers.is_sorted() {
+            headers.sort_unstable();
+        }
         Self(headers)
     }
-
     /// `a;b;c`.
     fn write_names(&self, sink: &mut impl Sink) {
         for (i, (name, _)) in self.0.iter().enumerate() {
@@ -177,6 +168,27 @@ impl<'a> CanonicalHeaders<'a> {
 
     fn names_len(&self) -> usize {
         self.0.iter().map(|(n, _)| n.len() + 1).sum()
+    }
+}
+
+/// A header name as it enters the canonical request: trimmed, lower case.
+#[inline]
+fn canonical_name(name: &str) -> Cow<'_, str> {
+    let name = trim(name);
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// A header value as it enters the canonical request: trimmed, lower-cased or as sent.
+#[inline]
+fn canonical_value(value: &str, case: ValueCase) -> Cow<'_, str> {
+    let value = trim(value);
+    match case {
+        ValueCase::Lower if lowering_changes(value) => Cow::Owned(value.to_lowercase()),
+        ValueCase::Lower | ValueCase::AsSent => Cow::Borrowed(value),
     }
 }
 

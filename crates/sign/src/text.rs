@@ -46,6 +46,14 @@ pub(crate) fn split_once_at(s: &str, sep: u8) -> Option<(&str, &str)> {
     Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
+/// Like [`split_once_at`] for a separator far from the start: by `memchr`.
+#[inline]
+pub(crate) fn split_once_far(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = memchr::memchr(sep, s.as_bytes())?;
+    // `sep` is ASCII, so both sides of it are character boundaries.
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
 /// Like [`split_at`] for pieces far apart (the Authorization header's fields): one vectorised
 /// search (`memchr`) over the whole string instead of a scan per piece.
 pub(crate) fn split_far(s: &str, sep: u8) -> impl Iterator<Item = &str> {
@@ -94,6 +102,7 @@ mod tests {
             let far: Vec<&str> = split_far(s, b';').collect();
             assert_eq!(far, std, "{s:?}");
             assert_eq!(split_once_at(s, b';'), s.split_once(';'), "{s:?}");
+            assert_eq!(split_once_far(s, b';'), s.split_once(';'), "{s:?}");
         }
     }
 

@@ -8,7 +8,7 @@ use thiserror::Error;
 use crate::params::urldecode;
 use crate::request::{SignMethod, FORM_CONTENT_TYPE};
 use crate::tc3::{self, CanonicalInput, Payload, ValueCase};
-use crate::text::{is_header, split_at, split_far, split_once_at, trim};
+use crate::text::{is_header, split_at, split_far, split_once_at, split_once_far, trim};
 use crate::time_fmt::DateText;
 use crate::v1::{self, V1Method};
 use crate::{Credentials, KeyCache};
@@ -319,12 +319,11 @@ impl<'a> ParsedAuthorization<'a> {
         header: &'a str,
     ) -> Option<(Option<&'a str>, Option<&'a str>, Option<&'a str>)> {
         let rest = header.strip_prefix("TC3-HMAC-SHA256 Credential=")?;
-        let mut parts = split_far(rest, b',');
-        let (Some(credential), Some(signed_headers), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (credential, rest) = split_once_far(rest, b',')?;
+        let (signed_headers, signature) = split_once_far(rest, b',')?;
+        if memchr::memchr(b',', signature.as_bytes()).is_some() {
             return None;
-        };
+        }
         let signed_headers = signed_headers.strip_prefix(" SignedHeaders=")?;
         let signature = signature.strip_prefix(" Signature=")?;
         Some((
