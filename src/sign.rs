@@ -152,9 +152,8 @@ impl SignInput {
         .with_request_client(&self.request_client);
         let signed = build(&spec, &self.creds, &KeyCache::default());
         let headers: Map<String, Value> = signed
-            .headers
-            .iter()
-            .map(|(n, v)| (n.clone(), Value::from(v.as_str())))
+            .headers()
+            .map(|(n, v)| (n.to_string(), Value::from(v)))
             .collect();
         json!({
             "method": signed.method.as_str(),

@@ -120,8 +120,8 @@ pub fn request(
         HttpMethod::Post => reqwest::Method::POST,
     };
     let mut request = http.request(method, format!("{origin}{}", signed.path_and_query));
-    for (name, value) in &signed.headers {
-        request = request.header(name.as_str(), value.as_str());
+    for (name, value) in signed.headers() {
+        request = request.header(name, value);
     }
     // A GET carries its parameters in the query; an empty body is not sent at all.
     if signed.method == HttpMethod::Post || !signed.body.is_empty() {

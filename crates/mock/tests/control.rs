@@ -146,7 +146,7 @@ async fn a_refused_request_shows_the_method_it_claimed() {
         .signed_with(SignMethod::HmacSha1, HttpMethod::Post);
     h.send(&h.sign(&v1, &wrong_key)).await;
     let mut unsigned = h.sign(&spec, &creds);
-    unsigned.headers.retain(|(n, _)| n != "Authorization");
+    unsigned.remove_header("Authorization");
     h.send(&unsigned).await;
 
     let journal = h.mock.journal();

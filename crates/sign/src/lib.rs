@@ -27,19 +27,22 @@
 //! ```
 
 mod credentials;
+mod headers;
 mod key_cache;
 pub mod params;
 mod request;
 pub mod tc3;
+mod text;
 mod time_fmt;
 pub mod v1;
 mod verify;
 
 pub use credentials::Credentials;
+pub use headers::{Headers, SENSITIVE};
 pub use key_cache::KeyCache;
 pub use request::{
     build, HttpMethod, RequestSpec, SignMethod, SignedRequest, DEFAULT_REQUEST_CLIENT,
-    FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, SENSITIVE,
+    FORM_CONTENT_TYPE, JSON_CONTENT_TYPE,
 };
 pub use time_fmt::utc_date;
 pub use verify::{AuthError, CredentialStore, Incoming, Verified, Verifier, MAX_CLOCK_SKEW};

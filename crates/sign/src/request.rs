@@ -1,8 +1,11 @@
 //! The whole request the official SDK would send for one call: URL, headers, body, signature.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
+
+use crate::headers::{HeaderList, Headers};
 
 use crate::params::{flatten, python_json, urlencode};
 use crate::tc3::{self, CanonicalInput, Payload, ValueCase};
@@ -202,50 +205,43 @@ impl<'a> RequestSpec<'a> {
 pub struct SignedRequest {
     pub method: HttpMethod,
     /// `/` for POST, `/?query` for GET.
-    pub path_and_query: String,
-    /// In the order the official SDK sets them.
-    pub headers: Vec<(String, String)>,
+    pub path_and_query: Cow<'static, str>,
+    headers: HeaderList,
     pub body: Vec<u8>,
 }
 
 impl SignedRequest {
+    /// The value of the first header called `name`, case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name)
+    }
+
+    /// Every `(name, value)`, in the order the official SDK sets them.
+    pub fn headers(&self) -> Headers<'_> {
+        self.headers.iter()
+    }
+
+    /// Replaces the value of the header called `name` (case-insensitively), or adds the header:
+    /// for tests and tools that send a request changed after signing.
+    pub fn set_header(&mut self, name: &'static str, value: &str) {
+        self.headers.set(name, value);
+    }
+
+    /// Removes the header called `name` (case-insensitively), if present.
+    pub fn remove_header(&mut self, name: &str) {
+        self.headers.remove(name);
     }
 }
 
-/// Names of headers and parameters whose values must never be printed by accident.
-pub const SENSITIVE: &[&str] = &[
-    "authorization",
-    "x-tc-token",
-    "token",
-    "signature",
-    "secretkey",
-];
-
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                let sensitive = SENSITIVE.contains(&n.to_ascii_lowercase().as_str());
-                (
-                    n.as_str(),
-                    if sensitive { "<redacted>" } else { v.as_str() },
-                )
-            })
-            .collect();
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
             .field(
                 "path_and_query",
                 &"<query may hold a v1 signature; omitted>",
             )
-            .field("headers", &headers)
+            .field("headers", &self.headers())
             .field("body_len", &self.body.len())
             .finish()
     }
@@ -261,12 +257,19 @@ pub fn build(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
 
 /// The SDK upper-cases the first letter of the action; so do we.
 fn action_name(action: &str) -> String {
+    let mut out = String::with_capacity(action.len());
+    push_action_name(action, &mut out);
+    out
+}
+
+/// [`action_name`] appended to `out`.
+fn push_action_name(action: &str, out: &mut String) {
     let mut chars = action.chars();
     match chars.next() {
-        // The usual case: already capitalised, one copy.
-        Some(first) if first.is_ascii_uppercase() => action.to_string(),
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        // The usual case: already capitalised, copied as it is.
+        Some(first) if first.is_ascii_uppercase() => out.push_str(action),
+        Some(first) => out.extend(first.to_uppercase().chain(chars)),
+        None => {}
     }
 }
 
@@ -300,28 +303,6 @@ fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
     };
     let date = DateText::of(spec.timestamp);
     let key = keys.signing_key(creds.secret_key(), date.as_str(), spec.service);
-    let authorization = tc3::authorization_on(
-        &input,
-        spec.timestamp,
-        &date,
-        spec.service,
-        creds.secret_id(),
-        &key,
-    );
-
-    // Six fixed headers, at most four optional ones, the signature: one allocation.
-    let mut headers = Vec::with_capacity(11);
-    headers.extend([
-        ("Content-Type".to_string(), content_type.to_string()),
-        ("Host".to_string(), spec.host.to_string()),
-        ("X-TC-Action".to_string(), action_name(spec.action)),
-        (
-            "X-TC-RequestClient".to_string(),
-            spec.request_client.to_string(),
-        ),
-        ("X-TC-Timestamp".to_string(), spec.timestamp.to_string()),
-        ("X-TC-Version".to_string(), spec.version.to_string()),
-    ]);
     let optional = [
         (
             "X-TC-Content-SHA256",
@@ -331,16 +312,49 @@ fn build_tc3(spec: &RequestSpec<'_>, creds: &Credentials, keys: &KeyCache) -> Si
         ("X-TC-Token", non_empty(creds.token())),
         ("X-TC-Language", non_empty(spec.language)),
     ];
-    headers.extend(
-        optional
-            .into_iter()
-            .filter_map(|(n, v)| v.map(|v| (n.to_string(), v.to_string()))),
-    );
-    headers.push(("Authorization".to_string(), authorization));
-    let path_and_query = path_and_query(spec.http_method, &query);
+    // Every value in one buffer, sized once: the fixed ones, the optional ones, the
+    // timestamp's digits and the Authorization value.
+    let text_len = [
+        content_type,
+        spec.host,
+        spec.action,
+        spec.request_client,
+        spec.version,
+    ]
+    .iter()
+    .chain(optional.iter().filter_map(|(_, v)| v.as_ref()))
+    .map(|v| v.len())
+    .sum::<usize>()
+        + 20
+        + tc3::authorization_len(spec.service, creds.secret_id(), &input);
+    let mut headers = HeaderList::with_capacity(text_len);
+    headers.push("Content-Type", content_type);
+    headers.push("Host", spec.host);
+    headers.push_with("X-TC-Action", |t| push_action_name(spec.action, t));
+    headers.push("X-TC-RequestClient", spec.request_client);
+    headers.push_with("X-TC-Timestamp", |t| {
+        t.push_str(itoa::Buffer::new().format(spec.timestamp))
+    });
+    headers.push("X-TC-Version", spec.version);
+    for (name, value) in optional {
+        if let Some(value) = value {
+            headers.push(name, value);
+        }
+    }
+    headers.push_with("Authorization", |t| {
+        tc3::write_authorization(
+            &input,
+            spec.timestamp,
+            &date,
+            spec.service,
+            creds.secret_id(),
+            &key,
+            t,
+        )
+    });
     SignedRequest {
         method: spec.http_method,
-        path_and_query,
+        path_and_query: path_and_query(spec.http_method, &query),
         headers,
         body,
     }
@@ -352,10 +366,10 @@ fn non_empty(value: Option<&str>) -> Option<&str> {
 }
 
 /// `/?query` for GET; a GET without parameters goes out as plain `/`, as with the SDK.
-fn path_and_query(method: HttpMethod, query: &str) -> String {
+fn path_and_query(method: HttpMethod, query: &str) -> Cow<'static, str> {
     match method {
-        HttpMethod::Get if !query.is_empty() => format!("/?{query}"),
-        _ => "/".to_string(),
+        HttpMethod::Get if !query.is_empty() => Cow::Owned(format!("/?{query}")),
+        _ => Cow::Borrowed("/"),
     }
 }
 
@@ -402,15 +416,15 @@ fn build_v1(spec: &RequestSpec<'_>, creds: &Credentials, method: V1Method) -> Si
     let encoded = urlencode(&params);
     let (path_and_query, body) = match spec.http_method {
         HttpMethod::Get => (path_and_query(HttpMethod::Get, &encoded), Vec::new()),
-        HttpMethod::Post => ("/".to_string(), encoded.into_bytes()),
+        HttpMethod::Post => (Cow::Borrowed("/"), encoded.into_bytes()),
     };
+    let mut headers = HeaderList::with_capacity(FORM_CONTENT_TYPE.len() + spec.host.len());
+    headers.push("Content-Type", FORM_CONTENT_TYPE);
+    headers.push("Host", spec.host);
     SignedRequest {
         method: spec.http_method,
         path_and_query,
-        headers: vec![
-            ("Content-Type".to_string(), FORM_CONTENT_TYPE.to_string()),
-            ("Host".to_string(), spec.host.to_string()),
-        ],
+        headers,
         body,
     }
 }

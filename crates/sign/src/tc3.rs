@@ -9,6 +9,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use smallvec::SmallVec;
 
+use crate::text::trim;
 use crate::time_fmt::{utc_date, DateText};
 
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -99,23 +100,39 @@ impl Hex64 {
 /// hasher when only its hash matters. One writer feeds both, so they cannot disagree.
 trait Sink {
     fn put(&mut self, text: &str);
+
+    /// Hex digits this crate wrote itself: hashers take them as they are, without the UTF-8
+    /// check that turning them into a `&str` would cost.
+    fn put_hex(&mut self, hex: &Hex64);
 }
 
 impl Sink for String {
     fn put(&mut self, text: &str) {
         self.push_str(text);
     }
+
+    fn put_hex(&mut self, hex: &Hex64) {
+        self.push_str(hex.as_str());
+    }
 }
 
 impl Sink for Sha256 {
     fn put(&mut self, text: &str) {
-        self.update(text.as_bytes());
+        sha2::digest::Update::update(self, text.as_bytes());
+    }
+
+    fn put_hex(&mut self, hex: &Hex64) {
+        sha2::digest::Update::update(self, &hex.0);
     }
 }
 
 impl Sink for HmacSha256 {
     fn put(&mut self, text: &str) {
-        self.update(text.as_bytes());
+        sha2::digest::Update::update(self, text.as_bytes());
+    }
+
+    fn put_hex(&mut self, hex: &Hex64) {
+        sha2::digest::Update::update(self, &hex.0);
     }
 }
 
@@ -126,28 +143,19 @@ struct CanonicalHeaders<'a>(SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]>);
 
 impl<'a> CanonicalHeaders<'a> {
     fn of(input: &CanonicalInput<'a>) -> Self {
-        let mut headers: SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]> = input
-            .headers
-            .iter()
-            .map(|&(name, value)| {
-                let name = name.trim();
-                let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Cow::Owned(name.to_ascii_lowercase())
-                } else {
-                    Cow::Borrowed(name)
-                };
-                let value = value.trim();
-                let value = match input.value_case {
-                    ValueCase::Lower if lowering_changes(value) => Cow::Owned(value.to_lowercase()),
-                    ValueCase::Lower | ValueCase::AsSent => Cow::Borrowed(value),
-                };
-                (name, value)
-            })
-            .collect();
-        headers.sort_unstable();
+        let mut headers: SmallVec<[(Cow<'a, str>, Cow<'a, str>); 4]> = SmallVec::new();
+        for &(name, value) in input.headers {
+            headers.push((
+                canonical_name(name),
+                canonical_value(value, input.value_case),
+            ));
+        }
+        // Sorted already in the usual case (`content-type` before `host`).
+        if !headers.is_sorted() {
+            headers.sort_unstable();
+        }
         Self(headers)
     }
-
     /// `a;b;c`.
     fn write_names(&self, sink: &mut impl Sink) {
         for (i, (name, _)) in self.0.iter().enumerate() {
@@ -163,12 +171,37 @@ impl<'a> CanonicalHeaders<'a> {
     }
 }
 
+/// A header name as it enters the canonical request: trimmed, lower case.
+#[inline]
+fn canonical_name(name: &str) -> Cow<'_, str> {
+    let name = trim(name);
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// A header value as it enters the canonical request: trimmed, lower-cased or as sent.
+#[inline]
+fn canonical_value(value: &str, case: ValueCase) -> Cow<'_, str> {
+    let value = trim(value);
+    match case {
+        ValueCase::Lower if lowering_changes(value) => Cow::Owned(value.to_lowercase()),
+        ValueCase::Lower | ValueCase::AsSent => Cow::Borrowed(value),
+    }
+}
+
 /// Whether `to_lowercase` would change `value`; cheap for the usual ASCII value.
 fn lowering_changes(value: &str) -> bool {
-    if value.is_ascii() {
-        value.bytes().any(|b| b.is_ascii_uppercase())
-    } else {
+    // One pass without early exit, which the compiler vectorises; chars only if not ASCII.
+    let (upper, non_ascii) = value.bytes().fold((false, false), |(upper, non_ascii), b| {
+        (upper | b.is_ascii_uppercase(), non_ascii | !b.is_ascii())
+    });
+    if non_ascii {
         value.chars().any(|c| c != lower_char(c))
+    } else {
+        upper
     }
 }
 
@@ -200,7 +233,7 @@ fn write_canonical(
     sink.put("\n");
     headers.write_names(sink);
     sink.put("\n");
-    sink.put(Hex64::of(&payload_digest(input.payload)).as_str());
+    sink.put_hex(&Hex64::of(&payload_digest(input.payload)));
 }
 
 /// Builds the canonical request: headers sorted by lower-cased name, each `name:value\n`.
@@ -239,7 +272,7 @@ fn write_string_to_sign(
 ) {
     let mut digits = itoa::Buffer::new();
     let hash = Hex64::of(canonical_hash);
-    let scope_and_hash = [
+    let scope = [
         ALGORITHM,
         "\n",
         digits.format(timestamp),
@@ -248,30 +281,31 @@ fn write_string_to_sign(
         "/",
         service,
         "/tc3_request\n",
-        hash.as_str(),
     ];
-    for part in scope_and_hash {
+    for part in scope {
         sink.put(part);
     }
+    sink.put_hex(&hash);
 }
 
-/// The signature HMAC of `input`, all input fed and not yet finalised, so the caller can
-/// either read the signature or check one in constant time; and the headers it covered. The
-/// canonical request and the string to sign stream through hashers and are never built.
-fn signature_mac<'a>(
-    input: &CanonicalInput<'a>,
+/// The signature HMAC of `input` (whose canonical `headers` the caller sorted), all input fed
+/// and not yet finalised, so the caller can either read the signature or check one in
+/// constant time. The canonical request and the string to sign go through stack buffers into
+/// the hashers and are never allocated.
+fn signature_mac(
+    input: &CanonicalInput<'_>,
+    headers: &CanonicalHeaders<'_>,
     timestamp: i64,
     date: &str,
     service: &str,
     key: &SigningKey,
-) -> (HmacSha256, CanonicalHeaders<'a>) {
-    let headers = CanonicalHeaders::of(input);
+) -> HmacSha256 {
     let mut canonical = Sha256::new();
-    write_canonical(input, &headers, &mut canonical);
+    write_canonical(input, headers, &mut canonical);
     let canonical_hash: [u8; 32] = canonical.finalize().into();
     let mut mac = key.mac();
     write_string_to_sign(timestamp, date, service, &canonical_hash, &mut mac);
-    (mac, headers)
+    mac
 }
 
 /// The `Authorization` header value for `input`, without building any intermediate string:
@@ -294,7 +328,7 @@ pub fn authorization_with_key(
 }
 
 /// [`authorization_with_key`] with the date of `timestamp` already formatted.
-pub(crate) fn authorization_on(
+fn authorization_on(
     input: &CanonicalInput<'_>,
     timestamp: i64,
     date: &DateText,
@@ -302,9 +336,50 @@ pub(crate) fn authorization_on(
     secret_id: &str,
     key: &SigningKey,
 ) -> String {
-    let (mac, headers) = signature_mac(input, timestamp, date.as_str(), service, key);
+    let mut out = String::with_capacity(authorization_len(service, secret_id, input));
+    write_authorization(input, timestamp, date, service, secret_id, key, &mut out);
+    out
+}
+
+/// At least the length of the `Authorization` value for `input`, so a buffer is sized once.
+pub(crate) fn authorization_len(
+    service: &str,
+    secret_id: &str,
+    input: &CanonicalInput<'_>,
+) -> usize {
+    const FIXED: [&str; 5] = [
+        ALGORITHM,
+        " Credential=",
+        "//",
+        "/tc3_request, SignedHeaders=",
+        ", Signature=",
+    ];
+    FIXED.iter().map(|p| p.len()).sum::<usize>()
+        + secret_id.len()
+        + DateText::MAX_LEN
+        + service.len()
+        + input
+            .headers
+            .iter()
+            .map(|(n, _)| n.len() + 1)
+            .sum::<usize>()
+        + 64
+}
+
+/// Appends the `Authorization` value for `input` to `out`.
+pub(crate) fn write_authorization(
+    input: &CanonicalInput<'_>,
+    timestamp: i64,
+    date: &DateText,
+    service: &str,
+    secret_id: &str,
+    key: &SigningKey,
+    out: &mut String,
+) {
+    let headers = CanonicalHeaders::of(input);
+    let mac = signature_mac(input, &headers, timestamp, date.as_str(), service, key);
     let signature = Hex64::of(&mac.finalize().into_bytes().into());
-    let fixed = [
+    for part in [
         ALGORITHM,
         " Credential=",
         secret_id,
@@ -313,19 +388,12 @@ pub(crate) fn authorization_on(
         "/",
         service,
         "/tc3_request, SignedHeaders=",
-    ];
-    let len = fixed.iter().map(|p| p.len()).sum::<usize>()
-        + headers.names_len()
-        + ", Signature=".len()
-        + 64;
-    let mut out = String::with_capacity(len);
-    for part in fixed {
+    ] {
         out.push_str(part);
     }
-    headers.write_names(&mut out);
+    headers.write_names(out);
     out.push_str(", Signature=");
     out.push_str(signature.as_str());
-    out
 }
 
 /// Whether `signature_hex` is the signature of `input` under `key`, in constant time.
@@ -337,7 +405,8 @@ pub(crate) fn signature_matches(
     key: &SigningKey,
     signature_hex: &str,
 ) -> bool {
-    let (mac, _) = signature_mac(input, timestamp, date, service, key);
+    let headers = CanonicalHeaders::of(input);
+    let mac = signature_mac(input, &headers, timestamp, date, service, key);
     hex_matches(&mac.finalize().into_bytes().into(), signature_hex)
 }
 
@@ -504,6 +573,27 @@ pub fn sign(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowering_changes_exactly_when_to_lowercase_does() {
+        for v in [
+            "",
+            "application/json",
+            "Application/json",
+            "host.example",
+            "HOST",
+            "é",
+            "É",
+            "éA",
+            "aé",
+            "ß",
+            "İ",
+            "straße",
+            "ǅ",
+        ] {
+            assert_eq!(lowering_changes(v), v.to_lowercase() != v, "{v:?}");
+        }
+    }
 
     #[test]
     fn hex_matching_accepts_exactly_what_a_hex_decoder_would() {

@@ -15,11 +15,14 @@ pub fn utc_date(timestamp: i64) -> String {
 /// A formatted date on the stack, so signing and verifying allocate nothing for it.
 #[derive(Clone, Copy)]
 pub(crate) struct DateText {
-    bytes: [u8; 16],
+    bytes: [u8; Self::MAX_LEN],
     len: usize,
 }
 
 impl DateText {
+    /// The longest text a `DateText` holds.
+    pub(crate) const MAX_LEN: usize = 16;
+
     pub(crate) fn of(timestamp: i64) -> Self {
         if (0..=LAST_FOUR_DIGIT_SECOND).contains(&timestamp) {
             return Self::civil(timestamp);
@@ -28,7 +31,7 @@ impl DateText {
     }
 
     fn stored(text: &str) -> Self {
-        let mut bytes = [0u8; 16];
+        let mut bytes = [0u8; Self::MAX_LEN];
         let len = text.len().min(bytes.len());
         bytes[..len].copy_from_slice(&text.as_bytes()[..len]);
         Self { bytes, len }
@@ -46,7 +49,7 @@ impl DateText {
         };
         let (year, month, day) = dt.to_calendar_date();
         let (year, month, day) = (i64::from(year), i64::from(u8::from(month)), i64::from(day));
-        let mut bytes = [0u8; 16];
+        let mut bytes = [0u8; Self::MAX_LEN];
         let digits = [
             year / 1000,
             year / 100 % 10,

@@ -141,9 +141,13 @@ fn rust_signer_reproduces_every_sdk_request_byte_for_byte() {
         .with_request_client(&case.request_client);
         let got = build(&spec, &case.credentials(), &keys);
         let expected_headers = case.expected_headers();
+        let got_headers: Vec<(String, String)> = got
+            .headers()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
         let same = got.method.as_str() == case.expected.method
             && got.path_and_query == case.expected.url_path_and_query
-            && got.headers == expected_headers
+            && got_headers == expected_headers
             && got.body == case.expected.body.as_bytes();
         if !same {
             mismatches.push(format!(
@@ -151,7 +155,7 @@ fn rust_signer_reproduces_every_sdk_request_byte_for_byte() {
                 case.id,
                 got.method.as_str(),
                 got.path_and_query,
-                got.headers,
+                got_headers,
                 String::from_utf8_lossy(&got.body),
                 case.expected.method,
                 case.expected.url_path_and_query,

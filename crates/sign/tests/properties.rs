@@ -66,7 +66,7 @@ fn verify_with(
     store: Vec<Credentials>,
     now: i64,
 ) -> Result<SignMethod, AuthError> {
-    let headers = common::header_refs(&req.headers);
+    let headers = req.headers().collect::<Vec<_>>();
     let (path, query) = req
         .path_and_query
         .split_once('?')
@@ -87,15 +87,8 @@ fn verify(g: &Generated, req: &SignedRequest, now: i64) -> Result<SignMethod, Au
     verify_with(req, vec![g.credentials()], now)
 }
 
-fn set_header(req: &mut SignedRequest, name: &str, value: String) {
-    match req
-        .headers
-        .iter_mut()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-    {
-        Some(slot) => slot.1 = value,
-        None => req.headers.push((name.to_string(), value)),
-    }
+fn set_header(req: &mut SignedRequest, name: &'static str, value: String) {
+    req.set_header(name, &value);
 }
 
 fn code(r: Result<SignMethod, AuthError>) -> &'static str {
@@ -337,7 +330,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let req = g.build();
-        let headers = common::header_refs(&req.headers);
+        let headers = req.headers().collect::<Vec<_>>();
         let (path, query) = req.path_and_query.split_once('?').unwrap_or((&req.path_and_query, ""));
         let incoming = Incoming { method: req.method.as_str(), path, query, headers: &headers, body: &req.body };
         let mut params = incoming.form_params();
@@ -353,7 +346,7 @@ proptest! {
         let shuffled = tco_sign::params::urlencode(&params);
         let mut moved = req.clone();
         match req.method {
-            HttpMethod::Get => moved.path_and_query = format!("/?{shuffled}"),
+            HttpMethod::Get => moved.path_and_query = format!("/?{shuffled}").into(),
             HttpMethod::Post => moved.body = shuffled.into_bytes(),
         }
         prop_assert_eq!(verify(&g, &moved, g.timestamp), Ok(g.sign_method));
@@ -365,7 +358,7 @@ proptest! {
         pick in any::<usize>(),
     ) {
         let req = g.build();
-        let headers = common::header_refs(&req.headers);
+        let headers = req.headers().collect::<Vec<_>>();
         let (path, query) = req.path_and_query.split_once('?').unwrap_or((&req.path_and_query, ""));
         let incoming = Incoming { method: req.method.as_str(), path, query, headers: &headers, body: &req.body };
         let mut params = incoming.form_params();
@@ -378,7 +371,7 @@ proptest! {
         let changed = tco_sign::params::urlencode(&params);
         let mut moved = req.clone();
         match req.method {
-            HttpMethod::Get => moved.path_and_query = format!("/?{changed}"),
+            HttpMethod::Get => moved.path_and_query = format!("/?{changed}").into(),
             HttpMethod::Post => moved.body = changed.into_bytes(),
         }
         prop_assert_eq!(code(verify(&g, &moved, g.timestamp)), "AuthFailure.SignatureFailure");

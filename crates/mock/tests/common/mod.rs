@@ -171,11 +171,7 @@ pub fn signed_body(h: &Harness, action: &str, version: &str, body: &[u8]) -> Sig
         creds.secret_id(),
         creds.secret_key(),
     );
-    for (name, value) in signed.headers.iter_mut() {
-        if name == "Authorization" {
-            *value = sig.authorization.clone();
-        }
-    }
+    signed.set_header("Authorization", &sig.authorization);
     signed.body = body.to_vec();
     signed
 }

@@ -330,7 +330,10 @@ impl Fixture {
             params,
             cache: tco_sign::KeyCache::default(),
             no_cache: tco_sign::KeyCache::disabled(),
-            headers: signed.headers.clone(),
+            headers: signed
+                .headers()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
             body: signed.body.clone(),
             verify_cached: verifier(tco_sign::KeyCache::default()),
             verify_uncached: verifier(tco_sign::KeyCache::disabled()),
@@ -356,7 +359,7 @@ impl Fixture {
 
     fn build(&self, keys: &tco_sign::KeyCache) -> usize {
         let spec = spec(&self.params, self.call.timestamp);
-        tco_sign::build(&spec, &self.creds, keys).headers.len()
+        tco_sign::build(&spec, &self.creds, keys).headers().len()
     }
 
     fn verify(&self, verifier: &tco_sign::Verifier<Vec<tco_sign::Credentials>>) -> usize {
