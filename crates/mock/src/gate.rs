@@ -134,9 +134,10 @@ fn credential_secret_id(authorization: &str) -> Option<&str> {
 pub(crate) async fn run(
     app: &App,
     req: Request<Body>,
+    source_ip: Option<SourceIp>,
     facts: &mut Facts,
 ) -> Result<Reply, ApiError> {
-    let source_ip = req.extensions().get::<SourceIp>().map(|ip| ip.0);
+    let source_ip = source_ip.map(|ip| ip.0);
     let raw = request::read(req, app.body_timeout)
         .await
         .map_err(|refusal| {

@@ -439,15 +439,37 @@ pub(crate) fn format_time(unix: i64) -> String {
     let t =
         time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let (h, m, s) = t.to_hms();
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        h,
-        m,
-        s
-    )
+    let Ok(year @ 0..=9999) = u32::try_from(t.year()) else {
+        return format!(
+            "{:04}-{:02}-{:02} {h:02}:{m:02}:{s:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day()
+        );
+    };
+    // Digits pushed one by one: `format!` was a tenth of the answer's cost for
+    // DescribeOrganization, which writes two or three times (BENCHMARKS.md, issue 15).
+    let mut out = String::with_capacity(19);
+    push_digits(&mut out, year, 4);
+    for (separator, value) in [
+        ('-', u8::from(t.month())),
+        ('-', t.day()),
+        (' ', h),
+        (':', m),
+        (':', s),
+    ] {
+        out.push(separator);
+        push_digits(&mut out, u32::from(value), 2);
+    }
+    out
+}
+
+/// The last `width` decimal digits of `value`, zero-padded.
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (value / 10u32.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// A masked mailbox for an account, in the style of the contract's examples (`23***@qq.com`);
