@@ -25,6 +25,11 @@ pub fn access_region(host: Option<&str>) -> &str {
 /// `na-siliconvalley`), which `intl` (the international site's endpoint) has not.
 fn regional_label(host: &str) -> Option<&str> {
     let name = strip_port(host).trim_end_matches('.');
+    // Most hosts (loopback, custom domains) end otherwise: refused before splitting.
+    let tail = name.len().checked_sub(API_DOMAIN.len())?;
+    if !name.as_bytes()[tail..].eq_ignore_ascii_case(API_DOMAIN.as_bytes()) {
+        return None;
+    }
     let mut labels = name.rsplitn(3, '.');
     let (tld, domain) = (labels.next()?, labels.next()?);
     // `domain.tld` as one slice of `name`, compared without building it.

@@ -478,3 +478,31 @@ pub(crate) fn masked_mail(uin: u64) -> String {
     let digits = uin.to_string();
     format!("{}***@example.com", &digits[..digits.len().min(2)])
 }
+
+#[cfg(test)]
+mod format_time_tests {
+    use super::format_time;
+
+    #[test]
+    fn times_are_written_as_the_contract_examples_write_them() {
+        // Expected values from Python's datetime (UTC) and, for year 0, the proleptic
+        // Gregorian calendar (719,528 days before 1970-01-01).
+        for (unix, text) in [
+            (1_618_573_779, "2021-04-16 11:49:39"),
+            (0, "1970-01-01 00:00:00"),
+            (-1, "1969-12-31 23:59:59"),
+            (951_782_400, "2000-02-29 00:00:00"),
+            (1_700_000_009, "2023-11-14 22:13:29"),
+            (253_402_300_799, "9999-12-31 23:59:59"),
+            (-62_167_219_200, "0000-01-01 00:00:00"),
+        ] {
+            assert_eq!(format_time(unix), text, "{unix}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_clocks_clamp_and_odd_years_keep_their_sign() {
+        assert_eq!(format_time(i64::MAX), "1970-01-01 00:00:00");
+        assert_eq!(format_time(-62_167_219_201), "-001-12-31 23:59:59");
+    }
+}
