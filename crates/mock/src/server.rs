@@ -275,7 +275,14 @@ impl Serving<'_> {
                 req.extensions_mut().insert(source_ip);
                 Either::Left(router.clone().oneshot(req))
             } else {
-                Either::Right(api_direct(app.clone(), req, handle.clone(), source_ip))
+                // Boxed: the gate's future is large and hyper moves the service's future more
+                // than once; boxing saved 2 % of the instructions per request (callgrind).
+                Either::Right(Box::pin(api_direct(
+                    app.clone(),
+                    req,
+                    handle.clone(),
+                    source_ip,
+                )))
             };
             async move {
                 let response = answer.await;
