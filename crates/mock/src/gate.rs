@@ -106,6 +106,12 @@ impl Common {
         }
     }
 
+    /// The action the names designate in the contract, if they designate one.
+    fn known_action(&self) -> Option<&'static Action> {
+        let version = self.version.as_deref()?.parse::<Version>().ok()?;
+        tco_spec::action(version, self.action.as_deref()?)
+    }
+
     fn name(&self, tc3_header: &'static str, v1_param: &'static str) -> &'static str {
         if self.tc3 {
             tc3_header
@@ -126,17 +132,24 @@ fn names_tc3(authorization: &str) -> bool {
 
 /// The SecretId in `… Credential=AKID…/date/service/tc3_request, …`, for the journal only.
 fn credential_secret_id(authorization: &str) -> Option<&str> {
-    let start = authorization.find("Credential=")? + "Credential=".len();
-    authorization[start..].split('/').next()
+    const KEY: &[u8] = b"Credential=";
+    // A plain scan: `str::find` sets up a two-way searcher on every call, which cost more
+    // than the scan itself for a key near the start.
+    let at = authorization
+        .as_bytes()
+        .windows(KEY.len())
+        .position(|window| window == KEY)?;
+    authorization[at + KEY.len()..].split('/').next()
 }
 
 /// Runs the gate. `Err` is the refusal to answer with.
 pub(crate) async fn run(
     app: &App,
     req: Request<Body>,
+    source_ip: Option<SourceIp>,
     facts: &mut Facts,
 ) -> Result<Reply, ApiError> {
-    let source_ip = req.extensions().get::<SourceIp>().map(|ip| ip.0);
+    let source_ip = source_ip.map(|ip| ip.0);
     let raw = request::read(req, app.body_timeout)
         .await
         .map_err(|refusal| {
@@ -145,10 +158,12 @@ pub(crate) async fn run(
         })?;
     let common = Common::of(&raw);
     facts.observe(&common);
+    // The contract's action named by the raw names, looked up once for steps 3 to 5.
+    let known = common.known_action();
     // Read now for the journal (refused requests are the ones a test most wants to see), but
     // only when small: a large body is parsed after authentication, as before. Any error
     // still decides the answer at step 5 only.
-    let early = read_params_early(&raw, &common);
+    let early = read_params_early(&raw, known);
     if let Some(result) = &early {
         facts.note_params(result.as_ref().ok());
     } else {
@@ -164,8 +179,18 @@ pub(crate) async fn run(
         access_region: limits::access_region(raw.header("host")),
         source_ip,
     };
-    admit(app, caller, &arrival, &common, &mut facts.arrived_millis)?;
-    let action = resolve_action(&common)?;
+    admit(
+        app,
+        caller,
+        &arrival,
+        &common,
+        known,
+        &mut facts.arrived_millis,
+    )?;
+    let action = match known {
+        Some(action) => action,
+        None => resolve_action(&common)?,
+    };
     let params = match early {
         Some(result) => result?,
         None => {
@@ -255,7 +280,10 @@ impl std::io::Write for ByteCount {
 /// The parameters read before authentication, when the input is at most
 /// [`MAX_JOURNAL_PARAMS_BYTES`] (`None` otherwise: step 5 reads them). A form whose action is
 /// not one of the contract's is kept flat, every value a string.
-fn read_params_early(raw: &RawRequest, common: &Common) -> Option<Result<Value, ApiError>> {
+fn read_params_early(
+    raw: &RawRequest,
+    action: Option<&'static Action>,
+) -> Option<Result<Value, ApiError>> {
     let input_len = match raw.kind {
         BodyKind::Json => raw.body.len(),
         BodyKind::Form => raw.body.len() + raw.query.len(),
@@ -264,12 +292,6 @@ fn read_params_early(raw: &RawRequest, common: &Common) -> Option<Result<Value, 
     if input_len > MAX_JOURNAL_PARAMS_BYTES {
         return None;
     }
-    let action = common
-        .version
-        .as_deref()
-        .and_then(|v| v.parse::<Version>().ok())
-        .zip(common.action.as_deref())
-        .and_then(|(version, name)| tco_spec::action(version, name));
     Some(match (raw.kind, action) {
         (BodyKind::Json, _) => params::from_json(&raw.body),
         (_, Some(action)) => params::from_form(action, &raw.form_params()),
@@ -305,15 +327,12 @@ fn admit(
     caller: Caller,
     arrival: &Arrival<'_>,
     common: &Common,
+    known: Option<&'static Action>,
     at_millis: &mut i64,
 ) -> Result<(), ApiError> {
     let action = common.action.as_deref().unwrap_or_default();
     let version = common.version.as_deref().unwrap_or_default();
-    let documented = version
-        .parse::<Version>()
-        .ok()
-        .and_then(|v| tco_spec::action(v, action))
-        .map_or(PLATFORM_DEFAULT_LIMIT, |a| a.rate_limit);
+    let documented = known.map_or(PLATFORM_DEFAULT_LIMIT, |a| a.rate_limit);
     let call = CallIdentity {
         uin: caller.uin,
         owner_uin: caller.owner_uin,
@@ -338,7 +357,8 @@ fn admit(
     }
 }
 
-/// Step 4: the version first (an action name means something only within a version).
+/// Step 4 for names the contract does not know: the version first (an action name means
+/// something only within a version), then the action.
 fn resolve_action(common: &Common) -> Result<&'static Action, ApiError> {
     let missing = |name: &str| ApiError::new("MissingParameter", format!("{name} is missing."));
     let action = common

@@ -18,10 +18,12 @@
 //!   holding it open forever.
 
 use std::fmt;
+use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{header, Method, Request};
+use axum::http::{header, HeaderMap, Method, Request};
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tco_sign::{Incoming, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE};
@@ -73,11 +75,14 @@ pub enum BodyKind {
 /// query and body as lengths only: they may hold a v1 `Signature` and `Token`.
 pub struct RawRequest {
     pub method: &'static str,
-    pub path: String,
+    /// Always `/`: step 1 refuses every other path.
+    pub path: &'static str,
     pub query: String,
-    /// Header values that are not UTF-8 are left out: nothing the API reads can be in them,
-    /// and a signature covering one then fails as it should.
-    pub headers: Vec<(String, String)>,
+    /// The headers as received, kept rather than copied (see [`RawRequest::headers`]).
+    headers: HeaderMap,
+    /// `host` from the URI's authority when the request has no Host header (HTTP/2 carries
+    /// it as `:authority`), since signatures cover it.
+    authority_host: Option<String>,
     pub body: Bytes,
     pub kind: BodyKind,
 }
@@ -87,16 +92,15 @@ const REDACTED_HEADERS: &[&str] = &["authorization", "x-tc-token"];
 
 impl fmt::Debug for RawRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Headers<'a>(&'a [(String, String)]);
+        struct Headers<'a>(&'a RawRequest);
         impl fmt::Debug for Headers<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_list()
-                    .entries(self.0.iter().map(|(name, value)| {
+                    .entries(self.0.headers().map(|(name, value)| {
                         let secret = REDACTED_HEADERS
                             .iter()
                             .any(|r| name.eq_ignore_ascii_case(r));
-                        let shown = if secret { "<redacted>" } else { value.as_str() };
-                        (name.as_str(), shown)
+                        (name, if secret { "<redacted>" } else { value })
                     }))
                     .finish()
             }
@@ -105,7 +109,7 @@ impl fmt::Debug for RawRequest {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query_len", &self.query.len())
-            .field("headers", &Headers(&self.headers))
+            .field("headers", &Headers(self))
             .field("body_len", &self.body.len())
             .field("kind", &self.kind)
             .finish()
@@ -113,23 +117,65 @@ impl fmt::Debug for RawRequest {
 }
 
 impl RawRequest {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    /// A request with these headers (names as given, values as UTF-8), for tests.
+    #[cfg(test)]
+    pub fn with_headers(
+        query: &str,
+        headers: &[(&str, &str)],
+        body: Bytes,
+        kind: BodyKind,
+    ) -> Self {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            let name = header::HeaderName::from_bytes(name.as_bytes()).expect("a header name");
+            map.append(name, value.parse().expect("a header value"));
+        }
+        let method = if kind == BodyKind::Query {
+            "GET"
+        } else {
+            "POST"
+        };
+        Self {
+            method,
+            path: "/",
+            query: query.to_string(),
+            headers: map,
+            authority_host: None,
+            body,
+            kind,
+        }
+    }
+
+    /// The headers as UTF-8 pairs, names in lower case, in the order received. Values that
+    /// are not UTF-8 are left out: nothing the API reads can be in them, and a signature
+    /// covering one then fails as it should.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
         self.headers
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .filter_map(|(name, value)| Some((name.as_str(), utf8(value)?)))
+            .chain(self.authority_host.as_deref().map(|host| ("host", host)))
+    }
+
+    /// The first UTF-8 value of the header `name` (any case), as [`RawRequest::headers`] gives
+    /// them: looked up by name in the map (a name that is no valid header name finds nothing).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .find_map(utf8)
+            .or_else(|| {
+                let host = name.eq_ignore_ascii_case("host");
+                self.authority_host.as_deref().filter(|_| host)
+            })
     }
 
     /// Runs `f` with the request borrowed as the verifier wants it.
     pub fn with_incoming<T>(&self, f: impl FnOnce(&Incoming<'_>) -> T) -> T {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let mut headers = Vec::with_capacity(self.headers.len() + 1);
+        headers.extend(self.headers());
         let incoming = Incoming {
             method: self.method,
-            path: &self.path,
+            path: self.path,
             query: &self.query,
             headers: &headers,
             body: &self.body,
@@ -171,7 +217,6 @@ pub async fn read(req: Request<Body>, body_timeout: Duration) -> Result<RawReque
     if query.len() > MAX_QUERY_BYTES {
         return Err(too_large("query string", MAX_QUERY_BYTES).into());
     }
-    let headers = collect_headers(&parts);
     let (kind, body) = if method == "GET" {
         // A GET's parameters are in its query; a body, if any, is neither read nor signed.
         (BodyKind::Query, Bytes::new())
@@ -186,32 +231,29 @@ pub async fn read(req: Request<Body>, body_timeout: Duration) -> Result<RawReque
             read_body(&parts.headers, body, limit, body_timeout).await?,
         )
     };
+    let has_host = parts
+        .headers
+        .get_all(header::HOST)
+        .iter()
+        .any(|v| utf8(v).is_some());
+    let authority_host = match (has_host, parts.uri.authority()) {
+        (false, Some(authority)) => Some(authority.as_str().to_string()),
+        _ => None,
+    };
     Ok(RawRequest {
         method,
-        path: parts.uri.path().to_string(),
+        path: "/",
         query,
-        headers,
+        headers: parts.headers,
+        authority_host,
         body,
         kind,
     })
 }
 
-/// Headers as UTF-8 pairs, plus `host` from the URI's authority when the request has no Host
-/// header (HTTP/2 carries it as `:authority`), since signatures cover it.
-fn collect_headers(parts: &axum::http::request::Parts) -> Vec<(String, String)> {
-    let mut headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .filter_map(|(name, value)| {
-            let value = std::str::from_utf8(value.as_bytes()).ok()?;
-            Some((name.as_str().to_string(), value.to_string()))
-        })
-        .collect();
-    let has_host = headers.iter().any(|(n, _)| n == "host");
-    if let (false, Some(authority)) = (has_host, parts.uri.authority()) {
-        headers.push(("host".into(), authority.as_str().to_string()));
-    }
-    headers
+/// A header's value as text, when it is UTF-8.
+fn utf8(value: &header::HeaderValue) -> Option<&str> {
+    std::str::from_utf8(value.as_bytes()).ok()
 }
 
 /// The body type of a POST, from the media type of its `Content-Type`.
@@ -220,13 +262,17 @@ fn post_kind(headers: &axum::http::HeaderMap) -> Result<BodyKind, ApiError> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let media_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match media_type.as_str() {
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    // The two accepted types, without a lower-cased copy.
+    for (accepted, kind) in [
+        (JSON_CONTENT_TYPE, BodyKind::Json),
+        (FORM_CONTENT_TYPE, BodyKind::Form),
+    ] {
+        if media_type.eq_ignore_ascii_case(accepted) {
+            return Ok(kind);
+        }
+    }
+    match media_type.to_ascii_lowercase().as_str() {
         JSON_CONTENT_TYPE => Ok(BodyKind::Json),
         FORM_CONTENT_TYPE => Ok(BodyKind::Form),
         "multipart/form-data" => Err(ApiError::new(
@@ -262,7 +308,14 @@ pub async fn read_body(
     if announced.is_some_and(|n| n > limit as u64) {
         return Err(too_large("body", limit).into());
     }
-    let collected = match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+    let mut collecting = std::pin::pin!(Limited::new(body, limit).collect());
+    // A body that came in with its headers (the usual case) is read without arming a timer.
+    let first = std::future::poll_fn(|cx| Poll::Ready(collecting.as_mut().poll(cx))).await;
+    let collected = match first {
+        Poll::Ready(collected) => Ok(collected),
+        Poll::Pending => tokio::time::timeout(timeout, collecting).await,
+    };
+    let collected = match collected {
         Ok(collected) => collected,
         Err(_elapsed) => {
             return Err(Refusal {
@@ -379,18 +432,16 @@ mod tests {
 
     #[test]
     fn debug_shows_no_credentials() {
-        let raw = RawRequest {
-            method: "POST",
-            path: "/".into(),
-            query: "Signature=querysig%3D&Token=querytoken".into(),
-            headers: vec![
-                ("Authorization".into(), "TC3-HMAC-SHA256 Credential=AKIDx/d/s/tc3_request, SignedHeaders=host, Signature=deadbeefsig".into()),
-                ("x-tc-token".into(), "headertoken".into()),
-                ("content-type".into(), FORM_CONTENT_TYPE.into()),
+        let raw = RawRequest::with_headers(
+            "Signature=querysig%3D&Token=querytoken",
+            &[
+                ("Authorization", "TC3-HMAC-SHA256 Credential=AKIDx/d/s/tc3_request, SignedHeaders=host, Signature=deadbeefsig"),
+                ("x-tc-token", "headertoken"),
+                ("content-type", FORM_CONTENT_TYPE),
             ],
-            body: Bytes::from_static(b"SecretId=AKIDx&Signature=bodysig&Token=bodytoken"),
-            kind: BodyKind::Form,
-        };
+            Bytes::from_static(b"SecretId=AKIDx&Signature=bodysig&Token=bodytoken"),
+            BodyKind::Form,
+        );
         let shown = format!("{raw:?} {raw:#?}");
         for secret in [
             "deadbeefsig",
@@ -404,7 +455,8 @@ mod tests {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         for visible in [
-            "Authorization",
+            // Header names as the HTTP layer keeps them: lower case.
+            "authorization",
             "x-tc-token",
             "<redacted>",
             FORM_CONTENT_TYPE,
@@ -413,6 +465,43 @@ mod tests {
         ] {
             assert!(shown.contains(visible), "{visible} missing from {shown}");
         }
+    }
+
+    #[tokio::test]
+    async fn the_host_comes_from_the_authority_only_when_no_header_names_it() {
+        let bare = Request::post("http://organization.example.test:9000/")
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let raw = read(bare, T).await.unwrap();
+        assert_eq!(raw.header("Host"), Some("organization.example.test:9000"));
+        assert_eq!(raw.headers().filter(|(n, _)| *n == "host").count(), 1);
+        let named = Request::post("http://organization.example.test:9000/")
+            .header("content-type", "application/json")
+            .header("host", "127.0.0.1:9000")
+            .body(Body::from("{}"))
+            .unwrap();
+        let raw = read(named, T).await.unwrap();
+        assert_eq!(raw.header("host"), Some("127.0.0.1:9000"));
+        assert_eq!(raw.headers().filter(|(n, _)| *n == "host").count(), 1);
+    }
+
+    #[test]
+    fn values_that_are_not_utf8_are_skipped() {
+        let mut raw = RawRequest::with_headers("", &[], Bytes::new(), BodyKind::Json);
+        let name = header::HeaderName::from_static("x-tc-action");
+        let binary = header::HeaderValue::from_bytes(b"\xffDescribe").unwrap();
+        raw.headers.append(name.clone(), binary);
+        assert_eq!(raw.header("X-TC-Action"), None);
+        raw.headers.append(
+            name,
+            header::HeaderValue::from_static("DescribeOrganization"),
+        );
+        assert_eq!(raw.header("X-TC-Action"), Some("DescribeOrganization"));
+        assert_eq!(
+            raw.headers().collect::<Vec<_>>(),
+            [("x-tc-action", "DescribeOrganization")]
+        );
     }
 
     fn post(content_type: &str) -> Request<Body> {

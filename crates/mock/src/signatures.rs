@@ -113,20 +113,19 @@ fn verify_with_host(
     now: i64,
 ) -> Result<Verified, AuthError> {
     let headers: Vec<(&str, &str)> = raw
-        .headers
-        .iter()
+        .headers()
         .map(|(name, value)| {
             let value = if name.eq_ignore_ascii_case("host") {
                 host
             } else {
-                value.as_str()
+                value
             };
-            (name.as_str(), value)
+            (name, value)
         })
         .collect();
     let incoming = Incoming {
         method: raw.method,
-        path: &raw.path,
+        path: raw.path,
         query: &raw.query,
         headers: &headers,
         body: &raw.body,

@@ -87,7 +87,9 @@ struct Inner {
     algorithm: Algorithm,
     overrides: LimitOverrides,
     model: LimitModel,
-    keys: HashMap<Counter, KeyState>,
+    /// Hashed with foldhash rather than SipHash: SipHash's two look-ups per request cost about
+    /// 1,200 instructions (callgrind; BENCHMARKS.md, issue 15). The seed is still random per map.
+    keys: HashMap<Counter, KeyState, foldhash::fast::RandomState>,
     /// The window of the last sweep of dead keys; sweeping at most once a clock second keeps
     /// memory bounded by the keys active in the last second, at O(keys) per second.
     swept_window: i64,
@@ -123,7 +125,7 @@ impl Limiter {
                 algorithm,
                 overrides,
                 model: LimitModel::default(),
-                keys: HashMap::new(),
+                keys: HashMap::default(),
                 swept_window: i64::MIN,
                 latest: i64::MIN,
             }),

@@ -25,11 +25,19 @@ pub fn access_region(host: Option<&str>) -> &str {
 /// `na-siliconvalley`), which `intl` (the international site's endpoint) has not.
 fn regional_label(host: &str) -> Option<&str> {
     let name = strip_port(host).trim_end_matches('.');
-    let mut labels = name.rsplit('.');
-    let (tld, domain) = (labels.next()?, labels.next()?);
-    if !format!("{domain}.{tld}").eq_ignore_ascii_case(API_DOMAIN) {
+    // Most hosts (loopback, custom domains) end otherwise: refused before splitting.
+    let tail = name.len().checked_sub(API_DOMAIN.len())?;
+    if !name.as_bytes()[tail..].eq_ignore_ascii_case(API_DOMAIN.as_bytes()) {
         return None;
     }
+    let mut labels = name.rsplitn(3, '.');
+    let (tld, domain) = (labels.next()?, labels.next()?);
+    // `domain.tld` as one slice of `name`, compared without building it.
+    let suffix = &name[name.len() - tld.len() - domain.len() - 1..];
+    if !suffix.eq_ignore_ascii_case(API_DOMAIN) {
+        return None;
+    }
+    let mut labels = labels.next()?.rsplit('.');
     let region = labels.next()?;
     let _service = labels.next()?;
     let is_region = region.contains('-')

@@ -439,15 +439,37 @@ pub(crate) fn format_time(unix: i64) -> String {
     let t =
         time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let (h, m, s) = t.to_hms();
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        h,
-        m,
-        s
-    )
+    let Ok(year @ 0..=9999) = u32::try_from(t.year()) else {
+        return format!(
+            "{:04}-{:02}-{:02} {h:02}:{m:02}:{s:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day()
+        );
+    };
+    // Digits pushed one by one: `format!` was a tenth of the answer's cost for
+    // DescribeOrganization, which writes two or three times (BENCHMARKS.md, issue 15).
+    let mut out = String::with_capacity(19);
+    push_digits(&mut out, year, 4);
+    for (separator, value) in [
+        ('-', u8::from(t.month())),
+        ('-', t.day()),
+        (' ', h),
+        (':', m),
+        (':', s),
+    ] {
+        out.push(separator);
+        push_digits(&mut out, u32::from(value), 2);
+    }
+    out
+}
+
+/// The last `width` decimal digits of `value`, zero-padded.
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (value / 10u32.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// A masked mailbox for an account, in the style of the contract's examples (`23***@qq.com`);
@@ -455,4 +477,32 @@ pub(crate) fn format_time(unix: i64) -> String {
 pub(crate) fn masked_mail(uin: u64) -> String {
     let digits = uin.to_string();
     format!("{}***@example.com", &digits[..digits.len().min(2)])
+}
+
+#[cfg(test)]
+mod format_time_tests {
+    use super::format_time;
+
+    #[test]
+    fn times_are_written_as_the_contract_examples_write_them() {
+        // Expected values from Python's datetime (UTC) and, for year 0, the proleptic
+        // Gregorian calendar (719,528 days before 1970-01-01).
+        for (unix, text) in [
+            (1_618_573_779, "2021-04-16 11:49:39"),
+            (0, "1970-01-01 00:00:00"),
+            (-1, "1969-12-31 23:59:59"),
+            (951_782_400, "2000-02-29 00:00:00"),
+            (1_700_000_009, "2023-11-14 22:13:29"),
+            (253_402_300_799, "9999-12-31 23:59:59"),
+            (-62_167_219_200, "0000-01-01 00:00:00"),
+        ] {
+            assert_eq!(format_time(unix), text, "{unix}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_clocks_clamp_and_odd_years_keep_their_sign() {
+        assert_eq!(format_time(i64::MAX), "1970-01-01 00:00:00");
+        assert_eq!(format_time(-62_167_219_201), "-001-12-31 23:59:59");
+    }
 }
