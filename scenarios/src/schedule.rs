@@ -4,9 +4,9 @@
 //! answer lowers the rate actually offered (coordinated omission), and `throttle_requests` is
 //! only a ceiling. A rate-limit verdict needs the arrival rate to hold whatever the latency, so
 //! one goose user per stream sleeps until each slot (`t0 + k / rate` for a steady schedule),
-//! starts the call as a future the user polls alongside the others in flight (on its
-//! [`crate::wire::Wire`]), and records each answer in goose's metrics with
-//! `record_custom_request_duration` as it comes back (goose buffers metrics per user). Every call is also kept as a [`Call`], with
+//! spawns the call on its [`crate::wire::Wire`], and records each answer in goose's metrics
+//! with `record_custom_request_duration` as it comes back (the user records, never the
+//! spawned task: goose buffers metrics per user). Every call is also kept as a [`Call`], with
 //! how late it left its slot, so the verdict can say what was really offered.
 //!
 //! Per call, the open-model path does only what the call needs: the signed request is reused
@@ -16,10 +16,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use futures_util::stream::{FuturesUnordered, StreamExt};
-use futures_util::FutureExt;
 use serde_json::Value;
 use tco_sign::{Credentials, KeyCache, RequestSpec};
+use tokio::sync::mpsc;
 
 use crate::attack::Recorder;
 use crate::call::{Call, Key, Outcome};
@@ -484,9 +483,9 @@ pub(crate) fn transport_kind(e: &reqwest::Error) -> &'static str {
 /// Returns when every call has been answered or has timed out; it never waits past the last
 /// slot plus `grace`.
 ///
-/// The calls in flight are futures polled by this task (not tasks of their own): an answer
-/// wakes this task once, where a spawned call woke its task and then this one through a
-/// channel. Each new call is polled at once, so it leaves at its slot whatever the others do.
+/// Each call is a task of its own, so this task only keeps the schedule and records: on a busy
+/// machine it keeps the slots even when the calls' own work waits for a core (measured against
+/// polling the calls from this task: BENCHMARKS.md, "The load generator beside oha").
 pub async fn drive<R: Recorder>(
     wire: Arc<Wire>,
     target: Arc<Target>,
@@ -495,9 +494,9 @@ pub async fn drive<R: Recorder>(
     grace: Duration,
     recorder: &mut R,
 ) -> Vec<Call> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Done>();
     let mut calls = Vec::with_capacity(stream.schedule.len());
-    let signatures = SignatureCache::default();
-    let mut in_flight = FuturesUnordered::new();
+    let signatures = Arc::new(SignatureCache::default());
     // A client that falls this far behind stops sending: the run stays bounded in time, and
     // the verdict reports the calls it did not send.
     let give_up =
@@ -516,41 +515,43 @@ pub async fn drive<R: Recorder>(
             tokio::select! {
                 biased;
                 _ = wait.as_mut() => break,
-                Some(done) = in_flight.next(), if !in_flight.is_empty() => {
+                Some(done) = rx.recv() => {
                     recorder.record(&done).await;
                     calls.push(done.call);
                 }
             }
         }
         let lag = Instant::now().saturating_duration_since(due);
-        let (wire, target, stream, signatures) = (&*wire, &*target, &*stream, &signatures);
-        in_flight.push(async move {
+        let (wire, target, stream, signatures, tx) = (
+            wire.clone(),
+            target.clone(),
+            stream.clone(),
+            signatures.clone(),
+            tx.clone(),
+        );
+        tokio::spawn(async move {
             let params = (stream.params)(k);
             let sent_ms = wall_ms();
-            let request = signatures.request(wire, target, stream, params, sent_ms);
-            exchange(
-                wire,
+            let request = signatures.request(&wire, &target, &stream, params, sent_ms);
+            let (done, _) = exchange(
+                &wire,
                 request,
-                stream,
+                &stream,
                 slot.phase,
                 lag,
                 sent_ms,
                 Answer::Drop,
             )
-            .await
-            .0
+            .await;
+            let _ = tx.send(done);
         });
-        // Start it now (and collect whatever else is ready), not at the next wait.
-        while let Some(Some(done)) = in_flight.next().now_or_never() {
-            recorder.record(&done).await;
-            calls.push(done.call);
-        }
     }
+    drop(tx);
     let deadline = tokio::time::Instant::now() + grace;
     loop {
         tokio::select! {
             _ = tokio::time::sleep_until(deadline) => break,
-            next = in_flight.next() => match next {
+            next = rx.recv() => match next {
                 Some(done) => {
                     recorder.record(&done).await;
                     calls.push(done.call);
