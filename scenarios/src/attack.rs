@@ -19,6 +19,7 @@ use goose::GooseAttack;
 
 use crate::call::Call;
 use crate::schedule::{drive, Done, Epoch, Stream, Target};
+use crate::wire::Wire;
 use crate::LoadError;
 
 /// The streams still to be taken by a goose user, each with the HTTP client it is sent on.
@@ -126,6 +127,7 @@ pub async fn run(
     let collected: Arc<Mutex<Vec<Call>>> = Arc::new(Mutex::new(Vec::new()));
     let target = Arc::new(target.clone());
     let grace = options.grace;
+    let timeout = options.timeout;
 
     let transaction: TransactionFunction = {
         let (queue, collected, target) = (queue.clone(), collected.clone(), target.clone());
@@ -136,16 +138,10 @@ pub async fn run(
                 let Some((stream, client)) = next else {
                     return Ok(());
                 };
-                user.client = client.clone();
-                let calls = drive(
-                    client,
-                    target,
-                    stream,
-                    epoch,
-                    grace,
-                    &mut GooseRecorder(user),
-                )
-                .await;
+                let wire = Arc::new(Wire::for_target(client.clone(), &target, timeout));
+                user.client = client;
+                let calls =
+                    drive(wire, target, stream, epoch, grace, &mut GooseRecorder(user)).await;
                 collected
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())

@@ -19,6 +19,7 @@ pub mod attack;
 pub mod call;
 pub mod chart;
 pub mod conformance;
+pub mod direct;
 pub mod env;
 pub mod isolation;
 pub mod junit;
@@ -39,6 +40,7 @@ pub mod terraform_plan;
 pub mod under_limit;
 pub mod verdict;
 pub mod window_edge;
+pub mod wire;
 
 pub use call::{Call, Key, Outcome};
 pub use conformance::{

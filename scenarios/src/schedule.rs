@@ -4,8 +4,8 @@
 //! answer lowers the rate actually offered (coordinated omission), and `throttle_requests` is
 //! only a ceiling. A rate-limit verdict needs the arrival rate to hold whatever the latency, so
 //! one goose user per stream sleeps until each slot (`t0 + k / rate` for a steady schedule),
-//! spawns the call on a clone of its reqwest client, and records each answer in goose's
-//! metrics with `record_custom_request_duration` as it comes back (the user records, never the
+//! spawns the call on its [`crate::wire::Wire`], and records each answer in goose's metrics
+//! with `record_custom_request_duration` as it comes back (the user records, never the
 //! spawned task: goose buffers metrics per user). Every call is also kept as a [`Call`], with
 //! how late it left its slot, so the verdict can say what was really offered.
 //!
@@ -22,6 +22,8 @@ use tokio::sync::mpsc;
 
 use crate::attack::Recorder;
 use crate::call::{Call, Key, Outcome};
+use crate::direct::Failure;
+use crate::wire::{Prepared, Wire};
 
 /// One planned call: when (ms after the schedule's start) and which phase it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -288,7 +290,7 @@ pub fn wall_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// A finished call, as the spawned task reports it to its user.
+/// A finished call, as the user task records it.
 #[derive(Debug)]
 pub struct Done {
     pub call: Call,
@@ -305,10 +307,11 @@ pub async fn send_call(
     phase: u32,
     lag: Duration,
 ) -> Done {
+    let wire = Wire::Reqwest(client.clone());
     let params = (stream.params)(k);
     let sent_ms = wall_ms();
-    let request = build_request(client, target, stream, &params, sent_ms);
-    exchange(client, request, stream, phase, lag, sent_ms, Answer::Drop)
+    let request = build_request(&wire, target, stream, &params, sent_ms);
+    exchange(&wire, request, stream, phase, lag, sent_ms, Answer::Drop)
         .await
         .0
 }
@@ -322,21 +325,22 @@ pub async fn send_call_full(
     phase: u32,
     lag: Duration,
 ) -> (Done, Value) {
+    let wire = Wire::Reqwest(client.clone());
     let params = (stream.params)(k);
     let sent_ms = wall_ms();
-    let request = build_request(client, target, stream, &params, sent_ms);
-    exchange(client, request, stream, phase, lag, sent_ms, Answer::Keep).await
+    let request = build_request(&wire, target, stream, &params, sent_ms);
+    exchange(&wire, request, stream, phase, lag, sent_ms, Answer::Keep).await
 }
 
 /// The request for `params`, signed for the second of `sent_ms` (so the timestamp is fresh
-/// however late the run is). An error is the HTTP client's refusal to build it.
+/// however late the run is). An error is the HTTP client's refusal to build it, by kind.
 fn build_request(
-    client: &reqwest::Client,
+    wire: &Wire,
     target: &Target,
     stream: &Stream,
     params: &Value,
     sent_ms: i64,
-) -> Result<reqwest::Request, reqwest::Error> {
+) -> Result<Prepared, &'static str> {
     let spec = RequestSpec::new(
         &target.host,
         "organization",
@@ -348,7 +352,7 @@ fn build_request(
     .with_region(target.region.as_deref())
     .with_request_client("tco-harness-load");
     let signed = tco_sign::build(&spec, &stream.credentials, &target.keys);
-    tco_client::transport::request(client, &target.endpoint.origin, signed).build()
+    wire.prepare(&target.endpoint.origin, signed)
 }
 
 /// One stream's last signed request. A TC3 signature covers the body, the headers and the
@@ -358,7 +362,7 @@ fn build_request(
 /// generator beside oha").
 #[derive(Default)]
 struct SignatureCache {
-    last: std::sync::Mutex<Option<(i64, Value, reqwest::Request)>>,
+    last: std::sync::Mutex<Option<(i64, Value, Prepared)>>,
 }
 
 impl SignatureCache {
@@ -366,12 +370,12 @@ impl SignatureCache {
     /// match, else a freshly signed one (which then replaces it).
     fn request(
         &self,
-        client: &reqwest::Client,
+        wire: &Wire,
         target: &Target,
         stream: &Stream,
         params: Value,
         sent_ms: i64,
-    ) -> Result<reqwest::Request, reqwest::Error> {
+    ) -> Result<Prepared, &'static str> {
         let second = sent_ms.div_euclid(1000);
         {
             let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
@@ -383,7 +387,7 @@ impl SignatureCache {
                 }
             }
         }
-        let request = build_request(client, target, stream, &params, sent_ms)?;
+        let request = build_request(wire, target, stream, &params, sent_ms)?;
         if let Some(copy) = request.try_clone() {
             *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some((second, params, copy));
         }
@@ -401,8 +405,8 @@ enum Answer {
 
 /// Sends `request` and reads the whole answer into a [`Done`].
 async fn exchange(
-    client: &reqwest::Client,
-    request: Result<reqwest::Request, reqwest::Error>,
+    wire: &Wire,
+    request: Result<Prepared, &'static str>,
     stream: &Stream,
     phase: u32,
     lag: Duration,
@@ -410,42 +414,31 @@ async fn exchange(
     keep: Answer,
 ) -> (Done, Value) {
     let started = Instant::now();
-    let sent = match request {
-        Ok(request) => client.execute(request).await,
-        Err(e) => Err(e),
+    let limit = tco_client::DEFAULT_MAX_RESPONSE_BYTES;
+    let (status, body) = match request {
+        Ok(request) => wire.exchange(request, limit).await,
+        Err(kind) => (None, Err(Failure::Transport(kind))),
     };
     let mut answer = Value::Null;
-    let (outcome, request_id, status) = match sent {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            let limit = tco_client::DEFAULT_MAX_RESPONSE_BYTES;
-            match tco_client::body::read_capped(response, limit).await {
-                Ok(body) if keep == Answer::Keep => {
-                    let parsed = serde_json::from_slice::<Value>(&body).ok();
-                    let (o, id) = Outcome::from_value(status, parsed.as_ref());
-                    if let Some(mut v) = parsed {
-                        answer = v["Response"].take();
-                    }
-                    (o, id, Some(status))
-                }
-                Ok(body) => {
-                    let (o, id) = Outcome::from_body(status, &body);
-                    (o, id, Some(status))
-                }
-                Err(tco_client::body::BodyError::TooLarge { limit }) => (
-                    Outcome::OtherError(format!(
-                        "an answer over {}",
-                        tco_client::body::human_bytes(limit)
-                    )),
-                    None,
-                    Some(status),
-                ),
-                Err(tco_client::body::BodyError::Transport(e)) => {
-                    (Outcome::Transport(transport_kind(&e)), None, Some(status))
-                }
+    let (outcome, request_id) = match (status, body) {
+        (Some(status), Ok(body)) if keep == Answer::Keep => {
+            let parsed = serde_json::from_slice::<Value>(&body).ok();
+            let (o, id) = Outcome::from_value(status, parsed.as_ref());
+            if let Some(mut v) = parsed {
+                answer = v["Response"].take();
             }
+            (o, id)
         }
-        Err(e) => (Outcome::Transport(transport_kind(&e)), None, None),
+        (Some(status), Ok(body)) => Outcome::from_body(status, &body),
+        (None, Ok(_)) => (Outcome::Transport("other".into()), None),
+        (_, Err(Failure::TooLarge)) => (
+            Outcome::OtherError(format!(
+                "an answer over {}",
+                tco_client::body::human_bytes(limit)
+            )),
+            None,
+        ),
+        (_, Err(Failure::Transport(kind))) => (Outcome::Transport(kind.to_string()), None),
     };
     let latency = started.elapsed();
     let done = Done {
@@ -469,7 +462,7 @@ async fn exchange(
 pub const CERTIFICATE_NOT_TRUSTED: &str = "certificate not trusted";
 
 /// A transport failure named by kind, never by its full text (which can hold a URL).
-fn transport_kind(e: &reqwest::Error) -> String {
+pub(crate) fn transport_kind(e: &reqwest::Error) -> &'static str {
     if tco_client::transport::certificate_refused(e).is_some() {
         CERTIFICATE_NOT_TRUSTED
     } else if e.is_timeout() {
@@ -483,15 +476,18 @@ fn transport_kind(e: &reqwest::Error) -> String {
     } else {
         "other"
     }
-    .to_string()
 }
 
-/// Sends every call of `stream` at its slot after `epoch`, on clones of `client`, and hands
-/// each finished call to `recorder` (the goose user's metrics) as it arrives.
+/// Sends every call of `stream` at its slot after `epoch`, on `wire`, and hands each finished
+/// call to `recorder` (the goose user's metrics) as it arrives.
 /// Returns when every call has been answered or has timed out; it never waits past the last
 /// slot plus `grace`.
+///
+/// Each call is a task of its own, so this task only keeps the schedule and records: on a busy
+/// machine it keeps the slots even when the calls' own work waits for a core (measured against
+/// polling the calls from this task: BENCHMARKS.md, "The load generator beside oha").
 pub async fn drive<R: Recorder>(
-    client: reqwest::Client,
+    wire: Arc<Wire>,
     target: Arc<Target>,
     stream: Arc<Stream>,
     epoch: Epoch,
@@ -505,16 +501,20 @@ pub async fn drive<R: Recorder>(
     // the verdict reports the calls it did not send.
     let give_up =
         epoch.instant + Duration::from_secs_f64(stream.schedule.end_ms().max(0.0) / 1000.0) + grace;
+    // One timer for every slot, moved on to the next each time.
+    let wait = tokio::time::sleep_until(epoch.instant.into());
+    tokio::pin!(wait);
     for (k, slot) in stream.schedule.slots().iter().copied().enumerate() {
         if Instant::now() > give_up {
             break;
         }
         let due = epoch.instant + Duration::from_secs_f64(slot.at_ms.max(0.0) / 1000.0);
+        wait.as_mut().reset(due.into());
         // Record what has come back while waiting for the slot.
         loop {
             tokio::select! {
                 biased;
-                _ = tokio::time::sleep_until(due.into()) => break,
+                _ = wait.as_mut() => break,
                 Some(done) = rx.recv() => {
                     recorder.record(&done).await;
                     calls.push(done.call);
@@ -522,8 +522,8 @@ pub async fn drive<R: Recorder>(
             }
         }
         let lag = Instant::now().saturating_duration_since(due);
-        let (client, target, stream, signatures, tx) = (
-            client.clone(),
+        let (wire, target, stream, signatures, tx) = (
+            wire.clone(),
             target.clone(),
             stream.clone(),
             signatures.clone(),
@@ -532,9 +532,9 @@ pub async fn drive<R: Recorder>(
         tokio::spawn(async move {
             let params = (stream.params)(k);
             let sent_ms = wall_ms();
-            let request = signatures.request(&client, &target, &stream, params, sent_ms);
+            let request = signatures.request(&wire, &target, &stream, params, sent_ms);
             let (done, _) = exchange(
-                &client,
+                &wire,
                 request,
                 &stream,
                 slot.phase,
@@ -607,54 +607,79 @@ mod tests {
         );
     }
 
-    fn same_bytes(a: &reqwest::Request, b: &reqwest::Request) -> bool {
+    fn same_bytes(a: &Prepared, b: &Prepared) -> bool {
         let body = |r: &reqwest::Request| r.body().and_then(|b| b.as_bytes()).map(<[u8]>::to_vec);
-        a.method() == b.method()
-            && a.url() == b.url()
-            && a.headers() == b.headers()
-            && body(a) == body(b)
+        match (a, b) {
+            (Prepared::Reqwest(a), Prepared::Reqwest(b)) => {
+                a.method() == b.method()
+                    && a.url() == b.url()
+                    && a.headers() == b.headers()
+                    && body(a) == body(b)
+            }
+            (Prepared::Direct(a), Prepared::Direct(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    fn timestamp(r: &Prepared) -> String {
+        let headers = match r {
+            Prepared::Reqwest(r) => r.headers(),
+            Prepared::Direct(r) => &r.headers,
+        };
+        headers["X-TC-Timestamp"].to_str().unwrap().to_string()
     }
 
     #[test]
     fn signatures_are_reused_within_one_second_for_the_same_parameters_only() {
         let target = Target::new("http://127.0.0.1:9").unwrap();
         let client = target.http_client(Duration::from_secs(1)).unwrap();
-        let creds = Credentials::new("AKIDcacheTest", "cache-test-key");
-        let stream = Stream::new(
-            "DescribeOrganization",
-            "2021-03-31",
-            creds,
-            serde_json::json!({}),
-            Schedule::default(),
+        let wires = [
+            Wire::Reqwest(client.clone()),
+            Wire::for_target(client, &target, Duration::from_secs(1)),
+        ];
+        assert!(
+            matches!(wires[1], Wire::Direct(_)),
+            "a loopback target is direct"
         );
-        let fresh =
-            |params: &Value, ms: i64| build_request(&client, &target, &stream, params, ms).unwrap();
-        let cache = SignatureCache::default();
-        let empty = serde_json::json!({});
-        let second = 1_700_000_000_000;
-        let first = cache
-            .request(&client, &target, &stream, empty.clone(), second + 10)
-            .unwrap();
-        assert!(same_bytes(&first, &fresh(&empty, second + 10)));
-        // Later in the same second: the same bytes as signing anew would give.
-        let again = cache
-            .request(&client, &target, &stream, empty.clone(), second + 990)
-            .unwrap();
-        assert!(same_bytes(&again, &fresh(&empty, second + 990)));
-        // The next second is signed anew: its timestamp and signature differ.
-        let next = cache
-            .request(&client, &target, &stream, empty.clone(), second + 1000)
-            .unwrap();
-        assert!(same_bytes(&next, &fresh(&empty, second + 1000)));
-        assert!(!same_bytes(&next, &first));
-        assert_eq!(next.headers()["X-TC-Timestamp"], "1700000001");
-        // Other parameters in the same second: signed for them, not the cached ones.
-        let other = serde_json::json!({"Name": "x"});
-        let changed = cache
-            .request(&client, &target, &stream, other.clone(), second + 1001)
-            .unwrap();
-        assert!(same_bytes(&changed, &fresh(&other, second + 1001)));
-        assert!(!same_bytes(&changed, &next));
+        for wire in &wires {
+            let creds = Credentials::new("AKIDcacheTest", "cache-test-key");
+            let stream = Stream::new(
+                "DescribeOrganization",
+                "2021-03-31",
+                creds,
+                serde_json::json!({}),
+                Schedule::default(),
+            );
+            let fresh = |params: &Value, ms: i64| {
+                build_request(wire, &target, &stream, params, ms).unwrap()
+            };
+            let cache = SignatureCache::default();
+            let empty = serde_json::json!({});
+            let second = 1_700_000_000_000;
+            let first = cache
+                .request(wire, &target, &stream, empty.clone(), second + 10)
+                .unwrap();
+            assert!(same_bytes(&first, &fresh(&empty, second + 10)));
+            // Later in the same second: the same bytes as signing anew would give.
+            let again = cache
+                .request(wire, &target, &stream, empty.clone(), second + 990)
+                .unwrap();
+            assert!(same_bytes(&again, &fresh(&empty, second + 990)));
+            // The next second is signed anew: its timestamp and signature differ.
+            let next = cache
+                .request(wire, &target, &stream, empty.clone(), second + 1000)
+                .unwrap();
+            assert!(same_bytes(&next, &fresh(&empty, second + 1000)));
+            assert!(!same_bytes(&next, &first));
+            assert_eq!(timestamp(&next), "1700000001");
+            // Other parameters in the same second: signed for them, not the cached ones.
+            let other = serde_json::json!({"Name": "x"});
+            let changed = cache
+                .request(wire, &target, &stream, other.clone(), second + 1001)
+                .unwrap();
+            assert!(same_bytes(&changed, &fresh(&other, second + 1001)));
+            assert!(!same_bytes(&changed, &next));
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 machine, same run, the systems alternated per rate.
 
     python3 tools/bench/generator.py --harness before=/path/a --harness after=/path/b \
-        [--mock PATH] [--oha PATH] [--rates 2000,8000,12000,16000,20000] [--duration 5] \
+        [--mock PATH] [--oha PATH] [--rates 2000,8000,12000,16000,20000,24000,28000] [--duration 5] \
         [--rounds 1] [--json out.json]
 
 What it does (see README.md, "Load generator beside oha"):
@@ -24,7 +24,7 @@ What it does (see README.md, "Load generator beside oha"):
    start and the end.
 
 Bounded: each run is D s plus start-up and a 10 s grace at most; the whole run takes about
-rounds * len(rates) * (harnesses + 1) * (D + 3) s (2 min for the defaults with two harnesses).
+rounds * len(rates) * (harnesses + 1) * (D + 3) s (about 3 min for the defaults with two harnesses).
 Credentials: the mock's built-in default account unless TENCENTCLOUD_SECRET_ID/_KEY are set.
 """
 
@@ -196,7 +196,7 @@ def main():
                     help="LABEL=PATH or PATH of a tco-harness binary; more than once to compare builds")
     ap.add_argument("--mock", default=None, help="tco-harness binary serving the mock (default: the first --harness)")
     ap.add_argument("--oha", default=shutil.which("oha") or os.path.expanduser("~/.cargo/bin/oha"))
-    ap.add_argument("--rates", default="2000,8000,12000,16000,20000")
+    ap.add_argument("--rates", default="2000,8000,12000,16000,20000,24000,28000")
     ap.add_argument("--duration", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--oha-connections", type=int, default=50, help="oha -c (its default)")

@@ -106,6 +106,22 @@ pub fn configure(
     Ok(builder)
 }
 
+/// Whether a client set up by [`configure`] reaches `endpoint` over plain HTTP with no proxy
+/// between: an `http://` endpoint that is loopback ([`configure`] turns proxies off) or with
+/// no proxy variable that reqwest would read for it (`HTTP_PROXY`, `ALL_PROXY`, either case).
+/// When unsure it says no. A client that talks to such an endpoint itself (the load
+/// generator's) makes the same decisions as reqwest would; any other endpoint stays reqwest's.
+pub fn plain_http_without_proxy(endpoint: &Endpoint) -> bool {
+    if !endpoint.origin.starts_with("http://") {
+        return false;
+    }
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    endpoint.is_loopback()
+        || !["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+            .into_iter()
+            .any(set)
+}
+
 /// The one way a signed request goes on the wire: its method, `origin` (`scheme://host[:port]`)
 /// followed by its path and query, every header as signed (`Host` too, so what was signed is
 /// what is sent, whatever name the URL uses) and its body. Timeouts and the rest are the
