@@ -118,8 +118,8 @@ fn direct_request(signed: SignedRequest) -> Result<DirectRequest, &'static str> 
 /// The signed request's headers, in its order, as an HTTP header map (the one place this
 /// module reads them).
 fn signed_headers(signed: &SignedRequest) -> Result<http::HeaderMap, &'static str> {
-    let mut headers = http::HeaderMap::with_capacity(signed.headers.len() + 1);
-    for (name, value) in &signed.headers {
+    let mut headers = http::HeaderMap::with_capacity(signed.headers().len() + 1);
+    for (name, value) in signed.headers() {
         let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| "request")?;
         let value = http::HeaderValue::from_str(value).map_err(|_| "request")?;
         headers.append(name, value);
