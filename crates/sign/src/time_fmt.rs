@@ -37,6 +37,11 @@ impl DateText {
         Self { bytes, len }
     }
 
+    /// The text's bytes, for comparing without the UTF-8 check of [`Self::as_str`].
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         // Only ASCII digits and '-' are ever written.
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
