@@ -183,7 +183,7 @@ impl<'a> CanonicalHeaders<'a> {
 #[inline]
 fn canonical_name(name: &str) -> Cow<'_, str> {
     let name = trim(name);
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+    if has_ascii_uppercase(name) {
         Cow::Owned(name.to_ascii_lowercase())
     } else {
         Cow::Borrowed(name)
@@ -202,15 +202,21 @@ fn canonical_value(value: &str, case: ValueCase) -> Cow<'_, str> {
 
 /// Whether `to_lowercase` would change `value`; cheap for the usual ASCII value.
 fn lowering_changes(value: &str) -> bool {
-    // One pass without early exit, which the compiler vectorises; chars only if not ASCII.
-    let (upper, non_ascii) = value.bytes().fold((false, false), |(upper, non_ascii), b| {
-        (upper | b.is_ascii_uppercase(), non_ascii | !b.is_ascii())
-    });
-    if non_ascii {
-        value.chars().any(|c| c != lower_char(c))
+    // Chars only if not ASCII (`is_ascii` reads a word at a time).
+    if value.is_ascii() {
+        has_ascii_uppercase(value)
     } else {
-        upper
+        value.chars().any(|c| c != lower_char(c))
     }
+}
+
+/// Whether `text` has a byte from 'A' to 'Z': one pass without early exit or branch, which
+/// the compiler vectorises (header names and values are a few dozen bytes).
+#[inline]
+fn has_ascii_uppercase(text: &str) -> bool {
+    text.bytes()
+        .fold(0u8, |seen, b| seen | u8::from(b.is_ascii_uppercase()))
+        != 0
 }
 
 /// `c` lower-cased, or NUL when lower-casing makes several chars of it.
