@@ -90,7 +90,7 @@ impl App {
     }
 
     /// Gate step 2: the signature, on the mock's clock.
-    pub fn authenticate(&self, raw: &RawRequest) -> Result<Verified, AuthError> {
+    pub fn authenticate(&self, raw: &RawRequest) -> Result<Verified<'static>, AuthError> {
         let now = self.clock.now_secs();
         self.signatures.verify(raw, now)
     }

@@ -62,8 +62,12 @@ impl Authenticator {
     }
 
     /// Verifies `raw` at Unix time `now`. A refusal is always the strict check's.
-    pub fn verify(&self, raw: &RawRequest, now: i64) -> Result<Verified, AuthError> {
-        let strict = raw.with_incoming(|incoming| self.verifier.verify(incoming, now));
+    pub fn verify(&self, raw: &RawRequest, now: i64) -> Result<Verified<'static>, AuthError> {
+        let strict = raw.with_incoming(|incoming| {
+            self.verifier
+                .verify(incoming, now)
+                .map(Verified::into_owned)
+        });
         let Err(AuthError::SignatureFailure(reason)) = strict else {
             return strict;
         };
@@ -79,7 +83,7 @@ impl Authenticator {
     }
 
     /// The alternative canonical forms, each verified in full with the account's key.
-    fn verify_lenient(&self, raw: &RawRequest, now: i64) -> Option<Verified> {
+    fn verify_lenient(&self, raw: &RawRequest, now: i64) -> Option<Verified<'static>> {
         let host = raw.header("host")?.trim();
         let service = scope_service(raw.header("authorization")?)?;
         let service = if service == SERVICE {
@@ -111,7 +115,7 @@ fn verify_with_host(
     raw: &RawRequest,
     host: &str,
     now: i64,
-) -> Result<Verified, AuthError> {
+) -> Result<Verified<'static>, AuthError> {
     let headers: Vec<(&str, &str)> = raw
         .headers()
         .map(|(name, value)| {
@@ -130,7 +134,7 @@ fn verify_with_host(
         headers: &headers,
         body: &raw.body,
     };
-    verifier.verify(&incoming, now)
+    verifier.verify(&incoming, now).map(Verified::into_owned)
 }
 
 /// The service in `TC3-HMAC-SHA256 Credential=id/date/SERVICE/tc3_request, …`.

@@ -37,33 +37,36 @@ impl DateText {
         Self { bytes, len }
     }
 
+    /// The text's bytes, for comparing without the UTF-8 check of [`Self::as_str`].
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         // Only ASCII digits and '-' are ever written.
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
     }
 
-    /// Four-digit years: `time` finds the calendar date, the digits go on the stack.
+    /// Four-digit years, from 1970 on: the calendar date by integer arithmetic (`time`'s
+    /// conversion costs several times more on every signature), the digits on the stack.
     fn civil(timestamp: i64) -> Self {
-        let Ok(dt) = OffsetDateTime::from_unix_timestamp(timestamp) else {
-            return Self::stored(&Self::slow(timestamp));
-        };
-        let (year, month, day) = dt.to_calendar_date();
-        let (year, month, day) = (i64::from(year), i64::from(u8::from(month)), i64::from(day));
+        let (year, month, day) = civil_from_days(timestamp.div_euclid(86_400));
         let mut bytes = [0u8; Self::MAX_LEN];
         let digits = [
             year / 1000,
             year / 100 % 10,
             year / 10 % 10,
             year % 10,
-            -1,
+            u32::MAX,
             month / 10,
             month % 10,
-            -1,
+            u32::MAX,
             day / 10,
             day % 10,
         ];
         for (slot, d) in bytes.iter_mut().zip(digits) {
-            *slot = if d < 0 { b'-' } else { b'0' + d as u8 };
+            // Each digit is below 10, so the cast keeps it whole.
+            *slot = if d == u32::MAX { b'-' } else { b'0' + d as u8 };
         }
         Self { bytes, len: 10 }
     }
@@ -78,6 +81,31 @@ impl DateText {
         dt.format(format_description!("[year]-[month]-[day]"))
             .unwrap_or_default()
     }
+}
+
+/// (year, month, day) of the proleptic Gregorian calendar for `days` since 1970-01-01, for
+/// `days` from 0 to the last day of year 9999. Counted in 400-year eras that start on
+/// March 1st, so the leap day falls at the end of each year of the era: the year of the era,
+/// the day of that year, then the month by the 153-day pattern of March to July and August
+/// to December.
+fn civil_from_days(days: i64) -> (u32, u32, u32) {
+    // Days since 0000-03-01; non-negative for the range this is called with.
+    let shifted = u64::try_from(days + 719_468).unwrap_or(0);
+    let era = shifted / 146_097;
+    let day_of_era = shifted % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    // year <= 9999, month <= 12, day <= 31.
+    (year as u32, month as u32, day as u32)
 }
 
 #[cfg(test)]
@@ -113,6 +141,9 @@ mod tests {
         samples.extend((0..2_000).map(|i| i * 126_839_513));
         // Every day of four years around a leap day, at an odd second.
         samples.extend((0..1_500).map(|i| 946_684_799 + i * 86_400 + 3_601));
+        // The first and last second of every day from 1970 to 2200 (leap years, 2100's
+        // missing leap day, month and year ends).
+        samples.extend((0..84_000).flat_map(|day| [day * 86_400, day * 86_400 + 86_399]));
         for ts in samples {
             assert_eq!(
                 DateText::of(ts).as_str(),
