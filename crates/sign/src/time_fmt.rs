@@ -47,8 +47,9 @@ impl DateText {
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
     }
 
-    /// Four-digit years, from 1970 on: the calendar date by integer arithmetic (`time`'s
-    /// conversion costs several times more on every signature), the digits on the stack.
+    /// Four-digit years, from 1970 on: `time`'s calendar date of the day number (a Unix
+    /// timestamp through `OffsetDateTime` cost several times more per signature), the digits
+    /// on the stack.
     fn civil(timestamp: i64) -> Self {
         let (year, month, day) = civil_from_days(timestamp.div_euclid(86_400));
         let mut bytes = [0u8; Self::MAX_LEN];
@@ -83,29 +84,15 @@ impl DateText {
     }
 }
 
-/// (year, month, day) of the proleptic Gregorian calendar for `days` since 1970-01-01, for
-/// `days` from 0 to the last day of year 9999. Counted in 400-year eras that start on
-/// March 1st, so the leap day falls at the end of each year of the era: the year of the era,
-/// the day of that year, then the month by the 153-day pattern of March to July and August
-/// to December.
+/// (year, month, day) for `days` since 1970-01-01, from 0 to the last day of year 9999:
+/// `time` counts it from the Julian day (no time of day, no offset to validate).
 fn civil_from_days(days: i64) -> (u32, u32, u32) {
-    // Days since 0000-03-01; non-negative for the range this is called with.
-    let shifted = u64::try_from(days + 719_468).unwrap_or(0);
-    let era = shifted / 146_097;
-    let day_of_era = shifted % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    // year <= 9999, month <= 12, day <= 31.
-    (year as u32, month as u32, day as u32)
+    const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+    let julian = i32::try_from(days + UNIX_EPOCH_JULIAN_DAY).unwrap_or(i32::MAX);
+    let date = time::Date::from_julian_day(julian).unwrap_or(time::Date::MAX);
+    let (year, month, day) = date.to_calendar_date();
+    // year is 1970..=9999 for the range this is called with.
+    (year.unsigned_abs(), u32::from(u8::from(month)), u32::from(day))
 }
 
 #[cfg(test)]
