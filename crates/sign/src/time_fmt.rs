@@ -92,7 +92,11 @@ fn civil_from_days(days: i64) -> (u32, u32, u32) {
     let date = time::Date::from_julian_day(julian).unwrap_or(time::Date::MAX);
     let (year, month, day) = date.to_calendar_date();
     // year is 1970..=9999 for the range this is called with.
-    (year.unsigned_abs(), u32::from(u8::from(month)), u32::from(day))
+    (
+        year.unsigned_abs(),
+        u32::from(u8::from(month)),
+        u32::from(day),
+    )
 }
 
 #[cfg(test)]
