@@ -163,9 +163,13 @@ impl Target {
     }
 
     /// An HTTP client for this target (goose's users, and calls outside a run), set up the
-    /// way every client of the harness is ([`tco_client::transport::configure`]).
+    /// way every client of the harness is ([`tco_client::transport::configure`]). It never
+    /// follows a redirect: a call is one request to the endpoint under test, and a 3xx is
+    /// recorded as the answer it is, as the direct client records it.
     pub fn http_client(&self, timeout: Duration) -> Result<reqwest::Client, String> {
-        let builder = reqwest::Client::builder().timeout(timeout);
+        let builder = reqwest::Client::builder()
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none());
         tco_client::transport::configure(builder, &self.endpoint, &self.roots)
             .map_err(|e| e.to_string())?
             .build()

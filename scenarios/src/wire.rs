@@ -196,4 +196,71 @@ mod tests {
         assert!(r.headers().contains_key("authorization"));
         assert_eq!(Some(&d.body[..]), r.body().and_then(|b| b.as_bytes()));
     }
+
+    /// A server that answers every request with a redirect to itself; counts the requests.
+    async fn redirecting_server() -> (Target, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let counter = counter.clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 8192];
+                    // One read holds a small signed request whole on loopback.
+                    while let Ok(n) = socket.read(&mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                        counter.fetch_add(1, Ordering::SeqCst);
+                        let answer = b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n";
+                        if socket.write_all(answer).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        (Target::new(&url).unwrap(), seen)
+    }
+
+    /// Both wires send one request per call and record a redirect as the answer: reqwest's
+    /// default would follow it to another URL, which is not the call the schedule planned.
+    #[tokio::test]
+    async fn neither_wire_follows_a_redirect() {
+        use std::sync::atomic::Ordering;
+        let (target, seen) = redirecting_server().await;
+        let timeout = std::time::Duration::from_secs(5);
+        let client = target.http_client(timeout).unwrap();
+        let wires = [
+            Wire::Reqwest(client.clone()),
+            Wire::for_target(client, &target, timeout),
+        ];
+        assert!(matches!(wires[1], Wire::Direct(_)));
+        let creds = tco_sign::Credentials::new("AKIDwireTest", "wire-test-key");
+        let params = serde_json::json!({});
+        for (sent, wire) in wires.iter().enumerate() {
+            let spec = tco_sign::RequestSpec::new(
+                &target.host,
+                "organization",
+                "DescribeOrganization",
+                "2021-03-31",
+                &params,
+                1_700_000_000,
+            );
+            let signed = tco_sign::build(&spec, &creds, &target.keys);
+            let request = wire.prepare(&target.endpoint.origin, signed).unwrap();
+            let (status, body) = wire.exchange(request, 1024).await;
+            assert_eq!(status, Some(302));
+            assert_eq!(body.unwrap().len(), 0);
+            assert_eq!(
+                seen.load(Ordering::SeqCst),
+                sent + 1,
+                "one request per call"
+            );
+        }
+    }
 }
