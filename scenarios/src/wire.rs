@@ -121,7 +121,9 @@ fn signed_headers(signed: &SignedRequest) -> Result<http::HeaderMap, &'static st
     let mut headers = http::HeaderMap::with_capacity(signed.headers().len() + 1);
     for (name, value) in signed.headers() {
         let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| "request")?;
-        let value = http::HeaderValue::from_str(value).map_err(|_| "request")?;
+        let mut value = http::HeaderValue::from_str(value).map_err(|_| "request")?;
+        // `Debug` of a sensitive value prints `Sensitive`, never the signature or a token.
+        value.set_sensitive(tco_sign::SENSITIVE.iter().any(|s| name.as_str() == *s));
         headers.append(name, value);
     }
     Ok(headers)
@@ -157,6 +159,21 @@ async fn reqwest_exchange(
 mod tests {
     use super::*;
 
+    /// A `DescribeOrganization` with a body, signed for `target` at a fixed second.
+    fn signed(target: &Target) -> SignedRequest {
+        let creds = tco_sign::Credentials::new("AKIDwireTest", "wire-test-key");
+        let params = serde_json::json!({"Name": "n"});
+        let spec = tco_sign::RequestSpec::new(
+            &target.host,
+            "organization",
+            "DescribeOrganization",
+            "2021-03-31",
+            &params,
+            1_700_000_000,
+        );
+        tco_sign::build(&spec, &creds, &target.keys)
+    }
+
     /// The direct client sends what reqwest's request for the same signature holds
     /// ([`tco_client::transport::request`] is the reference), plus reqwest's `Accept`.
     #[test]
@@ -167,23 +184,10 @@ mod tests {
             .unwrap();
         let direct = Wire::for_target(client.clone(), &target, std::time::Duration::from_secs(1));
         let reqwest = Wire::Reqwest(client);
-        let creds = tco_sign::Credentials::new("AKIDwireTest", "wire-test-key");
-        let params = serde_json::json!({"Name": "n"});
-        let signed = || {
-            let spec = tco_sign::RequestSpec::new(
-                &target.host,
-                "organization",
-                "DescribeOrganization",
-                "2021-03-31",
-                &params,
-                1_700_000_000,
-            );
-            tco_sign::build(&spec, &creds, &target.keys)
-        };
         let origin = &target.endpoint.origin;
         let (Ok(Prepared::Direct(d)), Ok(Prepared::Reqwest(r))) = (
-            direct.prepare(origin, signed()),
-            reqwest.prepare(origin, signed()),
+            direct.prepare(origin, signed(&target)),
+            reqwest.prepare(origin, signed(&target)),
         ) else {
             panic!("each wire prepares its own kind");
         };
@@ -195,6 +199,11 @@ mod tests {
         assert_eq!(&without_accept, r.headers());
         assert!(r.headers().contains_key("authorization"));
         assert_eq!(Some(&d.body[..]), r.body().and_then(|b| b.as_bytes()));
+        let shown = format!("{d:?}");
+        assert!(
+            !shown.contains(r.headers()["authorization"].to_str().unwrap()),
+            "the signature is not in Debug: {shown}"
+        );
     }
 
     /// A server that answers every request with a redirect to itself; counts the requests.
@@ -240,19 +249,10 @@ mod tests {
             Wire::for_target(client, &target, timeout),
         ];
         assert!(matches!(wires[1], Wire::Direct(_)));
-        let creds = tco_sign::Credentials::new("AKIDwireTest", "wire-test-key");
-        let params = serde_json::json!({});
         for (sent, wire) in wires.iter().enumerate() {
-            let spec = tco_sign::RequestSpec::new(
-                &target.host,
-                "organization",
-                "DescribeOrganization",
-                "2021-03-31",
-                &params,
-                1_700_000_000,
-            );
-            let signed = tco_sign::build(&spec, &creds, &target.keys);
-            let request = wire.prepare(&target.endpoint.origin, signed).unwrap();
+            let request = wire
+                .prepare(&target.endpoint.origin, signed(&target))
+                .unwrap();
             let (status, body) = wire.exchange(request, 1024).await;
             assert_eq!(status, Some(302));
             assert_eq!(body.unwrap().len(), 0);
