@@ -28,6 +28,11 @@ type Users = Arc<Mutex<VecDeque<(Arc<Stream>, reqwest::Client)>>>;
 /// Runs that use goose, one at a time.
 static GOOSE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// The default bound on one stream's calls in flight: far above what a limit test at tens
+/// or hundreds of calls a second keeps open, and below the mock's default bound on open
+/// connections (512), so a fast run never has its connections closed under it.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+
 /// How a run starts and ends.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -42,6 +47,9 @@ pub struct RunOptions {
     pub grace: Duration,
     /// Per-call timeout.
     pub timeout: Duration,
+    /// Calls of one stream in flight at once, each on its own connection; a call due when
+    /// all are busy waits for one and leaves late (its lag says how late).
+    pub max_in_flight: usize,
     /// Goose's own reports: `<stem>.html` and `<stem>.json` (with per-second graph data).
     pub goose_report_stem: Option<PathBuf>,
 }
@@ -54,6 +62,7 @@ impl Default for RunOptions {
             start_at_ms: None,
             grace: Duration::from_secs(5),
             timeout: Duration::from_secs(5),
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             goose_report_stem: None,
         }
     }
@@ -128,6 +137,7 @@ pub async fn run(
     let target = Arc::new(target.clone());
     let grace = options.grace;
     let timeout = options.timeout;
+    let in_flight = options.max_in_flight;
 
     let transaction: TransactionFunction = {
         let (queue, collected, target) = (queue.clone(), collected.clone(), target.clone());
@@ -140,8 +150,16 @@ pub async fn run(
                 };
                 let wire = Arc::new(Wire::for_target(client.clone(), &target, timeout));
                 user.client = client;
-                let calls =
-                    drive(wire, target, stream, epoch, grace, &mut GooseRecorder(user)).await;
+                let calls = drive(
+                    wire,
+                    target,
+                    stream,
+                    epoch,
+                    grace,
+                    in_flight,
+                    &mut GooseRecorder(user),
+                )
+                .await;
                 collected
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())

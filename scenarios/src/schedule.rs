@@ -482,25 +482,38 @@ pub(crate) fn transport_kind(e: &reqwest::Error) -> &'static str {
     }
 }
 
-/// Sends every call of `stream` at its slot after `epoch`, on `wire`, and hands each finished
-/// call to `recorder` (the goose user's metrics) as it arrives.
+/// Sends every call of `stream` at its slot after `epoch`, on `wire`, at most `in_flight` at
+/// once, and hands each finished call to `recorder` (the goose user's metrics) as it arrives.
 /// Returns when every call has been answered or has timed out; it never waits past the last
 /// slot plus `grace`.
 ///
-/// Each call is a task of its own, so this task only keeps the schedule and records: on a busy
-/// machine it keeps the slots even when the calls' own work waits for a core (measured against
-/// polling the calls from this task: BENCHMARKS.md, "The load generator beside oha").
+/// This task only keeps the schedule and records; the calls go out from worker tasks, one
+/// call at a time each, so on a busy machine the slots are kept even when the calls' own work
+/// waits for a core. A slot goes to the worker that finished last (its connection is the
+/// warmest), or to a new worker while there are fewer than `in_flight`; when every one is
+/// busy, the call waits for the first to finish and leaves late, and its lag says so. Workers
+/// rather than a task per call: spawning a task for each call and moving its state in cost
+/// more CPU than the call's own work on the wire (BENCHMARKS.md, "The load generator beside
+/// oha").
 pub async fn drive<R: Recorder>(
     wire: Arc<Wire>,
     target: Arc<Target>,
     stream: Arc<Stream>,
     epoch: Epoch,
     grace: Duration,
+    in_flight: usize,
     recorder: &mut R,
 ) -> Vec<Call> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Done>();
+    let (tx, mut rx) = mpsc::unbounded_channel::<(usize, Done)>();
     let mut calls = Vec::with_capacity(stream.schedule.len());
-    let signatures = Arc::new(SignatureCache::default());
+    let shared = Arc::new(Sender {
+        wire,
+        target,
+        stream: stream.clone(),
+        signatures: SignatureCache::default(),
+    });
+    let mut workers: Vec<mpsc::UnboundedSender<Job>> = Vec::new();
+    let mut idle: Vec<usize> = Vec::new();
     // A client that falls this far behind stops sending: the run stays bounded in time, and
     // the verdict reports the calls it did not send.
     let give_up =
@@ -508,7 +521,7 @@ pub async fn drive<R: Recorder>(
     // One timer for every slot, moved on to the next each time.
     let wait = tokio::time::sleep_until(epoch.instant.into());
     tokio::pin!(wait);
-    for (k, slot) in stream.schedule.slots().iter().copied().enumerate() {
+    'slots: for (k, slot) in stream.schedule.slots().iter().copied().enumerate() {
         if Instant::now() > give_up {
             break;
         }
@@ -519,44 +532,44 @@ pub async fn drive<R: Recorder>(
             tokio::select! {
                 biased;
                 _ = wait.as_mut() => break,
-                Some(done) = rx.recv() => {
+                Some((worker, done)) = rx.recv() => {
+                    idle.push(worker);
                     recorder.record(&done).await;
                     calls.push(done.call);
                 }
             }
         }
-        let lag = Instant::now().saturating_duration_since(due);
-        let (wire, target, stream, signatures, tx) = (
-            wire.clone(),
-            target.clone(),
-            stream.clone(),
-            signatures.clone(),
-            tx.clone(),
-        );
-        tokio::spawn(async move {
-            let params = (stream.params)(k);
-            let sent_ms = wall_ms();
-            let request = signatures.request(&wire, &target, &stream, params, sent_ms);
-            let (done, _) = exchange(
-                &wire,
-                request,
-                &stream,
-                slot.phase,
-                lag,
-                sent_ms,
-                Answer::Drop,
-            )
-            .await;
-            let _ = tx.send(done);
-        });
+        let worker = match idle.pop() {
+            Some(worker) => worker,
+            None if workers.len() < in_flight.max(1) => {
+                let (jobs, inbox) = mpsc::unbounded_channel();
+                tokio::spawn(work(workers.len(), inbox, tx.clone(), shared.clone()));
+                workers.push(jobs);
+                workers.len() - 1
+            }
+            // Every worker is busy: the first to finish takes this call, late.
+            None => loop {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(give_up.into()) => break 'slots,
+                    Some((worker, done)) = rx.recv() => {
+                        recorder.record(&done).await;
+                        calls.push(done.call);
+                        break worker;
+                    }
+                }
+            },
+        };
+        let _ = workers[worker].send(Job { k, slot, due });
     }
+    // Workers end once their last call is answered.
+    drop(workers);
     drop(tx);
     let deadline = tokio::time::Instant::now() + grace;
     loop {
         tokio::select! {
             _ = tokio::time::sleep_until(deadline) => break,
             next = rx.recv() => match next {
-                Some(done) => {
+                Some((_, done)) => {
                     recorder.record(&done).await;
                     calls.push(done.call);
                 }
@@ -565,6 +578,57 @@ pub async fn drive<R: Recorder>(
         }
     }
     calls
+}
+
+/// A call for a worker: its index in the schedule, its slot, and when it was due.
+struct Job {
+    k: usize,
+    slot: Slot,
+    due: Instant,
+}
+
+/// What every worker of one stream sends with.
+struct Sender {
+    wire: Arc<Wire>,
+    target: Arc<Target>,
+    stream: Arc<Stream>,
+    signatures: SignatureCache,
+}
+
+/// Sends each job it is given, one at a time, and reports it finished under its `id`.
+async fn work(
+    id: usize,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+    finished: mpsc::UnboundedSender<(usize, Done)>,
+    shared: Arc<Sender>,
+) {
+    let Sender {
+        wire,
+        target,
+        stream,
+        signatures,
+    } = &*shared;
+    while let Some(Job { k, slot, due }) = jobs.recv().await {
+        // Late by however long the call waited for its slot to be handed out and for this
+        // worker to run.
+        let lag = Instant::now().saturating_duration_since(due);
+        let params = (stream.params)(k);
+        let sent_ms = wall_ms();
+        let request = signatures.request(wire, target, stream, params, sent_ms);
+        let (done, _) = exchange(
+            wire,
+            request,
+            stream,
+            slot.phase,
+            lag,
+            sent_ms,
+            Answer::Drop,
+        )
+        .await;
+        if finished.send((id, done)).is_err() {
+            break;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -684,6 +748,91 @@ mod tests {
             assert!(same_bytes(&changed, &fresh(&other, second + 1001)));
             assert!(!same_bytes(&changed, &next));
         }
+    }
+
+    /// A loopback endpoint that answers every request `hold` after it arrived, with a
+    /// success envelope; counts the connections it accepted.
+    async fn slow_endpoint(hold: Duration) -> (Target, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            while let Ok((mut tcp, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let body = br#"{"Response":{"RequestId":"r"}}"#;
+                    let answer = [
+                        format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len())
+                            .as_bytes(),
+                        body,
+                    ]
+                    .concat();
+                    let mut buf = vec![0u8; 64 * 1024];
+                    // Each request fits one read: one read, one answer.
+                    while matches!(tcp.read(&mut buf).await, Ok(n) if n > 0) {
+                        tokio::time::sleep(hold).await;
+                        if tcp.write_all(&answer).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        (Target::new(&url).unwrap(), accepted)
+    }
+
+    /// Drives `calls` calls all due at once, at most `in_flight` at a time, against an
+    /// endpoint that holds each answer `hold`; the calls, and the connections it saw.
+    async fn drive_at_once(calls: usize, in_flight: usize, hold: Duration) -> (Vec<Call>, usize) {
+        let (target, accepted) = slow_endpoint(hold).await;
+        let client = target.http_client(Duration::from_secs(5)).unwrap();
+        let wire = Arc::new(Wire::for_target(client, &target, Duration::from_secs(5)));
+        let stream = Stream::new(
+            "DescribeOrganization",
+            "2021-03-31",
+            Credentials::new("AKIDpoolTest", "pool-test-key"),
+            serde_json::json!({}),
+            Schedule::burst(0.0, calls, 0.0),
+        );
+        let epoch = Epoch::after(Duration::ZERO, None);
+        let grace = Duration::from_secs(10);
+        let mut recorder = crate::attack::NoRecorder;
+        let got = drive(
+            wire,
+            Arc::new(target),
+            Arc::new(stream),
+            epoch,
+            grace,
+            in_flight,
+            &mut recorder,
+        )
+        .await;
+        (got, accepted.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn calls_due_while_every_worker_is_busy_wait_for_one_and_leave_late() {
+        let hold = Duration::from_millis(300);
+        let (calls, connections) = drive_at_once(4, 2, hold).await;
+        assert_eq!(calls.len(), 4);
+        assert!(calls.iter().all(|c| c.outcome == Outcome::Accepted));
+        assert_eq!(connections, 2, "never more connections than calls in flight");
+        // Two calls could leave only once an answer had come back, `hold` after the first.
+        let mut lags: Vec<u64> = calls.iter().map(|c| c.lag_us).collect();
+        lags.sort_unstable();
+        assert!(lags[2] >= hold.as_micros() as u64, "{lags:?}");
+    }
+
+    #[tokio::test]
+    async fn calls_due_together_each_get_a_connection_up_to_the_bound() {
+        // Nothing comes back before every call has been handed out: each needs its own.
+        let (calls, connections) = drive_at_once(5, 8, Duration::from_millis(300)).await;
+        assert_eq!(calls.len(), 5);
+        assert!(calls.iter().all(|c| c.outcome == Outcome::Accepted));
+        assert_eq!(connections, 5);
     }
 
     #[test]
