@@ -548,14 +548,12 @@ pub async fn drive<R: Recorder>(
                 workers.len() - 1
             }
             // Every worker is busy: the first to finish takes this call, late.
-            None => loop {
-                tokio::select! {
-                    _ = tokio::time::sleep_until(give_up.into()) => break 'slots,
-                    Some((worker, done)) = rx.recv() => {
-                        recorder.record(&done).await;
-                        calls.push(done.call);
-                        break worker;
-                    }
+            None => tokio::select! {
+                _ = tokio::time::sleep_until(give_up.into()) => break 'slots,
+                Some((worker, done)) = rx.recv() => {
+                    recorder.record(&done).await;
+                    calls.push(done.call);
+                    worker
                 }
             },
         };
@@ -819,7 +817,10 @@ mod tests {
         let (calls, connections) = drive_at_once(4, 2, hold).await;
         assert_eq!(calls.len(), 4);
         assert!(calls.iter().all(|c| c.outcome == Outcome::Accepted));
-        assert_eq!(connections, 2, "never more connections than calls in flight");
+        assert_eq!(
+            connections, 2,
+            "never more connections than calls in flight"
+        );
         // Two calls could leave only once an answer had come back, `hold` after the first.
         let mut lags: Vec<u64> = calls.iter().map(|c| c.lag_us).collect();
         lags.sort_unstable();
