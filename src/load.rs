@@ -65,6 +65,11 @@ struct RateLimitArgs {
     /// How long one call may take before it counts as unanswered, e.g. 5s (default), 30s.
     #[arg(long, value_parser = parse_duration)]
     timeout: Option<Duration>,
+    /// At most N calls in flight at once, each on its own keep-alive connection (default 256).
+    /// A call due while all N are busy waits for one and leaves late; a run with too many late
+    /// calls is reported as load not offered, never as a limiter result.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    connections: Option<i64>,
     /// Benchmarks: replace every limit of the in-process mock with this one.
     #[arg(long, hide = true)]
     mock_limit: Option<u32>,
@@ -165,6 +170,7 @@ fn run_inner(
         None => conformance::block_on(conformance::run_conformance_on_mock(Some(report_dir))),
         Some(a) => {
             let case = case(&a)?;
+            let connections = connections(a.connections)?;
             if !(a.rate > 0.0 && a.rate <= 100_000.0) {
                 return Err(CliError::usage(format!(
                     "--rate {} must be above 0 and at most 100000",
@@ -201,7 +207,8 @@ fn run_inner(
                 let env = match a.timeout {
                     Some(timeout) => env.with_call_timeout(timeout),
                     None => env,
-                };
+                }
+                .with_max_in_flight(connections);
                 // What the run needs, checked before it starts; set up only when allowed.
                 let needs = preconditions::check(&env, std::slice::from_ref(&case)).await?;
                 needs.ensure_allowed(a.allow_mutations)?;
@@ -218,6 +225,22 @@ fn run_inner(
     };
     outcome.map_err(usage)?.map_err(usage)
 }
+
+/// `--connections`, checked: the bound on calls in flight.
+fn connections(given: Option<i64>) -> Result<usize, CliError> {
+    let Some(n) = given else {
+        return Ok(tco_scenarios::attack::DEFAULT_MAX_IN_FLIGHT);
+    };
+    if !(1..=MAX_CONNECTIONS).contains(&n) {
+        return Err(CliError::usage(format!(
+            "--connections {n} must be at least 1 and at most {MAX_CONNECTIONS}"
+        )));
+    }
+    Ok(n as usize)
+}
+
+/// Far above any rate this machine can offer, and within a process's usual descriptor limit.
+const MAX_CONNECTIONS: i64 = 4096;
 
 fn case(a: &RateLimitArgs) -> Result<Case, CliError> {
     let action = resolve_action(&a.action, &a.version)?;

@@ -1,6 +1,8 @@
 //! One call as a load run saw it: what was sent, when, and how it was answered. The verdict is
 //! computed from a list of these and nothing else, so it can be tested on synthetic series.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::answer::Head;
@@ -115,7 +117,8 @@ impl Outcome {
 /// One call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {
-    pub key: Key,
+    /// Shared by every call of a stream: a run keeps hundreds of thousands of calls.
+    pub key: Arc<Key>,
     /// Which part of the schedule sent it (0 unless the scenario has phases, as recovery does).
     pub phase: u32,
     /// Wall-clock time just before the request was handed to the HTTP client, Unix ms.
@@ -135,7 +138,7 @@ impl Call {
     /// A call with only what the verdict's windows need; for tests and synthetic series.
     pub fn synthetic(key: &Key, at_ms: i64, outcome: Outcome) -> Self {
         Call {
-            key: key.clone(),
+            key: Arc::new(key.clone()),
             phase: 0,
             sent_ms: at_ms,
             server_ms: None,

@@ -38,6 +38,8 @@ pub struct Env {
     pub measurements: usize,
     /// How long one call may take before it counts as unanswered.
     pub call_timeout: Duration,
+    /// Calls of one stream in flight at once (see [`RunOptions::max_in_flight`]).
+    pub max_in_flight: usize,
     /// Told what the run is doing as it goes, one line at a time.
     pub progress: Option<Progress>,
 }
@@ -74,6 +76,7 @@ impl Env {
             settle: Duration::from_millis(1000),
             measurements: 1,
             call_timeout: crate::attack::RunOptions::default().timeout,
+            max_in_flight: crate::attack::DEFAULT_MAX_IN_FLIGHT,
             progress: None,
         }
     }
@@ -98,6 +101,7 @@ impl Env {
             settle: Duration::from_millis(200),
             measurements: 3,
             call_timeout: crate::attack::RunOptions::default().timeout,
+            max_in_flight: crate::attack::DEFAULT_MAX_IN_FLIGHT,
             progress: None,
         }
     }
@@ -117,6 +121,13 @@ impl Env {
     /// How long one call may take (default 5 s).
     pub fn with_call_timeout(mut self, timeout: Duration) -> Self {
         self.call_timeout = timeout;
+        self
+    }
+
+    /// At most `n` calls of one stream in flight at once (default
+    /// [`crate::attack::DEFAULT_MAX_IN_FLIGHT`]).
+    pub fn with_max_in_flight(mut self, n: usize) -> Self {
+        self.max_in_flight = n;
         self
     }
 
@@ -216,6 +227,7 @@ pub async fn execute(
 ) -> Result<Executed, LoadError> {
     tokio::time::sleep(env.settle).await;
     options.timeout = env.call_timeout;
+    options.max_in_flight = env.max_in_flight;
     options.grace = options.grace.max(env.call_timeout);
     let dir = scenario_dir(env, name);
     if let Some(dir) = &dir {

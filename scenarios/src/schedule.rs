@@ -193,7 +193,7 @@ pub type Params = Arc<dyn Fn(usize) -> Value + Send + Sync>;
 /// One key's calls: what to send, signed with whose credentials, and when.
 #[derive(Clone)]
 pub struct Stream {
-    pub key: Key,
+    pub key: Arc<Key>,
     pub credentials: Credentials,
     pub params: Params,
     pub schedule: Schedule,
@@ -219,7 +219,7 @@ impl Stream {
         schedule: Schedule,
     ) -> Self {
         Stream {
-            key: Key::new(action, version, credentials.secret_id()),
+            key: Arc::new(Key::new(action, version, credentials.secret_id())),
             credentials,
             params: Arc::new(move |_| params.clone()),
             schedule,

@@ -387,7 +387,7 @@ impl Verdict {
 
     /// The verdict on the calls of `key` among `calls`.
     pub fn compute(key: &Key, calls: &[Call], expectation: &Expectation) -> Verdict {
-        let mut mine: Vec<&Call> = calls.iter().filter(|c| &c.key == key).collect();
+        let mut mine: Vec<&Call> = calls.iter().filter(|c| *c.key == *key).collect();
         let frame = if !mine.is_empty() && mine.iter().all(|c| c.server_ms.is_some()) {
             Frame::Server
         } else {

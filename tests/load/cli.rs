@@ -134,7 +134,13 @@ fn a_rate_at_the_limit_is_under_limit_and_exits_0() {
 
 #[test]
 fn negative_numbers_get_the_range_message() {
-    for (flag, value) in [("--rate", "-5"), ("--expect-limit", "-1")] {
+    for (flag, value) in [
+        ("--rate", "-5"),
+        ("--expect-limit", "-1"),
+        ("--connections", "-1"),
+        ("--connections", "0"),
+        ("--connections", "5000"),
+    ] {
         let mut args = command_line(
             "load rate-limit --action DescribeOrganization --duration 1s",
             &[],

@@ -33,6 +33,7 @@ import datetime
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -115,11 +116,11 @@ class Mock:
             self.proc.kill()
 
 
-def run_harness(binary, url, rate, duration, work):
+def run_harness(binary, url, rate, duration, work, extra=()):
     report = tempfile.mkdtemp(prefix="gen-", dir=work)
     cmd = [binary, "load", "rate-limit", "--endpoint", url, "--action", ACTION, "--version", VERSION,
            "--rate", str(rate), "--duration", f"{duration}s", "--expect-limit", "100000000",
-           "--report-dir", report]
+           "--report-dir", report, *extra]
     code, out, cpu = run_measured(cmd, duration + 60)
     summary_path = os.path.join(report, "summary.json")
     if not os.path.exists(summary_path):
@@ -193,7 +194,9 @@ def ceiling(rows, system, late_too=False):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--harness", action="append", default=[],
-                    help="LABEL=PATH or PATH of a tco-harness binary; more than once to compare builds")
+                    help="LABEL=PATH or PATH of a tco-harness binary, optionally followed by extra "
+                         "`load rate-limit` flags in the same quoted word (e.g. 'c50=target/release/"
+                         "tco-harness --connections 50'); more than once to compare builds")
     ap.add_argument("--mock", default=None, help="tco-harness binary serving the mock (default: the first --harness)")
     ap.add_argument("--oha", default=shutil.which("oha") or os.path.expanduser("~/.cargo/bin/oha"))
     ap.add_argument("--rates", default="2000,8000,12000,16000,20000,24000,28000")
@@ -205,8 +208,9 @@ def main():
     a = ap.parse_args()
     harnesses = []
     for h in a.harness or [os.path.join(REPO, "target/release/tco-harness")]:
-        label, _, path = h.rpartition("=")
-        harnesses.append((label or f"harness{len(harnesses) + 1}", os.path.abspath(path)))
+        head, *extra = shlex.split(h)
+        label, _, path = head.rpartition("=")
+        harnesses.append((label or f"harness{len(harnesses) + 1}", os.path.abspath(path), extra))
     mock_bin = a.mock or harnesses[0][1]
     if not os.path.exists(a.oha):
         raise SystemExit(f"oha not found at {a.oha} (--oha PATH)")
@@ -230,7 +234,7 @@ def main():
                     order.reverse()
                 for kind, h in order:
                     if kind == "harness":
-                        r = run_harness(h[1], mock.url, rate, a.duration, work)
+                        r = run_harness(h[1], mock.url, rate, a.duration, work, h[2])
                         system = h[0]
                     else:
                         r = run_oha(a.oha, fmt, mock_bin, mock.url, rate, a.duration, a.oha_connections)
@@ -247,7 +251,10 @@ def main():
     ended = loadavg()
     systems = [h[0] for h in harnesses] + ["oha"]
     print(f"Run {date}; {oha_version}; {a.rounds} round(s) of {a.duration} s per rate; "
-          f"load average {started} at the start, {ended} at the end.\n")
+          f"load average {started} at the start, {ended} at the end; oha -c {a.oha_connections}.")
+    for label, path, extra in harnesses:
+        print(f"- {label}: {path} load rate-limit ... {' '.join(extra)}".rstrip())
+    print()
     print("| R/s | " + " | ".join(f"{s} ratio (late) | {s} CPU µs/req" for s in systems)
           + " | " + " | ".join(f"CPU {s}/oha" for s in systems[:-1]) + " |")
     print("|---" * (1 + 2 * len(systems) + len(systems) - 1) + "|")

@@ -148,10 +148,11 @@ pub async fn layer_run(
 
 /// The verdict on every call of `calls` as one key's (`key`, the group), under `e`.
 pub fn group_verdict(key: &Key, calls: &[Call], e: &Expectation) -> Verdict {
+    let group = std::sync::Arc::new(key.clone());
     let grouped: Vec<Call> = calls
         .iter()
         .map(|c| Call {
-            key: key.clone(),
+            key: group.clone(),
             ..c.clone()
         })
         .collect();
