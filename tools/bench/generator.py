@@ -3,6 +3,7 @@
 machine, same run, the systems alternated per rate.
 
     python3 tools/bench/generator.py --harness before=/path/a --harness after=/path/b \
+        [--harness 'c50=/path/b --connections 50'] \
         [--mock PATH] [--oha PATH] [--rates 2000,8000,12000,16000,20000,24000,28000] [--duration 5] \
         [--rounds 1] [--json out.json]
 
