@@ -3,22 +3,23 @@
 //! Goose users form a closed model: each waits for an answer before sending again, so a slow
 //! answer lowers the rate actually offered (coordinated omission), and `throttle_requests` is
 //! only a ceiling. A rate-limit verdict needs the arrival rate to hold whatever the latency, so
-//! one goose user per stream sleeps until each slot (`t0 + k / rate` for a steady schedule),
-//! spawns the call on its [`crate::wire::Wire`], and records each answer in goose's metrics
-//! with `record_custom_request_duration` as it comes back (the user records, never the
-//! spawned task: goose buffers metrics per user). Every call is also kept as a [`Call`], with
-//! how late it left its slot, so the verdict can say what was really offered.
+//! each stream's calls go out from worker tasks that keep the schedule themselves (each takes
+//! the next slot, `t0 + k / rate` for a steady schedule, sleeps until it is due and sends it on
+//! the stream's [`crate::wire::Wire`]), and one goose user per stream records the finished
+//! calls in goose's metrics with `record_custom_request_duration` (the user records, never a
+//! worker: goose buffers metrics per user). Every call is also kept as a [`Call`], with how
+//! late it left its slot, so the verdict can say what was really offered.
 //!
 //! Per call, the open-model path does only what the call needs: the signed request is reused
 //! within a second (`SignatureCache`: same parameters, same second, same bytes) and the
 //! answer is read for its outcome only (`crate::answer`), never parsed into a tree.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use tco_sign::{Credentials, KeyCache, RequestSpec};
-use tokio::sync::mpsc;
 
 use crate::attack::Recorder;
 use crate::call::{Call, Key, Outcome};
@@ -483,18 +484,19 @@ pub(crate) fn transport_kind(e: &reqwest::Error) -> &'static str {
 }
 
 /// Sends every call of `stream` at its slot after `epoch`, on `wire`, at most `in_flight` at
-/// once, and hands each finished call to `recorder` (the goose user's metrics) as it arrives.
-/// Returns when every call has been answered or has timed out; it never waits past the last
-/// slot plus `grace`.
+/// once, and hands each finished call to `recorder` (the goose user's metrics). Returns when
+/// every call has been answered or has timed out; it never waits past the last slot plus
+/// twice `grace`.
 ///
-/// This task only keeps the schedule and records; the calls go out from worker tasks, one
-/// call at a time each, so on a busy machine the slots are kept even when the calls' own work
-/// waits for a core. A slot goes to the worker that finished last (its connection is the
-/// warmest), or to a new worker while there are fewer than `in_flight`; when every one is
-/// busy, the call waits for the first to finish and leaves late, and its lag says so. Workers
-/// rather than a task per call: spawning a task for each call and moving its state in cost
-/// more CPU than the call's own work on the wire (BENCHMARKS.md, "The load generator beside
-/// oha").
+/// The calls go out from worker tasks, one call at a time each: an idle worker takes the next
+/// slot and sleeps until it is due, and a worker that leaves with no other one idle starts a
+/// new one (while there are fewer than `in_flight`), so the next slot always has a worker
+/// waiting for it. When all `in_flight` are busy, the next call waits for the first to finish
+/// and leaves late, and its lag says so. This task only records, in batches, every
+/// [`RECORD_EVERY`]: on a busy machine the slots are kept even when recording waits for a
+/// core. Workers that keep their own time, rather than a task per call or a scheduler that
+/// hands calls out, because both cost more CPU per call than the call's own work on the wire
+/// (BENCHMARKS.md, "The load generator beside oha").
 pub async fn drive<R: Recorder>(
     wire: Arc<Wire>,
     target: Arc<Target>,
@@ -504,111 +506,121 @@ pub async fn drive<R: Recorder>(
     in_flight: usize,
     recorder: &mut R,
 ) -> Vec<Call> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<(usize, Done)>();
     let mut calls = Vec::with_capacity(stream.schedule.len());
-    let shared = Arc::new(Sender {
-        wire,
-        target,
-        stream: stream.clone(),
-        signatures: SignatureCache::default(),
-    });
-    let mut workers: Vec<mpsc::UnboundedSender<Job>> = Vec::new();
-    let mut idle: Vec<usize> = Vec::new();
     // A client that falls this far behind stops sending: the run stays bounded in time, and
     // the verdict reports the calls it did not send.
     let give_up =
         epoch.instant + Duration::from_secs_f64(stream.schedule.end_ms().max(0.0) / 1000.0) + grace;
-    // One timer for every slot, moved on to the next each time.
-    let wait = tokio::time::sleep_until(epoch.instant.into());
-    tokio::pin!(wait);
-    'slots: for (k, slot) in stream.schedule.slots().iter().copied().enumerate() {
-        if Instant::now() > give_up {
+    let pool = Arc::new(Pool {
+        wire,
+        target,
+        stream,
+        epoch,
+        give_up,
+        cap: in_flight.max(1),
+        signatures: SignatureCache::default(),
+        next: AtomicUsize::new(0),
+        workers: AtomicUsize::new(1),
+        idle: AtomicUsize::new(1),
+        finished: std::sync::Mutex::new(Vec::new()),
+        ended: tokio::sync::Notify::new(),
+    });
+    tokio::spawn(work(pool.clone()));
+    let deadline = tokio::time::Instant::from_std(give_up + grace);
+    let mut batch = Vec::new();
+    let mut tick = tokio::time::interval(RECORD_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let ended = pool.workers.load(Ordering::Acquire) == 0;
+        std::mem::swap(&mut batch, &mut *pool.finished());
+        for done in batch.drain(..) {
+            recorder.record(&done).await;
+            calls.push(done.call);
+        }
+        if ended {
             break;
         }
-        let due = epoch.instant + Duration::from_secs_f64(slot.at_ms.max(0.0) / 1000.0);
-        wait.as_mut().reset(due.into());
-        // Record what has come back while waiting for the slot.
-        loop {
-            tokio::select! {
-                biased;
-                _ = wait.as_mut() => break,
-                Some((worker, done)) = rx.recv() => {
-                    idle.push(worker);
-                    recorder.record(&done).await;
-                    calls.push(done.call);
-                }
-            }
-        }
-        let worker = match idle.pop() {
-            Some(worker) => worker,
-            None if workers.len() < in_flight.max(1) => {
-                let (jobs, inbox) = mpsc::unbounded_channel();
-                tokio::spawn(work(workers.len(), inbox, tx.clone(), shared.clone()));
-                workers.push(jobs);
-                workers.len() - 1
-            }
-            // Every worker is busy: the first to finish takes this call, late.
-            None => tokio::select! {
-                _ = tokio::time::sleep_until(give_up.into()) => break 'slots,
-                Some((worker, done)) = rx.recv() => {
-                    recorder.record(&done).await;
-                    calls.push(done.call);
-                    worker
-                }
-            },
-        };
-        let _ = workers[worker].send(Job { k, slot, due });
-    }
-    // Workers end once their last call is answered.
-    drop(workers);
-    drop(tx);
-    let deadline = tokio::time::Instant::now() + grace;
-    loop {
         tokio::select! {
+            _ = tick.tick() => {}
+            _ = pool.ended.notified() => {}
             _ = tokio::time::sleep_until(deadline) => break,
-            next = rx.recv() => match next {
-                Some((_, done)) => {
-                    recorder.record(&done).await;
-                    calls.push(done.call);
-                }
-                None => break,
-            }
         }
     }
     calls
 }
 
-/// A call for a worker: its index in the schedule, its slot, and when it was due.
-struct Job {
-    k: usize,
-    slot: Slot,
-    due: Instant,
-}
+/// How often the goose user records the calls finished since it last looked.
+pub const RECORD_EVERY: Duration = Duration::from_millis(10);
 
-/// What every worker of one stream sends with.
-struct Sender {
+/// What the workers of one stream share.
+struct Pool {
     wire: Arc<Wire>,
     target: Arc<Target>,
     stream: Arc<Stream>,
+    epoch: Epoch,
+    give_up: Instant,
+    /// The most workers, i.e. calls in flight.
+    cap: usize,
     signatures: SignatureCache,
+    /// The next slot no worker has taken.
+    next: AtomicUsize,
+    /// Workers started and not ended.
+    workers: AtomicUsize,
+    /// Workers not sending a call (waiting for their slot, or about to take one).
+    idle: AtomicUsize,
+    /// Calls answered and not yet recorded.
+    finished: std::sync::Mutex<Vec<Done>>,
+    /// Told when the last worker ends.
+    ended: tokio::sync::Notify,
 }
 
-/// Sends each job it is given, one at a time, and reports it finished under its `id`.
-async fn work(
-    id: usize,
-    mut jobs: mpsc::UnboundedReceiver<Job>,
-    finished: mpsc::UnboundedSender<(usize, Done)>,
-    shared: Arc<Sender>,
-) {
-    let Sender {
+impl Pool {
+    fn finished(&self) -> std::sync::MutexGuard<'_, Vec<Done>> {
+        self.finished.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts another worker when none would be left idle and the bound allows one more.
+    fn keep_one_idle(self: &Arc<Self>) {
+        if self.idle.fetch_sub(1, Ordering::AcqRel) > 1 {
+            return;
+        }
+        let more = self
+            .workers
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.cap).then_some(n + 1)
+            });
+        if more.is_ok() {
+            self.idle.fetch_add(1, Ordering::AcqRel);
+            tokio::spawn(work(self.clone()));
+        }
+    }
+}
+
+/// Takes the next slot, waits for it, sends its call; again until the schedule is taken.
+async fn work(pool: Arc<Pool>) {
+    let Pool {
         wire,
         target,
         stream,
         signatures,
-    } = &*shared;
-    while let Some(Job { k, slot, due }) = jobs.recv().await {
-        // Late by however long the call waited for its slot to be handed out and for this
-        // worker to run.
+        ..
+    } = &*pool;
+    let slots = stream.schedule.slots();
+    let wait = tokio::time::sleep_until(pool.epoch.instant.into());
+    tokio::pin!(wait);
+    loop {
+        let k = pool.next.fetch_add(1, Ordering::AcqRel);
+        let Some(slot) = slots.get(k).copied() else {
+            break;
+        };
+        let due = pool.epoch.instant + Duration::from_secs_f64(slot.at_ms.max(0.0) / 1000.0);
+        wait.as_mut().reset(due.into());
+        wait.as_mut().await;
+        if Instant::now() > pool.give_up {
+            break;
+        }
+        pool.keep_one_idle();
+        // Late by however long the call waited for a free worker and for this one to run.
         let lag = Instant::now().saturating_duration_since(due);
         let params = (stream.params)(k);
         let sent_ms = wall_ms();
@@ -623,9 +635,12 @@ async fn work(
             Answer::Drop,
         )
         .await;
-        if finished.send((id, done)).is_err() {
-            break;
-        }
+        pool.finished().push(done);
+        pool.idle.fetch_add(1, Ordering::AcqRel);
+    }
+    pool.idle.fetch_sub(1, Ordering::AcqRel);
+    if pool.workers.fetch_sub(1, Ordering::AcqRel) == 1 {
+        pool.ended.notify_one();
     }
 }
 

@@ -62,7 +62,7 @@ impl Wire {
     pub async fn exchange(&self, request: Prepared, limit: usize) -> Exchanged {
         match (self, request) {
             (Wire::Direct(direct), Prepared::Direct(r)) => {
-                direct.exchange(r.to_http(), limit).await
+                direct.exchange(r.into_http(), limit).await
             }
             (Wire::Reqwest(client), Prepared::Reqwest(r)) => {
                 reqwest_exchange(client, r, limit).await
@@ -84,11 +84,13 @@ impl Prepared {
 }
 
 impl DirectRequest {
-    fn to_http(&self) -> http::Request<Full<Bytes>> {
-        let mut request = http::Request::new(Full::new(self.body.clone()));
-        *request.method_mut() = self.method.clone();
-        *request.uri_mut() = self.path_and_query.clone();
-        *request.headers_mut() = self.headers.clone();
+    /// The request as hyper sends it; its parts moved, not copied (the cache already copied
+    /// them once for this call).
+    fn into_http(self) -> http::Request<Full<Bytes>> {
+        let mut request = http::Request::new(Full::new(self.body));
+        *request.method_mut() = self.method;
+        *request.uri_mut() = self.path_and_query;
+        *request.headers_mut() = self.headers;
         request
     }
 }
