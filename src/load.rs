@@ -65,7 +65,7 @@ struct RateLimitArgs {
     /// How long one call may take before it counts as unanswered, e.g. 5s (default), 30s.
     #[arg(long, value_parser = parse_duration)]
     timeout: Option<Duration>,
-    /// At most N calls in flight at once, each on its own keep-alive connection (default 256).
+    /// At most N calls in flight at once, each on its own keep-alive connection (default 50, as oha).
     /// A call due while all N are busy waits for one and leaves late; a run with too many late
     /// calls is reported as load not offered, never as a limiter result.
     #[arg(long, value_name = "N", allow_negative_numbers = true)]

@@ -28,10 +28,11 @@ type Users = Arc<Mutex<VecDeque<(Arc<Stream>, reqwest::Client)>>>;
 /// Runs that use goose, one at a time.
 static GOOSE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// The default bound on one stream's calls in flight: far above what a limit test at tens
-/// or hundreds of calls a second keeps open, and below the mock's default bound on open
-/// connections (512), so a fast run never has its connections closed under it.
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+/// The default bound on one stream's calls in flight, oha's default connection count: ample
+/// for what a limit test offers (50 calls in flight carry 250 calls a second at 200 ms each),
+/// and at tens of thousands of calls a second fewer connections cost less CPU per call than
+/// more (BENCHMARKS.md, "The load generator beside oha").
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 50;
 
 /// How a run starts and ends.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 machine, same run, the systems alternated per rate.
 
     python3 tools/bench/generator.py --harness before=/path/a --harness after=/path/b \
-        [--harness 'c50=/path/b --connections 50'] \
+        [--harness 'c256=/path/b --connections 256'] \
         [--mock PATH] [--oha PATH] [--rates 2000,8000,12000,16000,20000,24000,28000] [--duration 5] \
         [--rounds 1] [--json out.json]
 
@@ -196,8 +196,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--harness", action="append", default=[],
                     help="LABEL=PATH or PATH of a tco-harness binary, optionally followed by extra "
-                         "`load rate-limit` flags in the same quoted word (e.g. 'c50=target/release/"
-                         "tco-harness --connections 50'); more than once to compare builds")
+                         "`load rate-limit` flags in the same quoted word (e.g. 'c256=target/release/"
+                         "tco-harness --connections 256'); more than once to compare builds")
     ap.add_argument("--mock", default=None, help="tco-harness binary serving the mock (default: the first --harness)")
     ap.add_argument("--oha", default=shutil.which("oha") or os.path.expanduser("~/.cargo/bin/oha"))
     ap.add_argument("--rates", default="2000,8000,12000,16000,20000,24000,28000")

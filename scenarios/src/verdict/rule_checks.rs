@@ -21,7 +21,7 @@ pub(super) fn load_shortfalls(v: &Verdict, e: &Expectation) -> Vec<String> {
     }
     if v.offered.late_fraction > MAX_LATE_FRACTION {
         out.push(format!(
-            "{:.1}% of calls left more than {LATE_SLOT_MS} ms behind their slot (worst {:.0} ms): the client could not hold the schedule",
+            "{:.1}% of calls left more than {LATE_SLOT_MS} ms behind their slot (worst {:.0} ms): the client could not hold the schedule (a busy machine, or every connection waiting on a slow answer: --connections allows more calls in flight)",
             v.offered.late_fraction * 100.0,
             v.offered.lag_ms.max
         ));
