@@ -196,36 +196,17 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::TcpListener;
-
     use super::*;
 
-    /// A loopback server that answers every request of every connection with `answer`
-    /// (`None`: reads and never answers); counts the connections it accepted.
+    /// A client for a loopback server that answers every request with `answer` (`None`: reads
+    /// and never answers), and the count of connections the server accepted.
     async fn server(answer: Option<&'static [u8]>) -> (DirectClient, Arc<AtomicUsize>) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = reqwest::Url::parse(&format!("http://{}", listener.local_addr().unwrap()));
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let count = accepted.clone();
-        tokio::spawn(async move {
-            while let Ok((mut tcp, _)) = listener.accept().await {
-                count.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(async move {
-                    let mut buf = vec![0u8; 64 * 1024];
-                    // Each test request fits one read: one read, one answer.
-                    while matches!(tcp.read(&mut buf).await, Ok(n) if n > 0) {
-                        if let Some(answer) = answer {
-                            if tcp.write_all(answer).await.is_err() {
-                                break;
-                            }
-                        }
-                    }
-                });
-            }
-        });
-        let client = DirectClient::new(&url.unwrap(), Duration::from_secs(2)).unwrap();
-        (client, accepted)
+        let (url, accepted) = crate::loopback::serve(answer, Duration::ZERO).await;
+        let url = reqwest::Url::parse(&url).unwrap();
+        (
+            DirectClient::new(&url, Duration::from_secs(2)).unwrap(),
+            accepted,
+        )
     }
 
     fn request() -> http::Request<Full<Bytes>> {

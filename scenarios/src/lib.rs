@@ -24,6 +24,8 @@ pub mod env;
 pub mod isolation;
 pub mod junit;
 pub mod layers;
+#[cfg(test)]
+mod loopback;
 pub mod merge;
 pub mod mixed_workload;
 pub mod over_limit;

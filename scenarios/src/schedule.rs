@@ -766,34 +766,9 @@ mod tests {
     /// A loopback endpoint that answers every request `hold` after it arrived, with a
     /// success envelope; counts the connections it accepted.
     async fn slow_endpoint(hold: Duration) -> (Target, Arc<std::sync::atomic::AtomicUsize>) {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let count = accepted.clone();
-        tokio::spawn(async move {
-            while let Ok((mut tcp, _)) = listener.accept().await {
-                count.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(async move {
-                    let body = br#"{"Response":{"RequestId":"r"}}"#;
-                    let answer = [
-                        format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len())
-                            .as_bytes(),
-                        body,
-                    ]
-                    .concat();
-                    let mut buf = vec![0u8; 64 * 1024];
-                    // Each request fits one read: one read, one answer.
-                    while matches!(tcp.read(&mut buf).await, Ok(n) if n > 0) {
-                        tokio::time::sleep(hold).await;
-                        if tcp.write_all(&answer).await.is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-        });
+        const ANSWER: &[u8] =
+            b"HTTP/1.1 200 OK\r\ncontent-length: 30\r\n\r\n{\"Response\":{\"RequestId\":\"r\"}}";
+        let (url, accepted) = crate::loopback::serve(Some(ANSWER), hold).await;
         (Target::new(&url).unwrap(), accepted)
     }
 
