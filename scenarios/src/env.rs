@@ -226,9 +226,7 @@ pub async fn execute(
     mut options: RunOptions,
 ) -> Result<Executed, LoadError> {
     tokio::time::sleep(env.settle).await;
-    options.timeout = env.call_timeout;
-    options.max_in_flight = env.max_in_flight;
-    options.grace = options.grace.max(env.call_timeout);
+    options = with_env(env, options);
     let dir = scenario_dir(env, name);
     if let Some(dir) = &dir {
         std::fs::create_dir_all(dir)?;
@@ -244,6 +242,15 @@ pub async fn execute(
         epoch: out.epoch,
         dir,
     })
+}
+
+/// `options` with what the environment decides for every run: the call timeout, the bound on
+/// calls in flight, and a grace at least as long as one call may take.
+fn with_env(env: &Env, mut options: RunOptions) -> RunOptions {
+    options.timeout = env.call_timeout;
+    options.max_in_flight = env.max_in_flight;
+    options.grace = options.grace.max(env.call_timeout);
+    options
 }
 
 /// Sets `server_ms` on each call whose RequestId the server recorded.
@@ -362,4 +369,31 @@ pub async fn ensure_organization(env: &Env) -> Result<(), LoadError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_run_takes_the_environments_timeout_and_bound_on_calls_in_flight() {
+        let target = Target::new("http://127.0.0.1:9").unwrap();
+        let env = Env::new(target, Credentials::new("AKIDenvTest", "env-test-key"))
+            .with_call_timeout(Duration::from_secs(7))
+            .with_max_in_flight(3);
+        let options = with_env(&env, RunOptions::default());
+        assert_eq!(options.timeout, Duration::from_secs(7));
+        assert_eq!(options.max_in_flight, 3);
+        assert_eq!(
+            options.grace,
+            Duration::from_secs(7),
+            "at least one call's timeout"
+        );
+        let defaults = Env::new(
+            Target::new("http://127.0.0.1:9").unwrap(),
+            Credentials::new("AKIDenvTest", "env-test-key"),
+        );
+        let options = with_env(&defaults, RunOptions::default());
+        assert_eq!(options.max_in_flight, attack::DEFAULT_MAX_IN_FLIGHT);
+    }
 }
