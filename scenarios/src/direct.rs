@@ -201,11 +201,11 @@ mod tests {
     /// A client for a loopback server that answers every request with `answer` (`None`: reads
     /// and never answers), and the count of connections the server accepted.
     async fn server(answer: Option<&'static [u8]>) -> (DirectClient, Arc<AtomicUsize>) {
-        let (url, accepted) = crate::loopback::serve(answer, Duration::ZERO).await;
-        let url = reqwest::Url::parse(&url).unwrap();
+        let served = crate::loopback::serve(answer, Duration::ZERO).await;
+        let url = reqwest::Url::parse(&served.url).unwrap();
         (
             DirectClient::new(&url, Duration::from_secs(2)).unwrap(),
-            accepted,
+            served.connections,
         )
     }
 

@@ -768,8 +768,8 @@ mod tests {
     async fn slow_endpoint(hold: Duration) -> (Target, Arc<std::sync::atomic::AtomicUsize>) {
         const ANSWER: &[u8] =
             b"HTTP/1.1 200 OK\r\ncontent-length: 30\r\n\r\n{\"Response\":{\"RequestId\":\"r\"}}";
-        let (url, accepted) = crate::loopback::serve(Some(ANSWER), hold).await;
-        (Target::new(&url).unwrap(), accepted)
+        let served = crate::loopback::serve(Some(ANSWER), hold).await;
+        (Target::new(&served.url).unwrap(), served.connections)
     }
 
     /// Drives `calls` calls all due at once, at most `in_flight` at a time, against an

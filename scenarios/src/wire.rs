@@ -208,42 +208,18 @@ mod tests {
         );
     }
 
-    /// A server that answers every request with a redirect to itself; counts the requests.
-    async fn redirecting_server() -> (Target, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let seen = std::sync::Arc::new(AtomicUsize::new(0));
-        let counter = seen.clone();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let counter = counter.clone();
-                tokio::spawn(async move {
-                    let mut buf = vec![0u8; 8192];
-                    // One read holds a small signed request whole on loopback.
-                    while let Ok(n) = socket.read(&mut buf).await {
-                        if n == 0 {
-                            break;
-                        }
-                        counter.fetch_add(1, Ordering::SeqCst);
-                        let answer = b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n";
-                        if socket.write_all(answer).await.is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-        });
-        (Target::new(&url).unwrap(), seen)
-    }
-
     /// Both wires send one request per call and record a redirect as the answer: reqwest's
     /// default would follow it to another URL, which is not the call the schedule planned.
     #[tokio::test]
     async fn neither_wire_follows_a_redirect() {
         use std::sync::atomic::Ordering;
-        let (target, seen) = redirecting_server().await;
+        // Every request is answered with a redirect elsewhere on the same server.
+        let served = crate::loopback::serve(
+            Some(b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n"),
+            std::time::Duration::ZERO,
+        )
+        .await;
+        let (target, seen) = (Target::new(&served.url).unwrap(), served.requests);
         let timeout = std::time::Duration::from_secs(5);
         let client = target.http_client(timeout).unwrap();
         let wires = [
